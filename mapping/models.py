@@ -1,0 +1,122 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from partners.fields import ChoiceListField, LanguageListField
+from partners.models import Organisation, Place
+
+
+class InitiativeQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Initiative.Status.PUBLISHED)
+
+    def pending(self):
+        return self.filter(status=Initiative.Status.PENDING)
+
+    def in_language(self, code):
+        return self.filter(languages__icontains=f'"{code}"')
+
+    def for_target_group(self, code):
+        return self.filter(target_groups__icontains=f'"{code}"')
+
+    def on_map(self):
+        return self.filter(latitude__isnull=False, longitude__isnull=False)
+
+    def for_listing(self):
+        return self.select_related("host")
+
+
+class Initiative(Place):
+    class Category(models.TextChoices):
+        LANGUAGE = "language", _("Language learning")
+        COUNSELLING = "counselling", _("Counselling and legal aid")
+        EMPLOYMENT = "employment", _("Employment and skills")
+        FAMILIES = "families", _("Children and families")
+        CULTURE = "culture", _("Culture and social connection")
+        DIGITAL = "digital", _("Digital skills")
+        INFORMATION = "information", _("Information point")
+        OTHER = "other", _("Other")
+
+    class TargetGroup(models.TextChoices):
+        ADULTS = "adults", _("Adults")
+        CHILDREN = "children", _("Children")
+        YOUTH = "youth", _("Young people")
+        FAMILIES = "families", _("Families")
+        WOMEN = "women", _("Women")
+        SENIORS = "seniors", _("Older people")
+        JOBSEEKERS = "jobseekers", _("Jobseekers")
+        PROFESSIONALS = "professionals", _("Librarians and professionals")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending review")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
+
+    class Source(models.TextChoices):
+        STAFF = "staff", _("Staff")
+        SUGGESTION = "suggestion", _("Public suggestion")
+        IMPORT = "import", _("Spreadsheet import")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    category = models.CharField(_("category"), max_length=32, choices=Category.choices, default=Category.OTHER)
+    host = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="initiatives",
+        verbose_name=_("host organisation"),
+    )
+    languages = LanguageListField(_("languages"))
+    target_groups = ChoiceListField(_("target groups"), choices=TargetGroup.choices)
+    contact_name = models.CharField(_("contact person"), max_length=120, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    active_since = models.DateField(_("active since"), null=True, blank=True)
+    active_until = models.DateField(_("active until"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.STAFF)
+    external_id = models.CharField(
+        _("external id"),
+        max_length=64,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("Identifier in an imported spreadsheet; re-importing updates the row with the same id."),
+    )
+    is_sample = models.BooleanField(_("sample data"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = InitiativeQuerySet.as_manager()
+
+    class Meta(Place.Meta):
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
+        ordering = ["title"]
+        constraints = [
+            *Place.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(active_until__isnull=True)
+                | Q(active_since__isnull=True)
+                | Q(active_until__gte=F("active_since")),
+                name="initiative_active_period_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "category"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("mapping:initiative_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.active_since and self.active_until and self.active_until < self.active_since:
+            raise ValidationError({"active_until": _("The end of the active period is before its start.")})

@@ -1,0 +1,218 @@
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+
+@deconstructible
+class RandomUploadPath:
+    """Store uploads under random names: a file name can carry personal data and must not be guessable."""
+
+    def __init__(self, folder):
+        self.folder = folder
+
+    def __call__(self, instance, filename):
+        return f"{self.folder}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+    def __eq__(self, other):
+        return isinstance(other, RandomUploadPath) and other.folder == self.folder
+
+    def __hash__(self):
+        return hash(self.folder)
+
+
+class Audience(models.TextChoices):
+    """Who an event or a resource is for; shared by activities and resources."""
+
+    NEWCOMERS = "tcn", _("Third-country nationals")
+    LIBRARIANS = "librarians", _("Librarians")
+    PARTNERS = "partners", _("Partner organisations")
+    PUBLIC = "public", _("General public")
+
+
+class Place(models.Model):
+    """An address with an optional point; coordinates are WGS84 decimals (what Leaflet takes), never strings."""
+
+    street_address = models.CharField(_("street address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = CountryField(_("country"), default="LV")
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="%(app_label)s_%(class)s_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="%(app_label)s_%(class)s_longitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="%(app_label)s_%(class)s_point_complete",
+            ),
+        ]
+
+    def clean(self):
+        super().clean()
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError(_("Give both latitude and longitude, or neither."))
+
+    @property
+    def has_point(self):
+        return self.latitude is not None and self.longitude is not None
+
+    @property
+    def address_line(self):
+        return ", ".join(part for part in (self.street_address, self.postal_code, self.city) if part)
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def libraries(self):
+        return self.filter(kind=Organisation.Kind.PARTNER_LIBRARY)
+
+    def in_country(self, code):
+        return self.filter(country=code)
+
+
+class Organisation(Place):
+    class Kind(models.TextChoices):
+        PARTNER_LIBRARY = "partner_library", _("Partner library")
+        MUNICIPAL_SERVICE = "municipal_service", _("Municipal service")
+        NGO = "ngo", _("Non-governmental organisation")
+        CONSORTIUM_PARTNER = "consortium_partner", _("Consortium partner")
+        OTHER = "other", _("Other")
+
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, default=Kind.OTHER)
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    logo = models.ImageField(_("logo"), upload_to=RandomUploadPath("logos"), blank=True)
+    is_sample = models.BooleanField(
+        _("sample data"), default=False, help_text=_("Demonstration content, not a real record.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta(Place.Meta):
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+    def get_absolute_url(self):
+        return reverse("partners:organisation_detail", kwargs={"slug": self.slug})
+
+
+class AgreementQuerySet(models.QuerySet):
+    def signed(self):
+        return self.filter(signed_on__isnull=False)
+
+    def with_parties(self):
+        return self.prefetch_related("parties")
+
+
+class Agreement(models.Model):
+    class Kind(models.TextChoices):
+        COOPERATION = "cooperation", _("Cooperation agreement")
+        MEMORANDUM = "memorandum", _("Memorandum of intent")
+        OTHER = "other", _("Other")
+
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, default=Kind.COOPERATION)
+    title = models.CharField(_("title"), max_length=250)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    signed_on = models.DateField(_("signed on"))
+    parties = models.ManyToManyField(
+        Organisation, related_name="agreements", verbose_name=_("parties"), help_text=_("At least two.")
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    document = models.FileField(_("signed document"), upload_to=RandomUploadPath("agreements"), blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    is_sample = models.BooleanField(_("sample data"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["-signed_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("signed_on")),
+                name="agreement_valid_after_signing",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("partners:agreement_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.valid_until and self.signed_on and self.valid_until < self.signed_on:
+            raise ValidationError({"valid_until": _("An agreement cannot expire before it is signed.")})
+
+
+class StaffMembership(models.Model):
+    class Role(models.TextChoices):
+        LIBRARIAN = "librarian", _("Librarian")
+        COORDINATOR = "coordinator", _("Coordinator")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisation")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.LIBRARIAN)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("staff membership")
+        verbose_name_plural = _("staff memberships")
+        ordering = ["organisation__name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique_user_organisation"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.organisation} ({self.get_role_display()})"

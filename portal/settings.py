@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import environ
-from csp.constants import NONE, SELF
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -158,11 +158,12 @@ MAP_TILES_ATTRIBUTION = env.str(
 )
 MAP_TILES_ORIGIN = "/".join(MAP_TILES_URL.split("/")[:3]).replace("{s}.", "*.")
 
-# Strict policy: no inline scripts or styles anywhere; Leaflet sets styles through the CSSOM, which CSP allows.
+# Strict policy: no inline styles; the only inline script is the nonce-carrying map loader of django-leaflet.
+# Leaflet positions its panes through the CSSOM, which CSP allows.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF],
+        "script-src": [SELF, NONCE],
         "style-src": [SELF],
         "img-src": [SELF, "data:", MAP_TILES_ORIGIN],
         "font-src": [SELF],

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    "django.contrib.postgres",
     "csp",
     "django_countries",
     "django_filters",
@@ -226,6 +227,14 @@ DELIVERY_LANGUAGES = [
     ("it", _("Italian")),
     ("ro", _("Romanian")),
 ]
+
+# --- Domain settings ------------------------------------------------------------------------------------------
+
+# Registrants' personal data is erased this many days after their event; only counts are kept.
+REGISTRATION_RETENTION_DAYS = env.int("REGISTRATION_RETENTION_DAYS", default=30)
+# Guide library uploads: accepted file kinds (checked by content, not by name) and the size limit.
+RESOURCE_FILE_TYPES = env.list("RESOURCE_FILE_TYPES", default=["pdf", "docx", "odt", "epub"])
+RESOURCE_FILE_MAX_BYTES = env.int("RESOURCE_FILE_MAX_BYTES", default=20 * 1024 * 1024)
 
 # --- Third-party apps -----------------------------------------------------------------------------------------
 

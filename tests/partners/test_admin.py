@@ -1,0 +1,191 @@
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from partners.models import Agreement, Organisation, StaffMembership
+from tests.factories import AgreementFactory, OrganisationFactory, StaffMembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+LANGUAGES = ("lv", "en", "uk", "ru")
+
+
+def organisation_form(**overrides):
+    data = {
+        "kind": Organisation.Kind.PARTNER_LIBRARY,
+        "slug": "ogres-centrala-biblioteka",
+        "website": "https://www.ogresbiblioteka.lv",
+        "email": "info@example.org",
+        "phone": "+371 65000000",
+        "street_address": "Brīvības iela 33",
+        "postal_code": "LV-5001",
+        "city": "Ogre",
+        "country": "LV",
+        "latitude": "56.81620",
+        "longitude": "24.61401",
+    }
+    names = {
+        "lv": ("Ogres Centrālā bibliotēka", "Ogres bibliotēka", "Pilsētas bibliotēka."),
+        "en": ("Ogre Central Library", "Ogre library", "The town library."),
+        "uk": ("Центральна бібліотека Огре", "Бібліотека Огре", "Міська бібліотека."),
+        "ru": ("Центральная библиотека Огре", "Библиотека Огре", "Городская библиотека."),
+    }
+    for code, (name, short_name, description) in names.items():
+        data[f"name_{code}"] = name
+        data[f"short_name_{code}"] = short_name
+        data[f"description_{code}"] = description
+    data.update(overrides)
+    return data
+
+
+def agreement_form(parties, **overrides):
+    data = {
+        "kind": Agreement.Kind.MEMORANDUM,
+        "slug": "nodomu-protokols-ogre",
+        "parties": [party.pk for party in parties],
+        "signed_on": "2025-02-14",
+        "valid_until": "2027-02-14",
+    }
+    for code in LANGUAGES:
+        data[f"title_{code}"] = f"Nodomu protokols ({code})"
+        data[f"summary_{code}"] = f"Sadarbība ({code})."
+    data.update(overrides)
+    return data
+
+
+def test_superuser_adds_an_organisation_in_every_language_with_a_point(admin_client):
+    response = admin_client.post(reverse("admin:partners_organisation_add"), organisation_form())
+
+    assert response.status_code == 302
+    organisation = Organisation.objects.get(slug="ogres-centrala-biblioteka")
+    assert organisation.name_lv == "Ogres Centrālā bibliotēka"
+    assert organisation.name_en == "Ogre Central Library"
+    assert organisation.name_uk == "Центральна бібліотека Огре"
+    assert organisation.short_name_ru == "Библиотека Огре"
+    assert organisation.description_uk == "Міська бібліотека."
+    assert (organisation.latitude, organisation.longitude) == (Decimal("56.81620"), Decimal("24.61401"))
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("latitude", "95"), ("latitude", "-90.5"), ("longitude", "181"), ("latitude", "56.816201")],
+)
+def test_a_coordinate_out_of_range_or_too_precise_is_a_field_error(admin_client, field, value):
+    response = admin_client.post(reverse("admin:partners_organisation_add"), organisation_form(**{field: value}))
+
+    assert response.status_code == 200
+    assert field in response.context["adminform"].form.errors
+    assert not Organisation.objects.exists()
+
+
+def test_a_point_needs_both_coordinates(admin_client):
+    response = admin_client.post(reverse("admin:partners_organisation_add"), organisation_form(longitude=""))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors()
+    assert not Organisation.objects.exists()
+
+
+def test_organisation_change_form_renders_the_point_picker_and_its_media(admin_client):
+    organisation = OrganisationFactory(latitude=Decimal("56.65000"), longitude=Decimal("23.72000"))
+
+    response = admin_client.get(reverse("admin:partners_organisation_change", args=[organisation.pk]))
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    for asset in ("leaflet/leaflet.js", "leaflet/leaflet.css", "partners/point_picker.js", "partners/point_picker.css"):
+        assert f"/static/{asset}" in content
+    assert 'data-point-picker-axis="latitude"' in content
+    assert 'data-point-picker-axis="longitude"' in content
+    assert 'data-latitude-field="latitude"' in content
+    assert 'value="56.65000"' in content
+    assert 'for="id_latitude"' in content
+    assert 'for="id_longitude"' in content
+    # The picker brings no inline script or style: the CSP forbids both.
+    assert "<style" not in content
+    assert ' style="' not in content.split('class="point-picker"', 1)[1].split("</div></div>", 1)[0]
+
+
+def test_superuser_adds_an_agreement_between_two_parties(admin_client):
+    ogre, kisc = OrganisationFactory(), OrganisationFactory()
+
+    response = admin_client.post(reverse("admin:partners_agreement_add"), agreement_form([ogre, kisc]))
+
+    assert response.status_code == 302
+    agreement = Agreement.objects.get(slug="nodomu-protokols-ogre")
+    assert set(agreement.parties.all()) == {ogre, kisc}
+    assert agreement.title_uk == "Nodomu protokols (uk)"
+
+
+def test_an_agreement_with_one_party_is_refused_with_a_clear_error(admin_client):
+    response = admin_client.post(reverse("admin:partners_agreement_add"), agreement_form([OrganisationFactory()]))
+
+    assert response.status_code == 200
+    assert "parties" in response.context["adminform"].form.errors
+    assert not Agreement.objects.exists()
+
+
+def test_an_agreement_cannot_expire_before_it_is_signed(admin_client):
+    data = agreement_form([OrganisationFactory(), OrganisationFactory()], valid_until="2024-01-01")
+
+    response = admin_client.post(reverse("admin:partners_agreement_add"), data)
+
+    assert response.status_code == 200
+    assert "valid_until" in response.context["adminform"].form.errors
+
+
+def test_agreement_parties_autocomplete_searches_every_language(admin_client):
+    OrganisationFactory(name_lv="Jelgavas pilsētas bibliotēka", name_en="Jelgava City Library")
+    OrganisationFactory(name_lv="Ogres Centrālā bibliotēka", name_en="Ogre Central Library")
+
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "partners", "model_name": "agreement", "field_name": "parties", "term": "Jelgava City"},
+    )
+
+    assert response.status_code == 200
+    assert [result["text"] for result in response.json()["results"]] == ["Jelgavas pilsētas bibliotēka"]
+
+
+def test_superuser_adds_a_staff_membership(admin_client):
+    user, organisation = UserFactory(is_staff=True), OrganisationFactory()
+
+    response = admin_client.post(
+        reverse("admin:partners_staffmembership_add"),
+        {"user": user.pk, "organisation": organisation.pk, "role": StaffMembership.Role.LIBRARIAN},
+    )
+
+    assert response.status_code == 302
+    assert StaffMembership.objects.filter(user=user, organisation=organisation).exists()
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_organisation_changelist_queries_do_not_grow_with_rows(admin_client, django_assert_max_num_queries, rows):
+    OrganisationFactory.create_batch(rows)
+
+    with django_assert_max_num_queries(12):
+        response = admin_client.get(reverse("admin:partners_organisation_changelist"))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_agreement_changelist_queries_do_not_grow_with_rows(admin_client, django_assert_max_num_queries, rows):
+    AgreementFactory.create_batch(rows)
+
+    with django_assert_max_num_queries(14):
+        response = admin_client.get(reverse("admin:partners_agreement_changelist"))
+
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == rows
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_membership_changelist_queries_do_not_grow_with_rows(admin_client, django_assert_max_num_queries, rows):
+    StaffMembershipFactory.create_batch(rows)
+
+    with django_assert_max_num_queries(12):
+        response = admin_client.get(reverse("admin:partners_staffmembership_changelist"))
+
+    assert response.status_code == 200

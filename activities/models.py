@@ -1,10 +1,15 @@
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 
 from partners.fields import ChoiceListField, LanguageListField
 from partners.models import Audience, Organisation, Place, RandomUploadPath
@@ -27,8 +32,63 @@ class EventQuerySet(models.QuerySet):
     def for_organisation(self, organisation):
         return self.filter(Q(organiser=organisation) | Q(co_organisers=organisation)).distinct()
 
+    def of_kind(self, kind):
+        return self.filter(kind=kind)
+
+    def for_audience(self, code):
+        return self.filter(audience__icontains=f'"{code}"')
+
+    def starting_from(self, day):
+        """Events that start on `day` (a date in the site's time zone) or later."""
+        return self.filter(starts_at__date__gte=day)
+
+    def starting_until(self, day):
+        return self.filter(starts_at__date__lte=day)
+
+    def at_organisation(self, organisation):
+        """Organised by the organisation or held on its premises."""
+        return self.filter(Q(organiser=organisation) | Q(venue_organisation=organisation))
+
+    def in_city(self, city):
+        """Where the event takes place: the venue organisation's city (the organiser's when no venue is named),
+        the event's own address, or, for an online event, the organiser's city."""
+        return self.filter(
+            Q(venue=Event.Venue.ORGANISATION, venue_organisation__city__iexact=city)
+            | Q(venue=Event.Venue.ORGANISATION, venue_organisation__isnull=True, organiser__city__iexact=city)
+            | Q(venue=Event.Venue.ADDRESS, city__iexact=city)
+            | Q(venue=Event.Venue.ONLINE, organiser__city__iexact=city)
+        )
+
+    def search(self, text):
+        """Free text in title, summary and description, in the active language and its fallbacks."""
+        languages = dict.fromkeys(
+            [get_language() or settings.LANGUAGE_CODE, *settings.MODELTRANSLATION_FALLBACK_LANGUAGES["default"]]
+        )
+        condition = Q()
+        for field in ("title", "summary", "description"):
+            for language in languages:
+                if language in settings.MODELTRANSLATION_LANGUAGES:
+                    condition |= Q(**{f"{build_localized_fieldname(field, language)}__icontains": text})
+        return self.filter(condition)
+
+    def count_by_language(self):
+        """How many events there are, and how many are delivered in each language: `(total, {code: count})`,
+        languages without events left out, all in one query."""
+        counts = self.order_by().aggregate(
+            total=Count("pk"),
+            **{
+                f"language_{code}": Count("pk", filter=Q(languages__icontains=f'"{code}"'))
+                for code, _name in settings.DELIVERY_LANGUAGES
+            },
+        )
+        total = counts.pop("total")
+        return total, {key.removeprefix("language_"): count for key, count in counts.items() if count}
+
     def for_listing(self):
         return self.select_related("organiser", "venue_organisation")
+
+    def for_detail(self):
+        return self.select_related("organiser", "venue_organisation").prefetch_related("co_organisers")
 
 
 class Event(Place):
@@ -123,11 +183,46 @@ class Event(Place):
         return self.status == self.Status.CANCELLED
 
     @property
+    def is_online(self):
+        return self.venue == self.Venue.ONLINE
+
+    @property
+    def language_names(self):
+        names = dict(settings.DELIVERY_LANGUAGES)
+        return [names.get(code, code) for code in self.languages]
+
+    @property
+    def audience_names(self):
+        names = dict(Audience.choices)
+        return [names.get(code, code) for code in self.audience]
+
+    @property
     def place(self):
         """Where to find the event: the venue organisation's address unless another address is given."""
         if self.venue == self.Venue.ORGANISATION:
             return self.venue_organisation or self.organiser
         return self
+
+    @property
+    def place_name(self):
+        """What to call the place: the event's own venue name, else the hosting organisation's name."""
+        if self.venue == self.Venue.ONLINE:
+            return ""
+        if self.venue_name:
+            return self.venue_name
+        return str(self.place) if self.venue == self.Venue.ORGANISATION else ""
+
+    @property
+    def directions_url(self):
+        """An OpenStreetMap route to the place (the visitor fills in where they start), or a search by address."""
+        place = self.place
+        if self.venue == self.Venue.ONLINE:
+            return ""
+        if place.has_point:
+            return f"https://www.openstreetmap.org/directions?route=%3B{place.latitude}%2C{place.longitude}"
+        if place.address_line:
+            return f"https://www.openstreetmap.org/search?{urlencode({'query': place.address_line})}"
+        return ""
 
     def clean(self):
         super().clean()

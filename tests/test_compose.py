@@ -1,0 +1,84 @@
+"""docker-compose.yml is valid against the Compose specification and describes the documented stack."""
+
+from pathlib import Path
+
+import pytest
+from compose_spec import PyCompose
+
+COMPOSE_FILE = Path(__file__).resolve().parent.parent / "docker-compose.yml"
+APP_SERVICES = ("migrate", "web", "worker", "beat")
+
+
+@pytest.fixture(scope="module")
+def compose():
+    return PyCompose.from_yaml(COMPOSE_FILE.read_text()).to_dict()
+
+
+def test_compose_file_follows_the_compose_specification():
+    PyCompose.from_yaml(COMPOSE_FILE.read_text())
+
+
+def test_compose_validator_rejects_an_invalid_file():
+    # Guards the test above: the validator must actually check values, not only parse YAML.
+    with pytest.raises(ValueError, match="restart"):
+        PyCompose.from_yaml("services:\n  web:\n    image: libri\n    restart: sometimes\n")
+
+
+def test_stack_has_web_migrate_worker_beat_database_and_redis(compose):
+    assert set(compose["services"]) == {"web", "migrate", "worker", "beat", "db", "redis"}
+
+
+def test_application_services_share_one_image_and_environment(compose):
+    services = compose["services"]
+    assert {services[name]["image"] for name in APP_SERVICES} == {"libri-portal:latest"}
+    for name in APP_SERVICES:
+        assert services[name]["build"] == "."
+        assert services[name]["env_file"] == ".env"
+        assert services[name]["environment"]["DATABASE_URL"].startswith("postgres://")
+        assert services[name]["environment"]["REDIS_URL"] == "redis://redis:6379/0"
+
+
+def test_web_runs_gunicorn_and_worker_and_beat_run_celery(compose):
+    services = compose["services"]
+    assert services["web"]["command"][:2] == ["gunicorn", "portal.wsgi:application"]
+    assert services["worker"]["command"][:3] == ["celery", "--app=portal", "worker"]
+    assert services["beat"]["command"][:3] == ["celery", "--app=portal", "beat"]
+    assert services["migrate"]["command"] == ["python", "manage.py", "migrate", "--noinput"]
+
+
+@pytest.mark.parametrize("service", ["db", "redis", "web", "worker"])
+def test_long_running_services_have_a_healthcheck(compose, service):
+    healthcheck = compose["services"][service]["healthcheck"]
+    test = healthcheck["test"]
+    # The validator normalises ["CMD-SHELL", "command"] to the plain command string.
+    assert isinstance(test, str) or test[0] in {"CMD", "CMD-SHELL"}
+    assert test
+    assert healthcheck["interval"]
+    assert healthcheck["retries"] >= 1
+
+
+def test_web_healthcheck_uses_the_liveness_endpoint(compose):
+    assert "/healthz" in " ".join(compose["services"]["web"]["healthcheck"]["test"])
+
+
+@pytest.mark.parametrize("service", ["db", "redis", "web", "worker", "beat"])
+def test_long_running_services_restart_unless_stopped(compose, service):
+    assert compose["services"][service]["restart"] == "unless-stopped"
+
+
+def test_migrate_runs_once_and_the_application_waits_for_it(compose):
+    services = compose["services"]
+    assert services["migrate"]["restart"] == "no"
+    assert services["migrate"]["depends_on"]["db"]["condition"] == "service_healthy"
+    for name in ("web", "worker", "beat"):
+        assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+        assert services[name]["depends_on"]["redis"]["condition"] == "service_healthy"
+
+
+def test_state_lives_in_named_volumes(compose):
+    assert set(compose["volumes"]) == {"postgres-data", "redis-data", "media"}
+    services = compose["services"]
+    assert "postgres-data:/var/lib/postgresql/data" in services["db"]["volumes"]
+    assert "redis-data:/data" in services["redis"]["volumes"]
+    assert "media:/app/media" in services["web"]["volumes"]
+    assert services["web"]["environment"]["MEDIA_ROOT"] == "/app/media"

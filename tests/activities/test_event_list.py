@@ -1,0 +1,336 @@
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from activities.models import Event
+from tests.activities.conftest import riga
+from tests.factories import EventFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def events_url(language="en"):
+    with translation.override(language):
+        return reverse("activities:event_list")
+
+
+def archive_url(language="en"):
+    with translation.override(language):
+        return reverse("activities:event_archive")
+
+
+def listed_titles(response):
+    return [event.title for event in response.context["events"]]
+
+
+def test_list_shows_upcoming_published_and_cancelled_events_but_not_drafts_or_past_ones(client):
+    EventFactory(title="Published seminar", languages=["en"])
+    EventFactory(title="Cancelled seminar", languages=["en"], status=Event.Status.CANCELLED)
+    EventFactory(title="Draft seminar", languages=["en"], status=Event.Status.DRAFT)
+    EventFactory(title="Past seminar", languages=["en"], starts_at=riga(2025, 9, 1, 18), ends_at=riga(2025, 9, 1, 20))
+
+    response = client.get(events_url(), {"language": "all"})
+
+    assert response.status_code == 200
+    assert sorted(listed_titles(response)) == ["Cancelled seminar", "Published seminar"]
+    content = response.content.decode()
+    cancelled_card = content[content.index("Cancelled seminar") :].split("</li>")[0]
+    assert "badge-cancelled" in cancelled_card
+    published_card = content[content.index("Published seminar") :].split("</li>")[0]
+    assert "badge-cancelled" not in published_card
+
+
+def test_an_event_under_way_is_still_upcoming(client):
+    EventFactory(title="Under way", languages=["en"], starts_at=riga(2025, 10, 6, 8), ends_at=riga(2025, 10, 6, 11))
+
+    response = client.get(events_url(), {"language": "all"})
+
+    assert listed_titles(response) == ["Under way"]
+
+
+def test_list_orders_upcoming_events_by_start(client):
+    EventFactory(title="Later", starts_at=riga(2025, 10, 20, 18), ends_at=riga(2025, 10, 20, 20))
+    EventFactory(title="Sooner", starts_at=riga(2025, 10, 8, 18), ends_at=riga(2025, 10, 8, 20))
+
+    response = client.get(events_url(), {"language": "all"})
+
+    assert listed_titles(response) == ["Sooner", "Later"]
+
+
+def test_archive_shows_past_public_events_latest_first(client):
+    EventFactory(title="Upcoming", languages=["en"])
+    EventFactory(title="Long ago", starts_at=riga(2025, 3, 27, 10), ends_at=riga(2025, 3, 27, 12))
+    EventFactory(title="Last month", starts_at=riga(2025, 9, 10, 18), ends_at=riga(2025, 9, 10, 20))
+    EventFactory(
+        title="Past draft", status=Event.Status.DRAFT, starts_at=riga(2025, 9, 2, 18), ends_at=riga(2025, 9, 2, 20)
+    )
+
+    response = client.get(archive_url(), {"language": "all"})
+
+    assert response.status_code == 200
+    assert listed_titles(response) == ["Last month", "Long ago"]
+
+
+# --- Filters --------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def varied_events():
+    ogre = OrganisationFactory(name="Ogres Centrālā bibliotēka", slug="ogre-library", city="Ogre")
+    jelgava = OrganisationFactory(name="Jelgavas pilsētas bibliotēka", slug="jelgava-library", city="Jelgava")
+    red_cross = OrganisationFactory(name="Sarkanais Krusts", slug="red-cross", city="Ogre")
+    EventFactory(
+        title="Ukrainian seminar in Ogre",
+        kind=Event.Kind.SEMINAR,
+        organiser=ogre,
+        languages=["uk", "lv"],
+        audience=["tcn"],
+        starts_at=riga(2025, 10, 9, 18),
+        ends_at=riga(2025, 10, 9, 20),
+    )
+    EventFactory(
+        title="Russian language café in Jelgava",
+        kind=Event.Kind.LANGUAGE_CAFE,
+        organiser=jelgava,
+        languages=["ru"],
+        audience=["tcn", "public"],
+        starts_at=riga(2025, 10, 15, 17),
+        ends_at=riga(2025, 10, 15, 19),
+    )
+    EventFactory(
+        title="Librarians' workshop hosted by Ogre",
+        summary="Intercultural communication",
+        kind=Event.Kind.WORKSHOP,
+        organiser=red_cross,
+        venue_organisation=ogre,
+        languages=["lv"],
+        audience=["librarians"],
+        starts_at=riga(2025, 11, 5, 10),
+        ends_at=riga(2025, 11, 5, 13),
+    )
+    EventFactory(
+        title="Online seminar from Jelgava",
+        kind=Event.Kind.SEMINAR,
+        organiser=jelgava,
+        venue=Event.Venue.ONLINE,
+        online_url="https://meet.example.org/seminar",
+        languages=["uk"],
+        audience=["tcn"],
+        description="Dokumenti uzturēšanās atļaujai",
+        starts_at=riga(2025, 11, 20, 18),
+        ends_at=riga(2025, 11, 20, 19),
+    )
+    EventFactory(
+        title="Seminar in Riga",
+        kind=Event.Kind.SEMINAR,
+        organiser=red_cross,
+        venue=Event.Venue.ADDRESS,
+        street_address="Brīvības iela 1",
+        city="Rīga",
+        languages=["en"],
+        audience=["public"],
+        starts_at=riga(2025, 12, 1, 12),
+        ends_at=riga(2025, 12, 1, 14),
+    )
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"language": "uk"}, ["Ukrainian seminar in Ogre", "Online seminar from Jelgava"]),
+        ({"language": "ru"}, ["Russian language café in Jelgava"]),
+        ({"city": "Ogre"}, ["Ukrainian seminar in Ogre", "Librarians' workshop hosted by Ogre"]),
+        ({"city": "Jelgava"}, ["Russian language café in Jelgava", "Online seminar from Jelgava"]),
+        ({"city": "Rīga"}, ["Seminar in Riga"]),
+        ({"library": "ogre-library"}, ["Ukrainian seminar in Ogre", "Librarians' workshop hosted by Ogre"]),
+        ({"library": "red-cross"}, ["Librarians' workshop hosted by Ogre", "Seminar in Riga"]),
+        ({"kind": "seminar"}, ["Ukrainian seminar in Ogre", "Online seminar from Jelgava", "Seminar in Riga"]),
+        ({"audience": "librarians"}, ["Librarians' workshop hosted by Ogre"]),
+        ({"audience": "public"}, ["Russian language café in Jelgava", "Seminar in Riga"]),
+        (
+            {"date_from": "2025-11-01"},
+            ["Librarians' workshop hosted by Ogre", "Online seminar from Jelgava", "Seminar in Riga"],
+        ),
+        ({"date_to": "2025-10-31"}, ["Ukrainian seminar in Ogre", "Russian language café in Jelgava"]),
+        (
+            {"date_from": "2025-10-15", "date_to": "2025-11-05"},
+            ["Russian language café in Jelgava", "Librarians' workshop hosted by Ogre"],
+        ),
+        ({"q": "café"}, ["Russian language café in Jelgava"]),
+        ({"q": "intercultural"}, ["Librarians' workshop hosted by Ogre"]),
+        ({"q": "uzturēšanās"}, ["Online seminar from Jelgava"]),
+    ],
+)
+def test_each_filter_narrows_the_list(client, varied_events, params, expected):
+    response = client.get(events_url(), {"language": "all", **params})
+
+    assert response.status_code == 200
+    assert listed_titles(response) == expected
+
+
+def test_filters_combine(client, varied_events):
+    response = client.get(
+        events_url(), {"language": "uk", "kind": "seminar", "city": "Jelgava", "date_from": "2025-11-01"}
+    )
+
+    assert listed_titles(response) == ["Online seminar from Jelgava"]
+
+
+def test_free_text_searches_the_visitors_language_and_falls_back_to_latvian(client):
+    EventFactory(title_lv="Latviešu valodas kafejnīca", title_uk="Розмовний клуб", languages=["uk"])
+
+    ukrainian = client.get(events_url("uk"), {"language": "all", "q": "клуб"})
+    latvian_fallback = client.get(events_url("uk"), {"language": "all", "q": "kafejnīca"})
+    not_in_english_page_languages = client.get(events_url("en"), {"language": "all", "q": "клуб"})
+
+    assert len(ukrainian.context["events"]) == 1
+    assert len(latvian_fallback.context["events"]) == 1
+    assert len(not_in_english_page_languages.context["events"]) == 0
+
+
+def test_filters_stay_in_the_form_and_in_pagination_links(client):
+    for _number in range(25):
+        EventFactory(languages=["uk"], kind=Event.Kind.WORKSHOP)
+
+    response = client.get(events_url(), {"language": "uk", "kind": "workshop"})
+
+    content = response.content.decode()
+    assert len(response.context["events"]) == 20
+    assert re.search(r'<option value="workshop" selected>', content)
+    assert re.search(r'<option value="uk" selected>', content)
+    assert "?language=uk&amp;kind=workshop&amp;page=2" in content
+    second_page = client.get(events_url(), {"language": "uk", "kind": "workshop", "page": 2})
+    assert len(second_page.context["events"]) == 5
+
+
+def test_the_filter_form_is_labelled_and_works_without_javascript(client):
+    response = client.get(events_url())
+
+    content = response.content.decode()
+    assert '<form method="get"' in content
+    assert "<fieldset>" in content and "<legend" in content
+    for name in ("q", "language", "city", "library", "kind", "audience", "date_from", "date_to"):
+        assert f'<label for="id_{name}">' in content
+    assert '<button type="submit">' in content
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"date_from": "not-a-date"}, {"language": "xx"}, {"kind": "party"}, {"library": "nobody"}, {"page": "x"}],
+)
+def test_bad_filter_values_are_a_400_with_a_message_not_a_500(client, varied_events, params):
+    response = client.get(events_url(), {"language": "all", **params})
+
+    if "page" in params:
+        assert response.status_code == 404
+    else:
+        assert response.status_code == 400
+        assert "Correct the marked fields" in response.content.decode()
+
+
+def test_a_period_ending_before_it_starts_is_rejected(client, varied_events):
+    response = client.get(events_url(), {"date_from": "2025-11-10", "date_to": "2025-11-01"})
+
+    assert response.status_code == 400
+    assert "date_to" in response.context["filter_form"].errors
+
+
+# --- The visitor's language -----------------------------------------------------------------------------------
+
+
+def test_the_interface_language_preselects_events_in_that_language(client, varied_events):
+    response = client.get(events_url("uk"))
+
+    assert listed_titles(response) == ["Ukrainian seminar in Ogre", "Online seminar from Jelgava"]
+    assert response.context["language_preselected"] is True
+    assert re.search(r'<option value="uk" selected>', response.content.decode())
+
+
+def test_the_page_says_the_language_filter_is_on_and_links_to_all_languages(client, varied_events):
+    with translation.override("en"):
+        response = client.get(events_url("en"))
+
+    content = response.content.decode()
+    assert listed_titles(response) == ["Seminar in Riga"]
+    assert "The list shows only events in English, the language you are using on this site." in content
+    assert '<a href="?language=all">Show events in every language (5)</a>' in content
+    everything = client.get(events_url("en") + "?language=all")
+    assert len(everything.context["events"]) == 5
+    assert "The list shows only events in" not in everything.content.decode()
+
+
+def test_counts_per_language_follow_the_other_filters(client, varied_events):
+    response = client.get(events_url("en"), {"kind": "seminar"})
+
+    counts = {item["code"]: item["count"] for item in response.context["by_language"]}
+    assert counts == {"uk": 2, "lv": 1, "en": 1}
+    content = response.content.decode()
+    assert "Ukrainian: 2 events" in content
+    assert "Latvian: 1 event<" in content
+    assert '<a href="?kind=seminar&amp;language=uk">' in content
+
+
+def test_an_explicit_language_choice_is_not_called_a_preselection(client, varied_events):
+    response = client.get(events_url("en"), {"language": "ru"})
+
+    assert response.context["language_preselected"] is False
+    assert "The list shows only events in Russian." in response.content.decode()
+
+
+def test_empty_state_suggests_the_languages_that_have_events(client, varied_events):
+    response = client.get(events_url("en"), {"language": "uz", "kind": "seminar", "date_to": "2025-10-31"})
+
+    content = response.content.decode()
+    assert listed_titles(response) == []
+    assert "There are no events in Uzbek that match your search, but there are in other languages:" in content
+    empty_state = content[content.index('class="empty-state"') :]
+    assert "Ukrainian: 1 event" in empty_state
+    assert "Latvian: 1 event" in empty_state
+    assert "Russian" not in empty_state  # the café in Russian is not a seminar
+    assert "?language=uk&amp;kind=seminar&amp;date_to=2025-10-31" in empty_state
+
+
+def test_empty_state_without_any_matching_event_offers_to_clear_the_filters(client, varied_events):
+    response = client.get(events_url("en"), {"language": "all", "q": "astronomy"})
+
+    content = response.content.decode()
+    assert "No upcoming events match your search." in content
+    assert "Clear all filters" in content
+
+
+# --- Queries --------------------------------------------------------------------------------------------------
+
+
+def count_queries(client, url, params):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("url", [events_url, archive_url])
+def test_list_runs_the_same_number_of_queries_for_5_and_50_events(client, url, django_assert_max_num_queries):
+    def make(count, start):
+        for number in range(count):
+            day = start + datetime.timedelta(days=number)
+            EventFactory(
+                starts_at=day,
+                ends_at=day + datetime.timedelta(hours=2),
+                languages=["uk", "ru", "lv"],
+                venue_organisation=OrganisationFactory(),
+            )
+
+    make(5, riga(2025, 10, 10, 18))
+    make(5, riga(2025, 8, 1, 18))
+    few = count_queries(client, url("uk"), {"city": "Ogre"})
+    make(45, riga(2025, 10, 20, 18))
+    make(45, riga(2025, 5, 1, 18))
+    with django_assert_max_num_queries(8):
+        many = count_queries(client, url("uk"), {"city": "Ogre"})
+
+    assert few == many

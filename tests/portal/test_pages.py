@@ -1,0 +1,227 @@
+"""The site shell: home, about, privacy notice, accessibility statement, errors and the liveness probe."""
+
+import datetime
+import json
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from activities.models import Event
+from mapping.models import Initiative
+from partners.models import Organisation
+from tests.factories import EventFactory, InitiativeFactory, OrganisationFactory, ResourceFactory
+
+pytestmark = pytest.mark.django_db
+
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+SHELL_PAGES = ["home", "about", "privacy", "accessibility"]
+NOW = datetime.datetime(2026, 3, 10, 12, 0, tzinfo=ZoneInfo("Europe/Riga"))
+
+
+@pytest.fixture
+def frozen_now():
+    with time_machine.travel(NOW, tick=False):
+        yield NOW
+
+
+def url_in(language, name, **kwargs):
+    with translation.override(language):
+        return reverse(name, kwargs=kwargs)
+
+
+def hreflang_links(html):
+    return dict(re.findall(r'<link rel="alternate" hreflang="([\w-]+)" href="([^"]+)">', html))
+
+
+def switcher_links(html):
+    switcher = html.split('class="language-switcher"', 1)[1].split("</nav>", 1)[0]
+    return {code: href for href, code in re.findall(r'<a href="([^"]+)" hreflang="([\w-]+)"', switcher)}
+
+
+def json_script(html, element_id):
+    match = re.search(rf'<script id="{element_id}" type="application/json">(.*?)</script>', html, re.S)
+    assert match, f"no json_script #{element_id}"
+    return json.loads(match.group(1))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", SHELL_PAGES)
+def test_shell_page_answers_in_every_language_with_its_html_lang(client, name, language):
+    response = client.get(url_in(language, name))
+
+    assert response.status_code == 200
+    assert f'<html lang="{language}">' in response.content.decode()
+
+
+@pytest.mark.parametrize("name", SHELL_PAGES)
+def test_hreflang_alternates_point_to_the_same_page_in_every_language(client, name):
+    html = client.get(url_in("en", name)).content.decode()
+
+    links = hreflang_links(html)
+    for language in LANGUAGES:
+        assert links[language] == settings.SITE_URL + url_in(language, name)
+    assert links["x-default"] == settings.SITE_URL + url_in("lv", name)
+
+
+@pytest.mark.parametrize("name", SHELL_PAGES)
+def test_language_switcher_keeps_the_visitor_on_the_same_page(client, name):
+    html = client.get(url_in("uk", name)).content.decode()
+
+    assert switcher_links(html) == {language: url_in(language, name) for language in LANGUAGES}
+    assert f'<a href="{url_in("uk", name)}" hreflang="uk" lang="uk" aria-current="true">' in html
+
+
+def test_home_lists_the_next_four_published_events_in_date_order(client, frozen_now):
+    soon = [
+        EventFactory(title=f"Notikums {day}", starts_at=frozen_now + datetime.timedelta(days=day))
+        for day in (5, 1, 3, 2)
+    ]
+    EventFactory(title="Vēlākais", starts_at=frozen_now + datetime.timedelta(days=30))
+    EventFactory(title="Pagājušais", starts_at=frozen_now - datetime.timedelta(days=2))
+    EventFactory(title="Melnraksts", starts_at=frozen_now + datetime.timedelta(hours=5), status=Event.Status.DRAFT)
+
+    html = client.get(url_in("lv", "home")).content.decode()
+
+    positions = [html.index(f'href="{event.get_absolute_url()}"') for event in sorted(soon, key=lambda e: e.starts_at)]
+    assert positions == sorted(positions)
+    for title in ("Vēlākais", "Pagājušais", "Melnraksts"):
+        assert title not in html
+
+
+def test_home_marks_cancelled_and_sample_events(client, frozen_now):
+    EventFactory(title="Atcelts", status=Event.Status.CANCELLED, is_sample=True)
+
+    response = client.get(url_in("en", "home"))
+
+    assert "Atcelts" in response.content.decode()
+    assert "badge-cancelled" in response.content.decode()
+    assert "badge-sample" in response.content.decode()
+
+
+def test_home_map_preview_has_the_published_initiatives_with_coordinates(client):
+    shown = InitiativeFactory(title="Sarunu klubs")
+    InitiativeFactory(title="Gaida pārbaudi", status=Initiative.Status.PENDING)
+    InitiativeFactory(title="Bez koordinātām", latitude=None, longitude=None)
+
+    html = client.get(url_in("lv", "home")).content.decode()
+
+    points = json_script(html, "home-map-points")
+    assert points == [{"lat": 56.8162, "lng": 24.61401, "label": "Sarunu klubs", "url": shown.get_absolute_url()}]
+    assert 'role="region"' in html
+    assert 'id="home-map" class="map map-small" role="region" aria-label="' in html
+    assert url_in("lv", "mapping:map") in html
+
+
+def test_home_without_initiatives_draws_no_map(client):
+    html = client.get(url_in("lv", "home")).content.decode()
+
+    assert "home-map" not in html
+    assert "leaflet.js" not in html
+
+
+def test_home_shows_latest_published_resources_only(client, frozen_now):
+    ResourceFactory(title="Jaunais ceļvedis", published_on=frozen_now.date())
+    ResourceFactory(title="Melnraksta ceļvedis", published_on=None)
+    ResourceFactory(title="Nākotnes ceļvedis", published_on=frozen_now.date() + datetime.timedelta(days=3))
+
+    html = client.get(url_in("lv", "home")).content.decode()
+
+    assert "Jaunais ceļvedis" in html
+    assert "Melnraksta ceļvedis" not in html
+    assert "Nākotnes ceļvedis" not in html
+
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_home_query_count_does_not_grow_with_content(client, django_assert_max_num_queries, frozen_now, size):
+    organisation = OrganisationFactory()
+    EventFactory.create_batch(size, organiser=organisation)
+    InitiativeFactory.create_batch(size, host=organisation)
+    ResourceFactory.create_batch(size)
+
+    with django_assert_max_num_queries(3):
+        response = client.get(url_in("lv", "home"))
+
+    assert response.status_code == 200
+
+
+def test_about_lists_consortium_with_countries_and_the_partner_libraries(client):
+    OrganisationFactory(name="Bibliothèques Sans Frontières", kind=Organisation.Kind.CONSORTIUM_PARTNER, country="FR")
+    OrganisationFactory(name="Ventspils bibliotēka", city="Ventspils")
+    OrganisationFactory(name="Citur", kind=Organisation.Kind.OTHER)
+
+    html = client.get(url_in("en", "about")).content.decode()
+
+    assert "Bibliothèques Sans Frontières</a> (France)" in html
+    assert "Ventspils bibliotēka</a> (Ventspils)" in html
+    assert "Citur" not in html
+    assert "May 2024 – May 2026" in html
+    assert "AMIF-2023-TF2-AG-CALL-AMIF" in html
+    assert "Co-funded by the European Union" in html
+
+
+def test_privacy_notice_states_the_configured_retention_period(client, settings):
+    settings.REGISTRATION_RETENTION_DAYS = 45
+
+    html = client.get(url_in("en", "privacy")).content.decode()
+
+    assert "deleted automatically 45 days after the event" in html
+    assert "https://www.kis.gov.lv" in html
+    assert "Datu valsts inspekcija" in html
+
+
+def test_privacy_notice_defaults_to_thirty_days_without_the_setting(client, settings):
+    del settings.REGISTRATION_RETENTION_DAYS
+
+    html = client.get(url_in("en", "privacy")).content.decode()
+
+    assert "deleted automatically 30 days after the event" in html
+
+
+def test_accessibility_statement_gives_status_date_and_supervising_authority(client):
+    html = client.get(url_in("en", "accessibility")).content.decode()
+
+    assert "partially compliant" in html
+    assert '<time datetime="2026-11-25">' in html
+    assert "https://www.varam.gov.lv" in html
+    assert "No. 445 of 14 July 2020" in html
+
+
+@pytest.mark.parametrize("name", SHELL_PAGES)
+def test_shell_pages_have_no_inline_scripts_or_styles(client, name):
+    InitiativeFactory()
+    html = client.get(url_in("lv", name)).content.decode()
+
+    assert " style=" not in html
+    for tag in re.findall(r"<script[^>]*>", html):
+        assert " src=" in tag or 'type="application/json"' in tag
+
+
+def test_healthz_answers_without_database_queries(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.content == b"ok"
+
+
+def test_unknown_page_answers_404_in_the_site_layout(client):
+    response = client.get("/en/no-such-page/")
+
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert "Page not found" in html
+
+
+def test_server_error_page_renders_without_request_or_database(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        html = render_to_string("500.html")
+
+    assert "Something went wrong" in html
+    assert 'href="/"' in html

@@ -1,6 +1,7 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Max, Min, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +27,17 @@ class InitiativeQuerySet(models.QuerySet):
 
     def for_listing(self):
         return self.select_related("host")
+
+    def map_summary(self):
+        """How many initiatives match, how many of them have a point, and the extent of those points."""
+        return self.aggregate(
+            count=Count("pk"),
+            located=Count("latitude"),
+            south=Min("latitude"),
+            west=Min("longitude"),
+            north=Max("latitude"),
+            east=Max("longitude"),
+        )
 
 
 class Initiative(Place):
@@ -115,6 +127,16 @@ class Initiative(Place):
 
     def get_absolute_url(self):
         return reverse("mapping:initiative_detail", kwargs={"slug": self.slug})
+
+    @property
+    def language_names(self):
+        names = dict(settings.DELIVERY_LANGUAGES)
+        return [str(names.get(code, code)) for code in self.languages]
+
+    @property
+    def target_group_labels(self):
+        labels = dict(self.TargetGroup.choices)
+        return [str(labels.get(code, code)) for code in self.target_groups]
 
     def clean(self):
         super().clean()

@@ -1,3 +1,13 @@
+from django.urls import path
+
+from . import views
+
 app_name = "mapping"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.InitiativeMapView.as_view(), name="map"),
+    path("list/", views.InitiativeListView.as_view(), name="initiative_list"),
+    # Before the slug pattern, which would otherwise take the file name for a slug.
+    path("initiatives.geojson", views.initiatives_geojson, name="geojson"),
+    path("<slug:slug>/", views.InitiativeDetailView.as_view(), name="initiative_detail"),
+]

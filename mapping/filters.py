@@ -1,0 +1,76 @@
+"""The one set of filters behind the map, its equivalent list and the GeoJSON: same parameters, same results."""
+
+import django_filters
+from django.conf import settings
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from modeltranslation.utils import build_localized_fieldname
+
+from partners.fields import delivery_languages
+from partners.models import Organisation
+
+from .models import Initiative
+
+# Parameters that filter; anything else in the query string (page, bbox, zoom) belongs to the view.
+FILTER_PARAMETERS = ("q", "category", "language", "target_group", "country", "city", "host")
+
+
+def _published_countries():
+    codes = Initiative.objects.published().order_by().values_list("country", flat=True).distinct()
+    return sorted(((code, countries.name(code)) for code in codes), key=lambda choice: str(choice[1]))
+
+
+def _published_cities():
+    cities = Initiative.objects.published().exclude(city="").order_by("city").values_list("city", flat=True)
+    return [(city, city) for city in cities.distinct()]
+
+
+def _published_hosts(request):
+    return Organisation.objects.filter(initiatives__status=Initiative.Status.PUBLISHED).distinct()
+
+
+class InitiativeFilter(django_filters.FilterSet):
+    """Filters published initiatives; every choice list names only values that published initiatives use."""
+
+    q = django_filters.CharFilter(method="filter_text", label=_("Search in title and description"), max_length=100)
+    category = django_filters.ChoiceFilter(
+        choices=Initiative.Category.choices, label=_("Category"), empty_label=_("All categories")
+    )
+    language = django_filters.ChoiceFilter(
+        choices=delivery_languages, method="filter_language", label=_("Language"), empty_label=_("All languages")
+    )
+    target_group = django_filters.ChoiceFilter(
+        choices=Initiative.TargetGroup.choices,
+        method="filter_target_group",
+        label=_("Target group"),
+        empty_label=_("All target groups"),
+    )
+    country = django_filters.ChoiceFilter(
+        choices=_published_countries, label=_("Country"), empty_label=_("All countries")
+    )
+    city = django_filters.ChoiceFilter(choices=_published_cities, label=_("City"), empty_label=_("All cities"))
+    host = django_filters.ModelChoiceFilter(
+        queryset=_published_hosts,
+        to_field_name="slug",
+        label=_("Host organisation"),
+        empty_label=_("All organisations"),
+    )
+
+    class Meta:
+        model = Initiative
+        fields = FILTER_PARAMETERS
+
+    def filter_text(self, queryset, name, value):
+        # Visitors search in whatever language they read, so every translation of the text is searched.
+        query = Q()
+        for field in ("title", "description"):
+            for language in settings.MODELTRANSLATION_LANGUAGES:
+                query |= Q(**{f"{build_localized_fieldname(field, language)}__icontains": value})
+        return queryset.filter(query)
+
+    def filter_language(self, queryset, name, value):
+        return queryset.in_language(value)
+
+    def filter_target_group(self, queryset, name, value):
+        return queryset.for_target_group(value)

@@ -1,0 +1,113 @@
+from django.http import HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.http import urlencode
+from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import condition, require_safe
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+
+from partners.views import map_points
+
+from .filters import FILTER_PARAMETERS, InitiativeFilter
+from .geojson import MapQuery, MapQueryError
+from .models import Initiative
+
+
+def filter_query_string(params):
+    """The filter part of a query string, so that the map, the list and the map data show the same initiatives."""
+    return urlencode([(name, value) for name in FILTER_PARAMETERS for value in params.getlist(name) if value])
+
+
+class InitiativeFilterMixin:
+    filterset_class = InitiativeFilter
+    queryset = Initiative.objects.published().for_listing()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter_query"] = filter_query_string(self.request.GET)
+        return context
+
+
+class InitiativeMapView(InitiativeFilterMixin, FilterView):
+    template_name = "mapping/map.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        summary = self.object_list.map_summary()
+        context["summary"] = summary
+        context["map_config"] = {
+            "dataUrl": reverse("mapping:geojson"),
+            "filterQuery": context["filter_query"],
+            "extent": (
+                [[float(summary["south"]), float(summary["west"])], [float(summary["north"]), float(summary["east"])]]
+                if summary["located"]
+                else None
+            ),
+        }
+        return context
+
+
+class InitiativeListView(InitiativeFilterMixin, FilterView):
+    template_name = "mapping/initiative_list.html"
+    paginate_by = 20
+
+
+class InitiativeDetailView(DetailView):
+    queryset = Initiative.objects.published().for_listing()
+    template_name = "mapping/initiative_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["map_points"] = map_points([self.object], link=False)
+        return context
+
+
+def _map_query(request):
+    """The validated map query and its version, computed once per request (ETag, Last-Modified and body share it).
+
+    Returns a `(query, version, etag)` tuple, or the `MapQueryError` that explains what is wrong with the request.
+    """
+    if not hasattr(request, "_initiative_map_query"):
+        filterset = InitiativeFilter(request.GET, queryset=Initiative.objects.published())
+        try:
+            if not filterset.is_valid():
+                raise MapQueryError(
+                    " ".join(f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items())
+                )
+            query = MapQuery.from_request(filterset.qs, request.GET, filter_query_string(request.GET))
+            version = query.version()
+            request._initiative_map_query = (query, version, query.etag(version))
+        except MapQueryError as error:
+            request._initiative_map_query = error
+    return request._initiative_map_query
+
+
+def _etag(request):
+    result = _map_query(request)
+    return None if isinstance(result, MapQueryError) else result[2]
+
+
+def _last_modified(request):
+    result = _map_query(request)
+    if isinstance(result, MapQueryError):
+        return None
+    changes = [change for change in (result[1]["changed"], result[1]["host_changed"]) if change]
+    return max(changes) if changes else None
+
+
+@require_safe
+@gzip_page
+@condition(etag_func=_etag, last_modified_func=_last_modified)
+def initiatives_geojson(request):
+    """Published initiatives as a GeoJSON FeatureCollection; see `mapping.geojson` for parameters and clustering."""
+    result = _map_query(request)
+    if isinstance(result, MapQueryError):
+        return JsonResponse({"error": str(result)}, status=400)
+    query, _version, etag = result
+    url_template = request.build_absolute_uri(reverse("mapping:initiative_detail", kwargs={"slug": "__slug__"}))
+    response = HttpResponse(query.render(etag, url_template), content_type="application/geo+json")
+    # Open data: any site may read it. Browsers keep it but ask again each time, and get 304 while it is unchanged.
+    response["Access-Control-Allow-Origin"] = "*"
+    patch_cache_control(response, public=True, no_cache=True)
+    return response

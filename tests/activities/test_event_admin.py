@@ -1,0 +1,175 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from activities.models import Event
+from tests.factories import EventFactory, OrganisationFactory, StaffMembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+LANGUAGES = ("lv", "en", "uk", "ru")
+
+
+@pytest.fixture
+def library():
+    return OrganisationFactory(name="Ogres Centrālā bibliotēka", slug="ogre-library")
+
+
+def event_form(organiser, **overrides):
+    data = {
+        "slug": "valodas-kafejnica-ogre",
+        "kind": Event.Kind.LANGUAGE_CAFE,
+        "organiser": organiser.pk,
+        "status": Event.Status.DRAFT,
+        "starts_at_0": "2025-10-14",
+        "starts_at_1": "18:00",
+        "ends_at_0": "2025-10-14",
+        "ends_at_1": "20:00",
+        "venue": Event.Venue.ORGANISATION,
+        "country": "LV",
+        "languages": ["lv", "uk"],
+        "audience": ["tcn"],
+        "capacity": "20",
+    }
+    titles = {
+        "lv": "Valodas kafejnīca",
+        "en": "Language café",
+        "uk": "Мовне кафе",
+        "ru": "Языковое кафе",
+    }
+    for code in LANGUAGES:
+        data[f"title_{code}"] = titles[code]
+        data[f"summary_{code}"] = f"{titles[code]} ({code})"
+    data.update(overrides)
+    return data
+
+
+def test_the_add_form_has_a_tab_per_language_and_the_point_picker(admin_client):
+    response = admin_client.get(reverse("admin:activities_event_add"))
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    for code in LANGUAGES:
+        assert f'name="title_{code}"' in content
+        assert f'name="description_{code}"' in content
+    assert "tabbed_translation_fields.js" in content
+    assert 'name="latitude"' in content and 'name="longitude"' in content
+    assert str(response.context["adminform"].form.fields["longitude"].widget.__class__.__name__) == "PointPickerWidget"
+
+
+def test_superuser_creates_an_event_in_every_language(admin_client, library):
+    response = admin_client.post(reverse("admin:activities_event_add"), event_form(library))
+
+    assert response.status_code == 302
+    event = Event.objects.get(slug="valodas-kafejnica-ogre")
+    assert (event.title_lv, event.title_uk, event.title_ru) == ("Valodas kafejnīca", "Мовне кафе", "Языковое кафе")
+    assert event.languages == ["lv", "uk"]
+    assert event.starts_at.isoformat() == "2025-10-14T15:00:00+00:00"
+    assert event.status == Event.Status.DRAFT
+
+
+def test_the_venue_defaults_to_the_organisers_premises(admin_client, library):
+    admin_client.post(reverse("admin:activities_event_add"), event_form(library))
+
+    assert Event.objects.get().venue_organisation == library
+
+
+def test_a_librarian_of_one_library_gets_it_as_organiser_and_venue(client, library):
+    membership = StaffMembershipFactory(organisation=library, user__is_superuser=True)
+    client.force_login(membership.user)
+
+    form = client.get(reverse("admin:activities_event_add")).context["adminform"].form
+
+    assert form.initial["organiser"] == library.pk
+    assert form.initial["venue_organisation"] == library.pk
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"ends_at_1": "17:00"}, "ends_at"),
+        ({"venue": Event.Venue.ONLINE}, "online_url"),
+        ({"venue": Event.Venue.ADDRESS}, "street_address"),
+        ({"languages": []}, "languages"),
+        ({"languages": ["xx"]}, "languages"),
+        ({"capacity": "-1"}, "capacity"),
+        ({"latitude": "56.8"}, None),
+        ({"starts_at_0": "14.13.2025"}, "starts_at"),
+    ],
+)
+def test_bad_input_is_a_field_error_not_a_500(admin_client, library, overrides, field):
+    response = admin_client.post(reverse("admin:activities_event_add"), event_form(library, **overrides))
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert (field in errors) if field else ("__all__" in errors)
+    assert not Event.objects.exists()
+
+
+def test_the_list_shows_the_columns_staff_need_and_searches_titles_in_any_language(admin_client):
+    EventFactory(title_lv="Seminārs", title_uk="Семінар про роботу", languages=["uk", "ru"])
+    EventFactory(title_lv="Darbnīca")
+
+    response = admin_client.get(reverse("admin:activities_event_changelist"), {"q": "роботу"})
+
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 1
+    assert "UK, RU" in response.content.decode()
+
+
+def test_publish_action_publishes_drafts(admin_client):
+    drafts = EventFactory.create_batch(2, status=Event.Status.DRAFT)
+
+    response = admin_client.post(
+        reverse("admin:activities_event_changelist"),
+        {"action": "publish_events", "_selected_action": [event.pk for event in drafts]},
+        follow=True,
+    )
+
+    assert "2 events published." in response.content.decode()
+    assert set(Event.objects.values_list("status", flat=True)) == {Event.Status.PUBLISHED}
+
+
+def test_publish_action_refuses_an_incomplete_event_with_a_message(admin_client):
+    incomplete = EventFactory(status=Event.Status.DRAFT, languages=[])
+
+    response = admin_client.post(
+        reverse("admin:activities_event_changelist"),
+        {"action": "publish_events", "_selected_action": [incomplete.pk]},
+        follow=True,
+    )
+
+    assert "Choose at least one language of delivery." in response.content.decode()
+    incomplete.refresh_from_db()
+    assert incomplete.status == Event.Status.DRAFT
+
+
+def test_cancel_action_cancels_published_events_and_leaves_drafts(admin_client):
+    published = EventFactory(status=Event.Status.PUBLISHED)
+    draft = EventFactory(status=Event.Status.DRAFT)
+
+    response = admin_client.post(
+        reverse("admin:activities_event_changelist"),
+        {"action": "cancel_events", "_selected_action": [published.pk, draft.pk]},
+        follow=True,
+    )
+
+    content = response.content.decode()
+    assert "1 event cancelled." in content
+    assert "cannot be cancelled" in content
+    published.refresh_from_db()
+    draft.refresh_from_db()
+    assert published.status == Event.Status.CANCELLED
+    assert draft.status == Event.Status.DRAFT
+
+
+def test_view_on_site_leads_to_the_public_event_page(admin_client):
+    event = EventFactory()
+
+    change_page = admin_client.get(reverse("admin:activities_event_change", args=[event.pk]))
+    view_on_site = re.search(r'href="(/admin/r/[^"]+)"', change_page.content.decode()).group(1)
+    response = admin_client.get(view_on_site, follow=True)
+
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0].endswith(f"/events/{event.slug}/")

@@ -37,6 +37,7 @@ from django.core.cache import cache
 from django.db.models import Avg, Count, FloatField, Max, Min, Q
 from django.db.models.functions import Cast, Floor, Ln, Pi, Radians, Tan
 from django.utils.translation import get_language, gettext
+from modeltranslation.utils import build_localized_fieldname, resolution_order
 
 from .models import Initiative
 
@@ -190,13 +191,15 @@ class MapQuery:
         return body
 
     def feature_collection(self, url_template):
+        host_columns = _host_columns()
         if self.clustered:
-            features = self._clustered_features(url_template)
+            features = self._clustered_features(url_template, host_columns)
         else:
-            features = [_point_feature(row, url_template) for row in _feature_rows(self.queryset)]
+            rows = _feature_rows(self.queryset, host_columns)
+            features = [_point_feature(row, url_template, host_columns) for row in rows]
         return {"type": "FeatureCollection", "features": features}
 
-    def _clustered_features(self, url_template):
+    def _clustered_features(self, url_template, host_columns):
         per_world = _cells_per_world(self.zoom)
         latitude = Radians(Cast("latitude", FloatField()))
         longitude = Cast("longitude", FloatField())
@@ -223,28 +226,29 @@ class MapQuery:
         )
         cells = list(cells)
         singles = [cell["first"] for cell in cells if cell["count"] == 1]
-        rows = {row["pk"]: row for row in _feature_rows(self.queryset.filter(pk__in=singles))} if singles else {}
+        rows = _feature_rows(self.queryset.filter(pk__in=singles), host_columns) if singles else []
+        rows = {row["pk"]: row for row in rows}
         features = []
         for cell in cells:
             if cell["count"] == 1:
-                features.append(_point_feature(rows[cell["first"]], url_template))
+                features.append(_point_feature(rows[cell["first"]], url_template, host_columns))
             else:
                 features.append(_cluster_feature(cell))
         return features
 
 
-def _feature_rows(queryset):
+def _host_columns():
+    """The host's name columns in the order the active language falls back through.
+
+    modeltranslation applies fallbacks to the model's own fields in `values()`, not to related ones.
+    """
+    languages = resolution_order(get_language())
+    return [build_localized_fieldname(f"host__{field}", code) for field in ("short_name", "name") for code in languages]
+
+
+def _feature_rows(queryset, host_columns):
     return queryset.order_by("pk").values(
-        "pk",
-        "slug",
-        "title",
-        "category",
-        "languages",
-        "city",
-        "latitude",
-        "longitude",
-        "host__name",
-        "host__short_name",
+        "pk", "slug", "title", "category", "languages", "city", "latitude", "longitude", *host_columns
     )
 
 
@@ -252,7 +256,7 @@ _LANGUAGE_NAMES = dict(settings.DELIVERY_LANGUAGES)
 _CATEGORY_LABELS = dict(Initiative.Category.choices)
 
 
-def _point_feature(row, url_template):
+def _point_feature(row, url_template, host_columns):
     languages = row["languages"] or []
     return {
         "type": "Feature",
@@ -266,7 +270,7 @@ def _point_feature(row, url_template):
             "category_label": str(_CATEGORY_LABELS.get(row["category"], row["category"])),
             "languages": languages,
             "language_names": [str(_LANGUAGE_NAMES.get(code, code)) for code in languages],
-            "host": row["host__short_name"] or row["host__name"] or "",
+            "host": next((row[column] for column in host_columns if row[column]), ""),
             "city": row["city"],
         },
     }

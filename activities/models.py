@@ -14,6 +14,9 @@ from modeltranslation.utils import build_localized_fieldname
 from partners.fields import ChoiceListField, LanguageListField
 from partners.models import Audience, Organisation, Place, RandomUploadPath
 
+# Path segments under /<lang>/events/ that are pages of their own, so no event may take them as its slug.
+RESERVED_SLUGS = frozenset({"archive"})
+
 
 class EventQuerySet(models.QuerySet):
     def published(self):
@@ -227,6 +230,8 @@ class Event(Place):
     def clean(self):
         super().clean()
         errors = {}
+        if self.slug in RESERVED_SLUGS:
+            errors["slug"] = _("This address is taken by a page of the site; choose another slug.")
         if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
             errors["ends_at"] = _("The event cannot end before it starts.")
         if self.venue == self.Venue.ONLINE and not self.online_url:

@@ -173,3 +173,10 @@ def test_view_on_site_leads_to_the_public_event_page(admin_client):
 
     assert response.status_code == 200
     assert response.redirect_chain[-1][0].endswith(f"/events/{event.slug}/")
+
+
+def test_an_event_cannot_take_the_archive_pages_address(admin_client, library):
+    response = admin_client.post(reverse("admin:activities_event_add"), event_form(library, slug="archive"))
+
+    assert "slug" in response.context["adminform"].form.errors
+    assert not Event.objects.exists()

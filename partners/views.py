@@ -45,13 +45,23 @@ class OrganisationFilter(django_filters.FilterSet):
         )
 
 
+# Section headings of the directory, one per kind (the choices' labels are singular).
+KIND_HEADINGS = {
+    Organisation.Kind.PARTNER_LIBRARY: _("Partner libraries"),
+    Organisation.Kind.MUNICIPAL_SERVICE: _("Municipal services"),
+    Organisation.Kind.NGO: _("Non-governmental organisations"),
+    Organisation.Kind.CONSORTIUM_PARTNER: _("Consortium partners"),
+    Organisation.Kind.OTHER: _("Other organisations"),
+}
+
+
 def group_by_kind_and_country(organisations):
-    """[(kind label, [(country name, [organisation, …]), …]), …] in the order of the kinds, then country names."""
+    """[(kind heading, [(country name, [organisation, …]), …]), …] in the order of the kinds, then country names."""
     kind_order = {kind: position for position, kind in enumerate(Organisation.Kind.values)}
     ordered = sorted(organisations, key=lambda o: (kind_order[o.kind], o.country.name, o.name))
     return [
         (
-            Organisation.Kind(kind).label,
+            KIND_HEADINGS.get(kind, Organisation.Kind(kind).label),
             [(country, list(members)) for country, members in groupby(group, key=lambda o: o.country.name)],
         )
         for kind, group in ((kind, list(group)) for kind, group in groupby(ordered, key=lambda o: o.kind))

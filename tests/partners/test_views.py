@@ -110,11 +110,11 @@ def test_directory_groups_organisations_by_kind_then_country_with_translated_nam
 
     headings = re.findall(r"<(h[23])>([^<]+)</h[23]>", html)
     assert headings == [
-        ("h2", "Partner library"),
+        ("h2", "Partner libraries"),
         ("h3", "Latvija"),
-        ("h2", "Municipal service"),
+        ("h2", "Municipal services"),
         ("h3", "Latvija"),
-        ("h2", "Consortium partner"),
+        ("h2", "Consortium partners"),
         ("h3", "Francija"),
         ("h3", "Nīderlande"),
     ]

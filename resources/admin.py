@@ -1,0 +1,112 @@
+from django import forms
+from django.contrib import admin
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Count
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin
+
+from partners.admin import localized
+
+from . import services
+from .files import validate_upload
+from .models import Resource, ResourceFile
+from .richtext import sanitise_html
+
+
+class ResourceAdminForm(forms.ModelForm):
+    """The resource form of the admin (the admin builds its `Meta`): rich text is sanitised as it is saved."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        for name, value in cleaned_data.items():
+            if name.startswith("body") and value:
+                cleaned_data[name] = sanitise_html(value)
+        return cleaned_data
+
+
+class ResourceFileForm(forms.ModelForm):
+    class Meta:
+        model = ResourceFile
+        fields = ("language", "title", "file")
+
+    def clean_file(self):
+        uploaded = self.cleaned_data.get("file")
+        # A new upload is checked here, so that the message appears next to the file in the form.
+        if isinstance(uploaded, UploadedFile):
+            validate_upload(uploaded)
+        return uploaded
+
+
+class ResourceFileInline(admin.TabularInline):
+    model = ResourceFile
+    form = ResourceFileForm
+    extra = 1
+    fields = ("language", "title", "file", "file_details", "download_count")
+    readonly_fields = ("file_details", "download_count")
+    verbose_name = _("file in one language")
+    verbose_name_plural = _("files (one per language, PDF, DOCX, ODT or EPUB)")
+
+    @admin.display(description=_("format and size"))
+    def file_details(self, obj):
+        if not obj.pk:
+            return "–"
+        return f"{obj.get_format_display()}, {filesizeformat(obj.size)}"
+
+
+class PublishedFilter(admin.SimpleListFilter):
+    title = _("publication")
+    parameter_name = "published"
+
+    def lookups(self, request, model_admin):
+        return (("yes", _("Published")), ("scheduled", _("Scheduled")), ("no", _("Draft")))
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "yes":
+            return queryset.published(today)
+        if self.value() == "scheduled":
+            return queryset.filter(published_on__gt=today)
+        if self.value() == "no":
+            return queryset.filter(published_on__isnull=True)
+        return queryset
+
+
+@admin.register(Resource)
+class ResourceAdmin(TabbedTranslationAdmin):
+    form = ResourceAdminForm
+    inlines = (ResourceFileInline,)
+    list_display = ("title", "kind", "published_on", "owner", "file_count", "is_sample")
+    list_filter = ("kind", PublishedFilter, "is_sample")
+    list_select_related = ("owner",)
+    search_fields = (*localized("title"), *localized("summary"), "slug")
+    date_hierarchy = "published_on"
+    autocomplete_fields = ("owner", "related_organisations")
+    prepopulated_fields = {"slug": ("title",)}
+    readonly_fields = ("created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("kind", "title", "slug", "summary", "body", "external_url")}),
+        (_("Classification"), {"fields": ("topics", "audience")}),
+        (_("Publication"), {"fields": ("owner", "related_organisations", "published_on", "is_sample")}),
+        (_("Record"), {"fields": ("created_at", "updated_at")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(file_total=Count("files"))
+
+    @admin.display(description=_("files"), ordering="file_total")
+    def file_count(self, obj):
+        return obj.file_total
+
+    def save_model(self, request, obj, form, change):
+        services.resource_save(resource=obj)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ResourceFile:
+            return super().save_formset(request, form, formset, change)
+        for resource_file in formset.save(commit=False):
+            services.resource_file_save(resource_file=resource_file)
+        for resource_file in formset.deleted_objects:
+            services.resource_file_delete(resource_file=resource_file)
+        return None

@@ -1,0 +1,94 @@
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.views import View
+from django.views.generic import DetailView, ListView
+
+from . import search
+from .files import FORMATS
+from .filters import ResourceFilter
+from .models import Resource, ResourceFile
+from .services import resource_file_count_download
+
+
+class ResourceListView(ListView):
+    """The guide library: facets, search and sorting from the query string; a 400 page for invalid choices."""
+
+    template_name = "resources/resource_list.html"
+    context_object_name = "resources"
+    paginate_by = 12
+
+    def get_queryset(self):
+        self.filterset = ResourceFilter(
+            self.request.GET, queryset=Resource.objects.published().for_listing(), request=self.request
+        )
+        if not self.filterset.is_valid():
+            return Resource.objects.none()
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        terms = self.filterset.search_terms
+        for resource in context["resources"]:
+            resource.snippet = search.snippet_html(resource, terms)
+        context.update(
+            filter=self.filterset,
+            facets=self.filterset.facets(),
+            search_terms=terms,
+            sort_order=self.filterset.sort_order if self.filterset.is_valid() else None,
+        )
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        if not self.filterset.is_valid():
+            response_kwargs["status"] = 400
+        return super().render_to_response(context, **response_kwargs)
+
+
+class ResourceDetailView(DetailView):
+    template_name = "resources/resource_detail.html"
+    context_object_name = "resource"
+
+    def get_queryset(self):
+        return Resource.objects.published().for_detail()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["related_resources"] = Resource.objects.published().related_to(self.object)
+        return context
+
+
+class FileDownloadView(View):
+    """Serve a published resource's file as a download, and count it (a number only, nothing about the visitor)."""
+
+    def get(self, request, pk):
+        resource_file = self._resource_file(pk)
+        response = self._response(resource_file)
+        resource_file_count_download(resource_file=resource_file)
+        return response
+
+    def head(self, request, pk):
+        response = self._response(self._resource_file(pk))
+        response.close()
+        return response
+
+    @staticmethod
+    def _resource_file(pk):
+        return get_object_or_404(
+            ResourceFile.objects.select_related("resource").filter(resource__in=Resource.objects.published()), pk=pk
+        )
+
+    @staticmethod
+    def _response(resource_file):
+        try:
+            handle = resource_file.file.open("rb")
+        except FileNotFoundError as error:
+            raise Http404("The file is missing from storage.") from error
+        fmt = FORMATS.get(resource_file.format)
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=resource_file.download_name,
+            content_type=fmt.mime if fmt else "application/octet-stream",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response

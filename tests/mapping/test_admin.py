@@ -1,0 +1,153 @@
+from decimal import Decimal
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from mapping.models import Initiative
+from tests.factories import InitiativeFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+LANGUAGES = ("lv", "en", "uk", "ru")
+add_url = reverse("admin:mapping_initiative_add")
+changelist_url = reverse("admin:mapping_initiative_changelist")
+
+
+def initiative_form(**overrides):
+    data = {
+        "slug": "valodas-kafejnica-ogre",
+        "category": Initiative.Category.LANGUAGE,
+        "languages": ["lv", "uk"],
+        "target_groups": ["adults", "women"],
+        "contact_name": "Anna Bērziņa",
+        "contact_email": "anna@example.org",
+        "contact_phone": "+371 65000000",
+        "website": "https://www.example.org",
+        "active_since": "2025-03-01",
+        "active_until": "",
+        "street_address": "Brīvības iela 33",
+        "postal_code": "LV-5001",
+        "city": "Ogre",
+        "country": "LV",
+        "latitude": "56.81620",
+        "longitude": "24.61401",
+        "status": Initiative.Status.PUBLISHED,
+        "source": Initiative.Source.STAFF,
+        "external_id": "",
+    }
+    titles = {
+        "lv": ("Valodas kafejnīca", "Sarunas latviešu valodā."),
+        "en": ("Language café", "Conversations in Latvian."),
+        "uk": ("Мовне кафе", "Розмови латиською."),
+        "ru": ("Языковое кафе", "Беседы на латышском."),
+    }
+    for code, (title, description) in titles.items():
+        data[f"title_{code}"] = title
+        data[f"description_{code}"] = description
+    data.update(overrides)
+    return data
+
+
+def test_the_add_form_has_a_tab_per_language_and_the_point_picker(admin_client):
+    content = admin_client.get(add_url).content.decode()
+
+    for code in LANGUAGES:
+        assert f'name="title_{code}"' in content
+        assert f'name="description_{code}"' in content
+    assert "data-point-picker-axis" in content
+    assert "autocomplete" in content
+
+
+def test_superuser_adds_an_initiative_in_every_language(admin_client):
+    host = OrganisationFactory()
+
+    response = admin_client.post(add_url, initiative_form(host=host.pk))
+
+    assert response.status_code == 302
+    initiative = Initiative.objects.get(slug="valodas-kafejnica-ogre")
+    assert initiative.title_lv == "Valodas kafejnīca"
+    assert initiative.title_uk == "Мовне кафе"
+    assert initiative.description_ru == "Беседы на латышском."
+    assert initiative.languages == ["lv", "uk"]
+    assert initiative.target_groups == ["adults", "women"]
+    assert initiative.host == host
+    assert (initiative.latitude, initiative.longitude) == (Decimal("56.81620"), Decimal("24.61401"))
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("latitude", "91"), ("longitude", "-180.5"), ("latitude", "north"), ("longitude", "24.614011")],
+)
+def test_bad_coordinates_are_a_field_error(admin_client, field, value):
+    response = admin_client.post(add_url, initiative_form(**{field: value}))
+
+    assert response.status_code == 200
+    assert field in response.context["adminform"].form.errors
+    assert not Initiative.objects.exists()
+
+
+def test_half_a_point_is_an_error_not_a_crash(admin_client):
+    response = admin_client.post(add_url, initiative_form(longitude=""))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors
+    assert not Initiative.objects.exists()
+
+
+def test_an_active_period_ending_before_it_starts_is_a_field_error(admin_client):
+    response = admin_client.post(add_url, initiative_form(active_since="2025-03-01", active_until="2025-02-01"))
+
+    assert response.status_code == 200
+    assert "active_until" in response.context["adminform"].form.errors
+
+
+def test_the_changelist_filters_and_searches(admin_client):
+    InitiativeFactory(title="Valodas kafejnīca", status=Initiative.Status.PENDING)
+    InitiativeFactory(title="Juridiskā palīdzība", category=Initiative.Category.COUNSELLING)
+
+    pending = admin_client.get(changelist_url, {"status__exact": "pending"})
+    found = admin_client.get(changelist_url, {"q": "Juridiskā"})
+
+    assert [str(i) for i in pending.context["cl"].result_list] == ["Valodas kafejnīca"]
+    assert [str(i) for i in found.context["cl"].result_list] == ["Juridiskā palīdzība"]
+
+
+def test_approving_publishes_pending_initiatives(admin_client):
+    pending = InitiativeFactory.create_batch(2, status=Initiative.Status.PENDING, source=Initiative.Source.SUGGESTION)
+
+    response = admin_client.post(
+        changelist_url,
+        {"action": "approve_initiatives", "_selected_action": [initiative.pk for initiative in pending]},
+    )
+
+    assert response.status_code == 302
+    assert set(Initiative.objects.values_list("status", flat=True)) == {Initiative.Status.PUBLISHED}
+    assert [str(message) for message in get_messages(response.wsgi_request)] == ["2 initiatives published."]
+
+
+def test_archiving_takes_initiatives_off_the_public_map(admin_client, client):
+    initiative = InitiativeFactory()
+
+    admin_client.post(changelist_url, {"action": "archive_initiatives", "_selected_action": [initiative.pk]})
+
+    initiative.refresh_from_db()
+    assert initiative.status == Initiative.Status.ARCHIVED
+    assert client.get(initiative.get_absolute_url()).status_code == 404
+
+
+def test_an_invalid_record_is_reported_and_left_pending(admin_client):
+    broken = InitiativeFactory(status=Initiative.Status.PENDING, languages=["xx"])
+    fine = InitiativeFactory(status=Initiative.Status.PENDING)
+
+    response = admin_client.post(
+        changelist_url, {"action": "approve_initiatives", "_selected_action": [broken.pk, fine.pk]}
+    )
+
+    broken.refresh_from_db()
+    fine.refresh_from_db()
+    assert broken.status == Initiative.Status.PENDING
+    assert fine.status == Initiative.Status.PUBLISHED
+    messages = [str(message) for message in get_messages(response.wsgi_request)]
+    assert any(message.startswith(f"{broken}: ") and "xx" in message for message in messages)
+    assert "1 initiative published." in messages

@@ -50,6 +50,19 @@ class DateInput(forms.DateInput):
 
 
 class EventFilterForm(forms.Form):
+    # Shown at once; the other filters fold away under "More filters" so that the list starts high on a phone.
+    primary_fields = ("q", "language")
+
+    def primary(self):
+        return [self[name] for name in self.primary_fields]
+
+    def more(self):
+        return [field for field in self if field.name not in self.primary_fields]
+
+    def more_in_use(self):
+        """Whether a folded filter has a value or an error, so the fold starts open."""
+        return any(self.data.get(field.name) or field.errors for field in self.more())
+
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("date_from"), cleaned.get("date_to")

@@ -334,3 +334,11 @@ def test_list_runs_the_same_number_of_queries_for_5_and_50_events(client, url, d
         many = count_queries(client, url("uk"), {"city": "Ogre"})
 
     assert few == many
+
+
+def test_the_less_used_filters_fold_away_unless_one_of_them_is_in_use(client, varied_events):
+    folded = client.get(events_url(), {"language": "uk"}).content.decode()
+    unfolded = client.get(events_url(), {"language": "uk", "city": "Ogre"}).content.decode()
+
+    assert '<details class="more-filters">' in folded
+    assert '<details class="more-filters" open>' in unfolded

@@ -1,10 +1,13 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.settings import AVAILABLE_LANGUAGES
 from modeltranslation.utils import build_localized_fieldname
 
+from . import roles
 from .models import Agreement, Organisation, StaffMembership
 from .widgets import CoordinateInput, PointPickerWidget
 
@@ -43,6 +46,211 @@ class PlaceAdminMixin:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
+class ScopedChoicesMixin:
+    """Foreign-key and many-to-many choices limited to what a librarian may use (shared by admins and inlines).
+
+    A relation named by `owner_field_name()` offers only her organisations and becomes required; a relation to a
+    model whose admin is organisation-scoped offers only the rows that admin shows her. Coordinators see all.
+    """
+
+    def owner_field_name(self):
+        return None
+
+    def scoped_choices(self, db_field, request):
+        """The queryset of choices for `db_field`, or None to leave Django's default."""
+        if roles.is_coordinator(request.user):
+            return None
+        if db_field.name == self.owner_field_name():
+            return Organisation.objects.filter(pk__in=roles.organisation_ids(request.user))
+        related_admin = self.admin_site._registry.get(db_field.remote_field.model)
+        if isinstance(related_admin, OrganisationScopedAdminMixin):
+            return related_admin.get_queryset(request)
+        return None
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        queryset = self.scoped_choices(db_field, request)
+        if queryset is not None:
+            kwargs["queryset"] = queryset
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if (
+            formfield is not None
+            and db_field.name == self.owner_field_name()
+            and not roles.is_coordinator(request.user)
+        ):
+            # A row without an organisation would belong to nobody and vanish from her lists once saved.
+            formfield.required = True
+        return formfield
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        queryset = self.scoped_choices(db_field, request)
+        if queryset is not None:
+            kwargs["queryset"] = queryset
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class OrganisationScopedAdminMixin(ScopedChoicesMixin):
+    """Row-level scope: a librarian works only on her organisations' rows; coordinators and superusers on all.
+
+    Contract: put the mixin first in the bases of the `ModelAdmin` of every model that belongs to an
+    organisation, and set `organisation_field` to the lookup path from the model to the owning `Organisation`::
+
+        @admin.register(Event)
+        class EventAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, TabbedTranslationAdmin):
+            organisation_field = "organiser"
+
+        @admin.register(Registration)
+        class RegistrationAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
+            organisation_field = "event__organiser"
+
+    Her organisations are those of her staff memberships (`partners.roles`). What the mixin covers:
+
+    - `get_queryset()`: changelist, search, admin actions, bulk delete and autocomplete results of this model;
+      custom admin views and exports must start from `self.get_queryset(request)` too.
+    - `get_object()`: another organisation's object by URL (change, delete, history) answers 403.
+    - `has_view/change/delete_permission(request, obj)`: False for another organisation's object.
+    - Choices: a direct owner relation (`organisation_field` without `__`) offers her organisations only and is
+      required; relations to other scoped models offer their scoped rows. Saving forces her organisation when
+      she has one and the owner is missing or not hers.
+    - List filters on relations show only values found in her rows.
+
+    Inlines whose rows choose organisations or scoped rows use `OrganisationScopedInlineMixin`.
+    """
+
+    organisation_field = None
+
+    def owner_field_name(self):
+        """The direct relation to Organisation named by `organisation_field`, if it is one."""
+        if not self.organisation_field or "__" in self.organisation_field:
+            return None
+        return self.organisation_field
+
+    def scope_queryset(self, request, queryset):
+        if roles.is_coordinator(request.user):
+            return queryset
+        lookup = {f"{self.organisation_field}__in": roles.organisation_ids(request.user)}
+        if self.owner_field_name() and not self.model._meta.get_field(self.organisation_field).many_to_many:
+            return queryset.filter(**lookup)
+        # A path through a many-valued relation would repeat rows: filter by primary key instead.
+        return queryset.filter(pk__in=self.model._default_manager.filter(**lookup).values("pk"))
+
+    def get_queryset(self, request):
+        return self.scope_queryset(request, super().get_queryset(request))
+
+    def object_in_scope(self, request, obj):
+        if obj is None or roles.is_coordinator(request.user):
+            return True
+        owner = self.owner_field_name()
+        if owner and not self.model._meta.get_field(owner).many_to_many:
+            return getattr(obj, self.model._meta.get_field(owner).attname) in roles.organisation_ids(request.user)
+        if obj.pk is None:
+            return True
+        return self.scope_queryset(request, self.model._default_manager.filter(pk=obj.pk)).exists()
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None and not roles.is_coordinator(request.user):
+            field = self.model._meta.pk if from_field is None else self.model._meta.get_field(from_field)
+            try:
+                exists = self.model._default_manager.filter(**{field.name: field.to_python(object_id)}).exists()
+            except (ValidationError, ValueError):
+                exists = False
+            if exists:
+                raise PermissionDenied
+        return obj
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self.object_in_scope(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self.object_in_scope(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self.object_in_scope(request, obj)
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        owner = self.owner_field_name()
+        ids = roles.organisation_ids(request.user)
+        if owner and not roles.is_coordinator(request.user) and len(ids) == 1:
+            initial.setdefault(owner, next(iter(ids)))
+        return initial
+
+    def save_model(self, request, obj, form, change):
+        owner = self.owner_field_name()
+        if owner and not roles.is_coordinator(request.user):
+            field = self.model._meta.get_field(owner)
+            ids = roles.organisation_ids(request.user)
+            if not field.many_to_many and getattr(obj, field.attname) not in ids:
+                if len(ids) != 1:
+                    raise PermissionDenied
+                setattr(obj, field.attname, next(iter(ids)))
+        super().save_model(request, obj, form, change)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, self.scope_queryset(request, queryset))
+
+    def get_list_filter(self, request):
+        list_filter = super().get_list_filter(request)
+        if roles.is_coordinator(request.user):
+            return list_filter
+        scoped = []
+        for entry in list_filter:
+            if isinstance(entry, str):
+                try:
+                    field = get_fields_from_path(self.model, entry)[-1]
+                except FieldDoesNotExist:
+                    field = None
+                if field is not None and field.is_relation:
+                    entry = (entry, admin.RelatedOnlyFieldListFilter)
+            scoped.append(entry)
+        return scoped
+
+
+class OrganisationScopedInlineMixin(ScopedChoicesMixin):
+    """For inlines: their rows follow the parent's scope; their choices follow `ScopedChoicesMixin`.
+
+    Set `organisation_field` when the inline row itself names its organisation (a direct relation).
+    """
+
+    organisation_field = None
+
+    def owner_field_name(self):
+        return self.organisation_field
+
+
+class CoordinatorOnlyAdminMixin:
+    """The admin of a model only coordinators (and superusers) work on: librarians do not even see it."""
+
+    def has_module_permission(self, request):
+        return roles.is_coordinator(request.user) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return roles.is_coordinator(request.user) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, *args, **kwargs):
+        return roles.is_coordinator(request.user) and super().has_add_permission(request, *args, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        return roles.is_coordinator(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return roles.is_coordinator(request.user) and super().has_delete_permission(request, obj)
+
+
+def autocomplete_source(request, admin_site):
+    """The admin and field name an autocomplete request comes from, or (None, None)."""
+    match = getattr(request, "resolver_match", None)
+    if match is None or match.url_name != "autocomplete":
+        return None, None
+    from django.apps import apps
+
+    try:
+        model = apps.get_model(request.GET.get("app_label", ""), request.GET.get("model_name", ""))
+    except (LookupError, ValueError):
+        return None, None
+    return admin_site._registry.get(model), request.GET.get("field_name")
+
+
 PLACE_FIELDSET = (
     _("Address and map point"),
     {"fields": ("street_address", "postal_code", "city", "country", "latitude", "longitude")},
@@ -63,6 +271,25 @@ class OrganisationAdmin(PlaceAdminMixin, TabbedTranslationAdmin):
         (_("Record"), {"fields": ("is_sample", "created_at", "updated_at")}),
     )
 
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        source_admin, field_name = autocomplete_source(request, self.admin_site)
+        if isinstance(source_admin, ScopedChoicesMixin):
+            # The autocomplete of an owner field offers what the form will accept: her organisations only.
+            choices = source_admin.scoped_choices(source_admin.model._meta.get_field(field_name), request)
+            if choices is not None and field_name == source_admin.owner_field_name():
+                queryset = queryset.filter(pk__in=choices.values("pk"))
+        return queryset, may_have_duplicates
+
+    def has_add_permission(self, request):
+        return roles.is_coordinator(request.user) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return roles.is_coordinator(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return roles.is_coordinator(request.user) and super().has_delete_permission(request, obj)
+
 
 class AgreementAdminForm(forms.ModelForm):
     """The agreement form of the admin (the admin builds its `Meta` from the fieldsets)."""
@@ -77,7 +304,7 @@ class AgreementAdminForm(forms.ModelForm):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(TabbedTranslationAdmin):
+class AgreementAdmin(CoordinatorOnlyAdminMixin, TabbedTranslationAdmin):
     form = AgreementAdminForm
     list_display = ("title", "kind", "signed_on", "valid_until", "party_names", "is_sample")
     list_filter = ("kind", "is_sample")
@@ -101,7 +328,7 @@ class AgreementAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(StaffMembership)
-class StaffMembershipAdmin(admin.ModelAdmin):
+class StaffMembershipAdmin(CoordinatorOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("user", "organisation", "role", "created_at")
     list_filter = ("role", "organisation")
     list_select_related = ("user", "organisation")
@@ -113,3 +340,17 @@ class StaffMembershipAdmin(admin.ModelAdmin):
         *(f"organisation__{name}" for name in localized("name")),
     )
     autocomplete_fields = ("user", "organisation")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        roles.sync_user_groups(obj.user)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        roles.sync_user_groups(obj.user)
+
+    def delete_queryset(self, request, queryset):
+        users = {membership.user for membership in queryset.select_related("user")}
+        super().delete_queryset(request, queryset)
+        for user in users:
+            roles.sync_user_groups(user)

@@ -1,0 +1,32 @@
+"""An admin site of its own for the scope tests, so they need none of the other apps' admin modules."""
+
+from django.contrib import admin
+from django.urls import path
+
+from activities.models import Event
+from mapping.models import Initiative
+from partners.admin import OrganisationAdmin, OrganisationScopedAdminMixin
+from partners.models import Organisation
+
+site = admin.AdminSite(name="scopetest")
+site.register(Organisation, OrganisationAdmin)
+
+
+@admin.register(Event, site=site)
+class EventAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
+    organisation_field = "organiser"
+    list_display = ("title", "organiser", "starts_at")
+    list_filter = ("organiser", "status")
+    search_fields = ("title",)
+    autocomplete_fields = ("organiser", "co_organisers", "venue_organisation")
+    fields = ("title", "slug", "organiser", "co_organisers", "starts_at", "ends_at", "languages", "status")
+
+
+@admin.register(Initiative, site=site)
+class InitiativeAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
+    organisation_field = "host"
+    list_filter = ("host",)
+    search_fields = ("title",)
+
+
+urlpatterns = [path("scope-admin/", site.urls)]

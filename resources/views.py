@@ -1,5 +1,6 @@
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.generic import DetailView, ListView
 
@@ -67,8 +68,12 @@ class FileDownloadView(View):
         return response
 
     def head(self, request, pk):
-        response = self._response(self._resource_file(pk))
-        response.close()
+        """The same headers without the file: link checkers and prefetchers do not count as downloads."""
+        resource_file = self._resource_file(pk)
+        response = HttpResponse(content_type=self._content_type(resource_file))
+        response["Content-Disposition"] = content_disposition_header(True, resource_file.download_name)
+        response["Content-Length"] = str(resource_file.size)
+        response["X-Content-Type-Options"] = "nosniff"
         return response
 
     @staticmethod
@@ -78,17 +83,21 @@ class FileDownloadView(View):
         )
 
     @staticmethod
+    def _content_type(resource_file):
+        fmt = FORMATS.get(resource_file.format)
+        return fmt.mime if fmt else "application/octet-stream"
+
+    @staticmethod
     def _response(resource_file):
         try:
             handle = resource_file.file.open("rb")
         except FileNotFoundError as error:
             raise Http404("The file is missing from storage.") from error
-        fmt = FORMATS.get(resource_file.format)
         response = FileResponse(
             handle,
             as_attachment=True,
             filename=resource_file.download_name,
-            content_type=fmt.mime if fmt else "application/octet-stream",
+            content_type=FileDownloadView._content_type(resource_file),
         )
         response["X-Content-Type-Options"] = "nosniff"
         return response

@@ -37,7 +37,7 @@ def pdf_bytes():
     return b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
-def _zip(entries):
+def zip_bytes(entries):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, data in entries:
@@ -48,7 +48,7 @@ def _zip(entries):
 
 
 def docx_bytes():
-    return _zip(
+    return zip_bytes(
         [
             (
                 "[Content_Types].xml",
@@ -63,7 +63,7 @@ def docx_bytes():
 
 
 def odt_bytes():
-    return _zip(
+    return zip_bytes(
         [
             ("mimetype", "application/vnd.oasis.opendocument.text"),
             ("content.xml", '<?xml version="1.0"?><office:document-content/>'),
@@ -73,7 +73,7 @@ def odt_bytes():
 
 
 def epub_bytes():
-    return _zip(
+    return zip_bytes(
         [
             ("mimetype", "application/epub+zip"),
             ("META-INF/container.xml", '<?xml version="1.0"?><container/>'),

@@ -1,10 +1,11 @@
 import datetime
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
-from tests.factories import OrganisationFactory, ResourceFileFactory
+from tests.factories import OrganisationFactory, ResourceFactory, ResourceFileFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -183,3 +184,13 @@ def test_list_and_search_run_a_constant_number_of_queries(client, make_resource,
         response = client.get(list_url(), {"q": "biblioteka", "language": "uk", "sort": "relevance"})
     assert response.status_code == 200
     assert len(response.context["resources"]) == min(rows, 12)
+
+
+def test_reindex_command_makes_rows_written_without_the_service_searchable(client):
+    with translation.override("lv"):
+        ResourceFactory(slug="imported", title="Importēts ceļvedis")
+    assert slugs(client.get(list_url(), {"q": "importets"})) == []
+
+    call_command("reindex_resources")
+
+    assert slugs(client.get(list_url(), {"q": "importets"})) == ["imported"]

@@ -1,13 +1,18 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import get_fields_from_path
+from django.contrib.auth.views import PasswordResetConfirmView
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.settings import AVAILABLE_LANGUAGES
 from modeltranslation.utils import build_localized_fieldname
 
-from . import roles
+from . import roles, services
 from .models import Agreement, Organisation, StaffMembership
 from .widgets import CoordinateInput, PointPickerWidget
 
@@ -327,6 +332,32 @@ class AgreementAdmin(CoordinatorOnlyAdminMixin, TabbedTranslationAdmin):
         return ", ".join(str(party) for party in agreement.parties.all())
 
 
+class StaffInviteForm(forms.Form):
+    email = forms.EmailField(label=_("e-mail"), help_text=_("Also her user name."))
+    first_name = forms.CharField(label=_("first name"), max_length=150)
+    last_name = forms.CharField(label=_("last name"), max_length=150)
+    organisation = forms.ModelChoiceField(label=_("organisation"), queryset=Organisation.objects.all())
+    role = forms.ChoiceField(
+        label=_("role"), choices=StaffMembership.Role.choices, initial=StaffMembership.Role.LIBRARIAN
+    )
+
+
+class StaffPasswordSetView(PasswordResetConfirmView):
+    """Where an invited person (or one whose password a coordinator reset) chooses her password."""
+
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("admin:login")
+    admin_site = admin.site
+
+    def get_context_data(self, **kwargs):
+        return {**self.admin_site.each_context(self.request), **super().get_context_data(**kwargs)}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, gettext("Your password is set. You can log in now."))
+        return response
+
+
 @admin.register(StaffMembership)
 class StaffMembershipAdmin(CoordinatorOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("user", "organisation", "role", "created_at")
@@ -340,6 +371,46 @@ class StaffMembershipAdmin(CoordinatorOnlyAdminMixin, admin.ModelAdmin):
         *(f"organisation__{name}" for name in localized("name")),
     )
     autocomplete_fields = ("user", "organisation")
+    change_list_template = "partners/admin/staffmembership_change_list.html"
+
+    def get_urls(self):
+        return [
+            path("invite/", self.admin_site.admin_view(self.invite_view), name="partners_staffmembership_invite"),
+            path(
+                "set-password/<uidb64>/<token>/",
+                StaffPasswordSetView.as_view(admin_site=self.admin_site),
+                name="partners_staffmembership_set_password",
+            ),
+            *super().get_urls(),
+        ]
+
+    def can_invite(self, request):
+        return self.has_add_permission(request) and request.user.has_perm("auth.add_user")
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {"can_invite": self.can_invite(request), **(extra_context or {})})
+
+    def invite_view(self, request):
+        if not self.can_invite(request):
+            raise PermissionDenied
+        form = StaffInviteForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                user = services.staff_invite(**form.cleaned_data, invited_by=request.user)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(
+                    request, gettext("Invitation sent to %(email)s.") % {"email": user.email}, messages.SUCCESS
+                )
+                return redirect("admin:partners_staffmembership_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Invite a staff member"),
+            "form": form,
+        }
+        return TemplateResponse(request, "partners/admin/staff_invite.html", context)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -1,0 +1,73 @@
+"""Writes of the partners app: staff invitations and memberships."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from .models import Organisation, StaffMembership
+from .roles import sync_user_groups
+
+
+def password_set_url(user):
+    """An absolute link where the user chooses a password; it expires after `PASSWORD_RESET_TIMEOUT` seconds
+    and stops working once a password is set (Django's password-reset token)."""
+    path = reverse(
+        "admin:partners_staffmembership_set_password",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return f"{settings.SITE_URL}{path}"
+
+
+@transaction.atomic
+def staff_invite(
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    organisation: Organisation,
+    role: str = StaffMembership.Role.LIBRARIAN,
+    invited_by,
+):
+    """Create a staff account with its membership and e-mail the person a link to set her password.
+
+    The account has no usable password until she follows the link. Raises ValidationError when an account with
+    that e-mail address exists already (give that person a membership instead).
+    """
+    User = get_user_model()
+    email = User.objects.normalize_email(email).strip()
+    if User.objects.filter(email__iexact=email).exists() or User.objects.filter(username__iexact=email).exists():
+        raise ValidationError(
+            {"email": _("An account with this e-mail address exists already; add a staff membership for it instead.")}
+        )
+    user = User(username=email.lower(), email=email, first_name=first_name, last_name=last_name, is_staff=True)
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    membership = StaffMembership(user=user, organisation=organisation, role=role)
+    membership.full_clean()
+    membership.save()
+    sync_user_groups(user)
+
+    context = {
+        "user": user,
+        "organisation": organisation,
+        "role": membership.get_role_display(),
+        "invited_by": invited_by.get_full_name() or invited_by.get_username(),
+        "url": password_set_url(user),
+        "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+    }
+    subject = _("Your LIBRI staff account")
+    body = render_to_string("partners/email/staff_invitation.txt", context)
+    transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
+    return user

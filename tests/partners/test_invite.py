@@ -1,0 +1,115 @@
+import datetime
+import re
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.urls import reverse
+
+from partners.models import StaffMembership
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+INVITE_URL = reverse("admin:partners_staffmembership_invite")
+NEW_PASSWORD = "Lasītava pie Daugavas 2025"
+
+
+def invite(client, organisation, captured, **overrides):
+    data = {
+        "email": "Anna.Berzina@ogre.example.org",
+        "first_name": "Anna",
+        "last_name": "Bērziņa",
+        "organisation": organisation.pk,
+        "role": StaffMembership.Role.LIBRARIAN,
+        **overrides,
+    }
+    with captured(execute=True):
+        return client.post(INVITE_URL, data)
+
+
+def link_in(message):
+    return re.search(r"https?://\S+", message.body).group(0).removeprefix(settings.SITE_URL)
+
+
+def test_coordinator_invites_a_librarian_who_gets_an_account_in_her_library(
+    coordinator_client, ogre, django_capture_on_commit_callbacks
+):
+    response = invite(coordinator_client, ogre, django_capture_on_commit_callbacks)
+
+    assert response.status_code == 302
+    user = get_user_model().objects.get(email="Anna.Berzina@ogre.example.org")
+    assert user.username == "anna.berzina@ogre.example.org"
+    assert user.is_staff and not user.is_superuser
+    assert not user.has_usable_password()
+    assert list(user.memberships.values_list("organisation", "role")) == [(ogre.pk, "librarian")]
+    assert user.has_perm("activities.add_event")
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["Anna.Berzina@ogre.example.org"]
+    assert "/set-password/" in mail.outbox[0].body
+
+
+def test_the_link_sets_a_password_once(client, coordinator_client, ogre, django_capture_on_commit_callbacks):
+    invite(coordinator_client, ogre, django_capture_on_commit_callbacks)
+    link = link_in(mail.outbox[0])
+    client.logout()
+
+    form_page = client.get(link, follow=True)
+    assert form_page.context["validlink"]
+    response = client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    )
+
+    assert response.status_code == 302
+    assert response.url == reverse("admin:login")
+    assert client.login(username="anna.berzina@ogre.example.org", password=NEW_PASSWORD)
+    client.logout()
+    assert not client.get(link, follow=True).context["validlink"]
+
+
+def test_the_link_expires(client, coordinator_client, ogre, django_capture_on_commit_callbacks):
+    invite(coordinator_client, ogre, django_capture_on_commit_callbacks)
+    link = link_in(mail.outbox[0])
+    client.logout()
+
+    # A day's margin: travelling to an aware datetime also moves the local time zone, and naive times with it.
+    later = datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT, days=1)
+    with time_machine.travel(later):
+        assert not client.get(link, follow=True).context["validlink"]
+
+
+def test_the_password_must_pass_the_validators(client, coordinator_client, ogre, django_capture_on_commit_callbacks):
+    invite(coordinator_client, ogre, django_capture_on_commit_callbacks)
+    client.logout()
+    form_page = client.get(link_in(mail.outbox[0]), follow=True)
+
+    response = client.post(form_page.redirect_chain[-1][0], {"new_password1": "ogre", "new_password2": "ogre"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["new_password2"]
+
+
+def test_an_existing_address_is_a_form_error_not_a_second_account(
+    coordinator_client, ogre, django_capture_on_commit_callbacks
+):
+    UserFactory(username="anna", email="anna.berzina@ogre.example.org")
+
+    response = invite(coordinator_client, ogre, django_capture_on_commit_callbacks)
+
+    assert response.status_code == 200
+    assert "email" in response.context["form"].errors
+    assert get_user_model().objects.filter(email__iexact="anna.berzina@ogre.example.org").count() == 1
+    assert mail.outbox == []
+
+
+def test_a_librarian_cannot_invite(librarian_client, ogre):
+    assert librarian_client.get(INVITE_URL).status_code == 403
+
+
+def test_the_membership_list_offers_the_invitation_to_coordinators(coordinator_client):
+    response = coordinator_client.get(reverse("admin:partners_staffmembership_changelist"))
+
+    assert INVITE_URL in response.content.decode()
+    assert coordinator_client.get(INVITE_URL).status_code == 200

@@ -5,13 +5,13 @@ from django.db.models import Count
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TabbedTranslationAdmin
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
 from partners.admin import localized
 
 from . import services
 from .files import validate_upload
-from .models import Resource, ResourceFile
+from .models import ActionItem, GoodPractice, Resource, ResourceFile, Strategy
 from .richtext import sanitise_html
 
 
@@ -55,6 +55,14 @@ class ResourceFileInline(admin.TabularInline):
         return f"{obj.get_format_display()}, {filesizeformat(obj.size)}"
 
 
+class GoodPracticeInline(TranslationStackedInline):
+    model = GoodPractice
+    extra = 0
+    max_num = 1
+    autocomplete_fields = ("library",)
+    verbose_name_plural = _("good-practice record (for the kind “good practice”)")
+
+
 class PublishedFilter(admin.SimpleListFilter):
     title = _("publication")
     parameter_name = "published"
@@ -76,7 +84,7 @@ class PublishedFilter(admin.SimpleListFilter):
 @admin.register(Resource)
 class ResourceAdmin(TabbedTranslationAdmin):
     form = ResourceAdminForm
-    inlines = (ResourceFileInline,)
+    inlines = (ResourceFileInline, GoodPracticeInline)
     list_display = ("title", "kind", "published_on", "owner", "file_count", "is_sample")
     list_filter = ("kind", PublishedFilter, "is_sample")
     list_select_related = ("owner",)
@@ -110,3 +118,28 @@ class ResourceAdmin(TabbedTranslationAdmin):
         for resource_file in formset.deleted_objects:
             services.resource_file_delete(resource_file=resource_file)
         return None
+
+
+class ActionItemInline(TranslationTabularInline):
+    model = ActionItem
+    extra = 1
+    fields = ("position", "title", "responsible", "due_on", "status", "events")
+    autocomplete_fields = ("responsible", "events")
+
+
+@admin.register(Strategy)
+class StrategyAdmin(TabbedTranslationAdmin):
+    inlines = (ActionItemInline,)
+    list_display = ("title", "library", "status", "adopted_on", "is_sample")
+    list_filter = ("status", "is_sample")
+    list_select_related = ("library",)
+    search_fields = (*localized("title"), "slug", "municipality")
+    date_hierarchy = "adopted_on"
+    autocomplete_fields = ("library", "partners", "agreements", "document")
+    prepopulated_fields = {"slug": ("title",)}
+    readonly_fields = ("created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "summary", "library", "municipality")}),
+        (_("Adoption"), {"fields": ("status", "adopted_on", "partners", "agreements", "document")}),
+        (_("Record"), {"fields": ("is_sample", "created_at", "updated_at")}),
+    )

@@ -1,13 +1,16 @@
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
+from activities.models import Event
 from partners.fields import ChoiceListField, delivery_languages
-from partners.models import Audience, Organisation, RandomUploadPath
+from partners.models import Agreement, Audience, Organisation, RandomUploadPath
 
 from . import search
 
@@ -51,7 +54,9 @@ class ResourceQuerySet(models.QuerySet):
         return self.select_related("owner").prefetch_related("files")
 
     def for_detail(self):
-        return self.select_related("owner").prefetch_related("files", "related_organisations")
+        return self.select_related("owner", "good_practice__library", "strategy").prefetch_related(
+            "files", "related_organisations"
+        )
 
 
 def available_in_condition(code):
@@ -60,6 +65,10 @@ def available_in_condition(code):
     if code in search.CONTENT_LANGUAGES:
         condition |= Q(**{f"title_{code}__gt": ""})
     return condition
+
+
+# Paths under /<lang>/resources/ that are not resources (see urls.py).
+RESERVED_SLUGS = {"files", "strategies"}
 
 
 class Resource(models.Model):
@@ -158,6 +167,11 @@ class Resource(models.Model):
     def is_published(self):
         return self.published_on is not None and self.published_on <= timezone.localdate()
 
+    def clean(self):
+        super().clean()
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError({"slug": _("This address is taken by a page of the library; choose another slug.")})
+
 
 class ResourceFile(models.Model):
     class Format(models.TextChoices):
@@ -190,3 +204,149 @@ class ResourceFile(models.Model):
     def download_name(self):
         """The name a visitor's browser saves: built from the resource, never from the uploader's file name."""
         return f"{self.resource.slug}-{self.language}.{self.format or 'bin'}"
+
+
+class GoodPractice(models.Model):
+    """The structured record of a good-practice resource, in the shape of the IFLA guidelines' examples."""
+
+    resource = models.OneToOneField(
+        Resource,
+        on_delete=models.CASCADE,
+        related_name="good_practice",
+        verbose_name=_("resource"),
+        limit_choices_to={"kind": Resource.Kind.GOOD_PRACTICE},
+    )
+    country = CountryField(_("country"), default="LV")
+    library = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="good_practices",
+        verbose_name=_("library"),
+    )
+    need = models.TextField(_("need addressed"), blank=True)
+    what_was_done = models.TextField(_("what was done"), blank=True)
+    partners_involved = models.TextField(_("partners involved"), blank=True)
+    resources_needed = models.TextField(_("resources needed"), blank=True)
+    results = models.TextField(_("results and evidence"), blank=True)
+    contact = models.CharField(_("contact"), max_length=250, blank=True, help_text=_("A role or a service address."))
+    how_to_transfer = models.TextField(_("how to transfer it elsewhere"), blank=True)
+
+    class Meta:
+        verbose_name = _("good-practice record")
+        verbose_name_plural = _("good-practice records")
+
+    def __str__(self):
+        return str(self.resource)
+
+    @property
+    def sections(self):
+        """(heading, text) of the filled-in sections, in the record's order."""
+        names = ("need", "what_was_done", "partners_involved", "resources_needed", "results", "how_to_transfer")
+        return [(self._meta.get_field(name).verbose_name, getattr(self, name)) for name in names if getattr(self, name)]
+
+
+class StrategyQuerySet(models.QuerySet):
+    def adopted(self):
+        return self.filter(status=Strategy.Status.ADOPTED)
+
+    def with_progress(self):
+        return self.annotate(
+            items_total=Count("action_items"),
+            items_done=Count("action_items", filter=Q(action_items__status=ActionItem.Status.DONE)),
+            items_in_progress=Count("action_items", filter=Q(action_items__status=ActionItem.Status.IN_PROGRESS)),
+            items_planned=Count("action_items", filter=Q(action_items__status=ActionItem.Status.PLANNED)),
+        )
+
+
+class Strategy(models.Model):
+    """A partner library's local integration strategy, adopted with its municipality and local partners."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ADOPTED = "adopted", _("Adopted")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    summary = models.TextField(_("summary"), blank=True)
+    library = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="strategies", verbose_name=_("library")
+    )
+    municipality = models.CharField(_("municipality"), max_length=120, blank=True)
+    partners = models.ManyToManyField(
+        Organisation, blank=True, related_name="strategy_partnerships", verbose_name=_("partners")
+    )
+    agreements = models.ManyToManyField(
+        Agreement, blank=True, related_name="strategies", verbose_name=_("linked agreements")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
+    document = models.OneToOneField(
+        Resource,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="strategy",
+        verbose_name=_("document"),
+        limit_choices_to={"kind": Resource.Kind.STRATEGY},
+        help_text=_("The strategy text in the guide library, with its files per language."),
+    )
+    is_sample = models.BooleanField(_("sample data"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = StrategyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("local integration strategy")
+        verbose_name_plural = _("local integration strategies")
+        ordering = ["-adopted_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="adopted") | Q(adopted_on__isnull=False), name="strategy_adopted_has_date"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("resources:strategy_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.status == self.Status.ADOPTED and not self.adopted_on:
+            raise ValidationError({"adopted_on": _("Give the date the strategy was adopted.")})
+
+
+class ActionItem(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+
+    strategy = models.ForeignKey(
+        Strategy, on_delete=models.CASCADE, related_name="action_items", verbose_name=_("strategy")
+    )
+    title = models.CharField(_("title"), max_length=250)
+    responsible = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="action_items",
+        verbose_name=_("responsible organisation"),
+    )
+    due_on = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+    events = models.ManyToManyField(Event, blank=True, related_name="action_items", verbose_name=_("linked events"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("action plan item")
+        verbose_name_plural = _("action plan")
+        ordering = ["strategy", "position", "due_on", "pk"]
+
+    def __str__(self):
+        return self.title

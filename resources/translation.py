@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Resource
+from .models import ActionItem, GoodPractice, Resource, Strategy
 
 
 @register(Resource)
@@ -8,3 +8,19 @@ class ResourceTranslationOptions(TranslationOptions):
     fields = ("title", "summary", "body")
     # A guide may exist in one language only (a Ukrainian leaflet, say): show it rather than an empty title.
     fallback_languages = {"default": ("lv", "en", "uk", "ru")}
+
+
+@register(GoodPractice)
+class GoodPracticeTranslationOptions(TranslationOptions):
+    fields = ("need", "what_was_done", "partners_involved", "resources_needed", "results", "how_to_transfer")
+    fallback_languages = {"default": ("lv", "en", "uk", "ru")}
+
+
+@register(Strategy)
+class StrategyTranslationOptions(TranslationOptions):
+    fields = ("title", "summary")
+
+
+@register(ActionItem)
+class ActionItemTranslationOptions(TranslationOptions):
+    fields = ("title",)

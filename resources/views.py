@@ -1,13 +1,16 @@
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.generic import DetailView, ListView
 
+from activities.models import Event
+
 from . import search
 from .files import FORMATS
 from .filters import ResourceFilter
-from .models import Resource, ResourceFile
+from .models import ActionItem, Resource, ResourceFile, Strategy
 from .services import resource_file_count_download
 
 
@@ -101,3 +104,37 @@ class FileDownloadView(View):
         )
         response["X-Content-Type-Options"] = "nosniff"
         return response
+
+
+class StrategyListView(ListView):
+    template_name = "resources/strategy_list.html"
+    context_object_name = "strategies"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return Strategy.objects.adopted().with_progress().select_related("library").order_by("-adopted_on", "pk")
+
+
+class StrategyDetailView(DetailView):
+    """One adopted strategy with its action plan and how far it has got."""
+
+    template_name = "resources/strategy_detail.html"
+    context_object_name = "strategy"
+
+    def get_queryset(self):
+        return (
+            Strategy.objects.adopted()
+            .with_progress()
+            .select_related("library", "document")
+            .prefetch_related(
+                "partners",
+                "agreements",
+                "document__files",
+                Prefetch(
+                    "action_items",
+                    queryset=ActionItem.objects.select_related("responsible").prefetch_related(
+                        Prefetch("events", queryset=Event.objects.published())
+                    ),
+                ),
+            )
+        )

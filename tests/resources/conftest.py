@@ -2,13 +2,15 @@ import datetime
 import io
 import zipfile
 
+import factory
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
+from resources.models import ActionItem, Strategy
 from resources.services import resource_index
-from tests.factories import ResourceFactory
+from tests.factories import OrganisationFactory, ResourceFactory
 
 TODAY = datetime.date(2025, 10, 6)
 
@@ -84,3 +86,25 @@ def epub_bytes():
 
 def upload(name, data, content_type="application/pdf"):
     return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+class StrategyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Strategy
+
+    title = factory.Sequence(lambda n: f"Integrācijas stratēģija {n}")
+    slug = factory.Sequence(lambda n: f"strategija-{n}")
+    library = factory.SubFactory(OrganisationFactory)
+    municipality = "Ogres novads"
+    status = Strategy.Status.ADOPTED
+    adopted_on = datetime.date(2025, 6, 1)
+
+
+class ActionItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActionItem
+
+    strategy = factory.SubFactory(StrategyFactory)
+    title = factory.Sequence(lambda n: f"Darbība {n}")
+    status = ActionItem.Status.PLANNED
+    due_on = datetime.date(2025, 12, 1)

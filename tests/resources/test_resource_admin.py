@@ -35,6 +35,10 @@ def form_data(**overrides):
         "files-INITIAL_FORMS": "0",
         "files-MIN_NUM_FORMS": "0",
         "files-MAX_NUM_FORMS": "1000",
+        "good_practice-TOTAL_FORMS": "0",
+        "good_practice-INITIAL_FORMS": "0",
+        "good_practice-MIN_NUM_FORMS": "0",
+        "good_practice-MAX_NUM_FORMS": "1",
     }
     data.update(overrides)
     return data

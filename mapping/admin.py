@@ -4,14 +4,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from partners.admin import PLACE_FIELDSET, PlaceAdminMixin, localized
+from partners.admin import PLACE_FIELDSET, OrganisationScopedAdminMixin, PlaceAdminMixin, localized
 
 from . import services
 from .models import Initiative
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(PlaceAdminMixin, TabbedTranslationAdmin):
+class InitiativeAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, TabbedTranslationAdmin):
+    organisation_field = "host"
     list_display = ("title", "category", "status", "source", "host", "city", "country", "is_sample", "updated_at")
     list_filter = ("status", "category", "source", "country", "is_sample")
     list_select_related = ("host",)

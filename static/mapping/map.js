@@ -83,6 +83,14 @@
     return container;
   }
 
+  function activates(event) {
+    var key = event.originalEvent.key;
+    if (key === " ") {
+      event.originalEvent.preventDefault();
+    }
+    return key === "Enter" || key === " ";
+  }
+
   window.libriInitiativeMap = function (map) {
     var container = map.getContainer();
     var labels = container.dataset;
@@ -134,7 +142,18 @@
         title: format(labels.labelCluster, count),
       });
       labelMarker(marker, format(labels.labelCluster, count));
-      marker.on("click", function () {
+      marker.on("click", zoomIn);
+      marker.on("keypress", function (event) {
+        // Leaflet opens a bound popup on Enter but fires no click; a cluster has no popup, so it zooms in here.
+        if (activates(event)) {
+          zoomIn();
+        }
+      });
+      return marker;
+
+      function zoomIn() {
+        // The cluster is redrawn after the zoom: keep keyboard focus on the map rather than losing it to the page.
+        container.focus({ preventScroll: true });
         var box = feature.bbox;
         var bounds = L.latLngBounds([box[1], box[0]], [box[3], box[2]]);
         var target = map.getBoundsZoom(bounds, false, L.point(48, 48));
@@ -143,8 +162,7 @@
         } else {
           map.setView(marker.getLatLng(), Math.min(map.getZoom() + 2, map.getMaxZoom()));
         }
-      });
-      return marker;
+      }
     }
 
     function initiativeMarker(features) {
@@ -160,6 +178,13 @@
         languages: labels.labelLanguages,
         host: labels.labelHost,
       }));
+      marker.on("keypress", function (event) {
+        // Enter opens the popup (Leaflet); Space does too, as for any button.
+        if (event.originalEvent.key === " ") {
+          event.originalEvent.preventDefault();
+          marker.openPopup();
+        }
+      });
       marker.on("popupopen", function (event) {
         var close = event.popup.getElement().querySelector(".leaflet-popup-close-button");
         if (close) {

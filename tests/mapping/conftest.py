@@ -1,3 +1,6 @@
+import os
+import shutil
+
 import pytest
 from django.core.cache import cache
 from django.utils import translation
@@ -17,3 +20,20 @@ def latvian_content():
     the default, so that a test's explicit `title_en=`/`name_uk=` values sit beside it."""
     with translation.override("lv"):
         yield
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Use the system Chromium when Playwright's own download is absent (CI images ship one or the other)."""
+    executable = os.environ.get("CHROMIUM_EXECUTABLE") or shutil.which("chromium")
+    if executable:
+        return {**browser_type_launch_args, "executable_path": executable, "args": ["--no-sandbox"]}
+    return browser_type_launch_args
+
+
+@pytest.fixture
+def map_page(page, live_server):
+    """A browser page on which requests beyond the live server (map tiles) get an empty answer, not a timeout."""
+    page.route(lambda url: not url.startswith(live_server.url), lambda route: route.fulfill(status=204, body=""))
+    page.set_default_timeout(15_000)
+    return page

@@ -1,0 +1,126 @@
+import os
+import re
+from decimal import Decimal
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
+from django.utils import translation
+from playwright.sync_api import expect
+
+from tests.factories import InitiativeFactory
+
+# Playwright's sync API runs an event loop in this thread; the live server's ORM calls run in their own.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+INITIATIVE_MARKERS = ".initiative-map img.leaflet-marker-icon"
+
+
+def map_url(live_server, language="en"):
+    with translation.override(language):
+        return live_server.url + reverse("mapping:map")
+
+
+@pytest.fixture
+def towns():
+    """Three initiatives far enough apart to be separate markers when the map fits them."""
+    with translation.override("lv"):
+        InitiativeFactory(
+            slug="ogre-cafe",
+            title="Ogres kafejnīca",
+            title_en="Ogre café",
+            languages=["lv", "uk"],
+            latitude=Decimal("56.81620"),
+            longitude=Decimal("24.61401"),
+        )
+        InitiativeFactory(
+            slug="riga-aid",
+            title="Rīgas palīdzība",
+            title_en="Riga aid",
+            languages=["ru"],
+            latitude=Decimal("56.94960"),
+            longitude=Decimal("24.10520"),
+        )
+        InitiativeFactory(
+            slug="jelgava-club",
+            title="Jelgavas klubs",
+            title_en="Jelgava club",
+            languages=["uk"],
+            latitude=Decimal("56.65110"),
+            longitude=Decimal("23.72140"),
+        )
+
+
+def test_the_map_draws_the_initiatives_and_a_language_filter_reduces_the_markers(map_page, live_server, towns):
+    errors = []
+    map_page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+
+    map_page.goto(map_url(live_server))
+    expect(map_page.locator(INITIATIVE_MARKERS)).to_have_count(3)
+    expect(map_page.locator("#initiative-map-status")).to_have_text("Initiatives in the visible part of the map: 3.")
+
+    map_page.locator("#id_language").select_option("ru")
+    map_page.get_by_role("button", name="Show on the map").click()
+    expect(map_page.locator(INITIATIVE_MARKERS)).to_have_count(1)
+    expect(map_page.get_by_role("button", name="Riga aid")).to_be_visible()
+    assert not errors
+
+
+def test_a_popup_opens_from_the_keyboard_and_leads_to_the_initiative_page(map_page, live_server, towns):
+    map_page.goto(map_url(live_server))
+    marker = map_page.get_by_role("button", name="Ogre café")
+    expect(marker).to_be_visible()
+
+    marker.focus()
+    map_page.keyboard.press("Enter")
+    link = map_page.locator(".leaflet-popup-content").get_by_role("link", name="Ogre café")
+    expect(link).to_be_focused()
+    expect(map_page.locator(".leaflet-popup-content")).to_contain_text("Latvian, Ukrainian")
+
+    with map_page.expect_navigation():
+        link.click()
+    assert map_page.url.endswith("/en/map/ogre-cafe/")
+    expect(map_page.get_by_role("heading", level=1)).to_have_text("Ogre café")
+
+
+def test_the_list_shows_the_same_initiatives_as_the_map(map_page, live_server, towns):
+    map_page.goto(map_url(live_server) + "?language=uk")
+    expect(map_page.locator(INITIATIVE_MARKERS)).to_have_count(2)
+
+    map_page.get_by_role("link", name="Show these initiatives as a list").click()
+
+    expect(map_page.locator(".initiative-list h3 a")).to_have_text(["Jelgava club", "Ogre café"])
+
+
+def test_a_crowded_view_is_drawn_as_numbered_clusters_that_zoom_in(map_page, live_server):
+    for number in range(40):
+        InitiativeFactory(
+            latitude=Decimal("56.0") + Decimal(number % 8) * Decimal("0.3"),
+            longitude=Decimal("21.5") + Decimal(number // 8) * Decimal("1.2"),
+        )
+    status = map_page.locator("#initiative-map-status")
+
+    map_page.goto(map_url(live_server))
+    clusters = map_page.locator(".initiative-map .map-cluster")
+    expect(clusters.first).to_be_visible()
+    expect(status).to_have_text("Initiatives in the visible part of the map: 40.")
+    assert map_page.locator(INITIATIVE_MARKERS).count() + clusters.count() < 40
+    assert re.fullmatch(r"Initiatives here: \d+\. Open to zoom in\.", clusters.first.get_attribute("aria-label"))
+
+    clusters.first.focus()
+    map_page.keyboard.press("Enter")
+
+    expect(status).not_to_have_text("Initiatives in the visible part of the map: 40.")
+
+
+@pytest.mark.parametrize("language", ["lv", "uk"])
+def test_the_map_page_passes_axe(map_page, live_server, towns, language):
+    map_page.goto(map_url(live_server, language))
+    expect(map_page.locator(INITIATIVE_MARKERS)).to_have_count(3)
+
+    results = Axe().run(map_page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+
+    assert results.response["violations"] == [], results.generate_report()

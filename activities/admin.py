@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from partners.admin import PlaceAdminMixin, localized
+from partners.admin import OrganisationScopedAdminMixin, PlaceAdminMixin, localized
 
 from . import services
 from .models import Event
@@ -24,7 +24,9 @@ class EventAdminForm(forms.ModelForm):
 
 
 @admin.register(Event)
-class EventAdmin(PlaceAdminMixin, TabbedTranslationAdmin):
+class EventAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, TabbedTranslationAdmin):
+    # A librarian works on the events her library organises; the organiser defaults to her library.
+    organisation_field = "organiser"
     form = EventAdminForm
     list_display = ("title", "starts_at", "organiser", "status", "language_codes")
     list_filter = ("status", "kind", "organiser")
@@ -79,11 +81,9 @@ class EventAdmin(PlaceAdminMixin, TabbedTranslationAdmin):
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
-        # A librarian of one library publishes for that library: it is the organiser and the venue by default.
-        memberships = list(request.user.memberships.all()[:2])
-        if len(memberships) == 1:
-            initial.setdefault("organiser", memberships[0].organisation_id)
-            initial.setdefault("venue_organisation", memberships[0].organisation_id)
+        # The venue chooser starts at the organiser's premises (her own library for a librarian).
+        if initial.get("organiser"):
+            initial.setdefault("venue_organisation", initial["organiser"])
         return initial
 
     @admin.display(description=_("languages"))

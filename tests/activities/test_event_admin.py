@@ -4,6 +4,8 @@ import pytest
 from django.urls import reverse
 
 from activities.models import Event
+from partners.models import StaffMembership
+from partners.roles import sync_user_groups
 from tests.factories import EventFactory, OrganisationFactory, StaffMembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -75,14 +77,30 @@ def test_the_venue_defaults_to_the_organisers_premises(admin_client, library):
     assert Event.objects.get().venue_organisation == library
 
 
-def test_a_librarian_of_one_library_gets_it_as_organiser_and_venue(client, library):
-    membership = StaffMembershipFactory(organisation=library, user__is_superuser=True)
+@pytest.fixture
+def librarian_client(client, library):
+    membership = StaffMembershipFactory(organisation=library, role=StaffMembership.Role.LIBRARIAN)
+    sync_user_groups(membership.user)
     client.force_login(membership.user)
+    return client
 
-    form = client.get(reverse("admin:activities_event_add")).context["adminform"].form
+
+def test_a_librarian_gets_her_library_as_organiser_and_venue(librarian_client, library):
+    form = librarian_client.get(reverse("admin:activities_event_add")).context["adminform"].form
 
     assert form.initial["organiser"] == library.pk
     assert form.initial["venue_organisation"] == library.pk
+
+
+def test_a_librarian_creates_an_event_of_her_library_and_sees_only_hers(librarian_client, library):
+    EventFactory(title_lv="Citas bibliotēkas seminārs")
+
+    response = librarian_client.post(reverse("admin:activities_event_add"), event_form(library))
+    changelist = librarian_client.get(reverse("admin:activities_event_changelist"))
+
+    assert response.status_code == 302
+    assert Event.objects.get(slug="valodas-kafejnica-ogre").organiser == library
+    assert [event.slug for event in changelist.context["cl"].result_list] == ["valodas-kafejnica-ogre"]
 
 
 @pytest.mark.parametrize(

@@ -17,14 +17,16 @@ clustering happens on the server, in the database:
   cells. From `INDIVIDUAL_ZOOM` on, a view covers a few streets and initiatives are sent one by one.
 * **Bounds.** The number of cells a request may cover is capped at `MAX_CELLS`: a request for a large box at a high
   zoom is answered at the highest zoom whose grid fits, so a view carries at most `MAX_CELLS` features.
-* **Caching.** Responses carry an ETag and Last-Modified derived from one aggregate over the filtered rows (count and
-  the latest change of an initiative or of its host), so unchanged data is answered with 304. The serialised body is
-  kept in the cache under that ETag: any change to a matching initiative changes the ETag and so the key, and no
-  explicit invalidation is needed. Anything that writes initiatives must therefore go through `save()` (which sets
-  `updated_at`); a bulk `update()` must set `updated_at` itself.
+* **Caching.** Responses carry an ETag and Last-Modified derived from `data_version()` (row counts and latest
+  changes of initiatives and organisations, read from indexes, the same for every filter), so unchanged data is
+  answered with 304. The serialised body is kept in the cache under that ETag: any change to an initiative or an
+  organisation renews every ETag and so every key, and no explicit invalidation is needed. Anything that writes
+  initiatives must therefore go through `save()` (which sets `updated_at`); a bulk `update()` must set
+  `updated_at` itself.
 
-Every request runs a constant number of queries: the aggregate, then (on a cache miss) the cell query and the
-single-member query, or the one feature query.
+Every request runs a constant number of queries: the three version aggregates, then (on a cache miss) the cell query
+and the single-member query, or the one feature query; plus one per filter whose choices are checked in the database
+(city, country, host).
 """
 
 import hashlib
@@ -39,6 +41,8 @@ from django.db.models.functions import Cast, Floor, Ln, Pi, Radians, Tan
 from django.utils.translation import get_language, gettext
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
+from partners.models import Organisation
+
 from .models import Initiative
 
 # Bump when the shape of the output changes, so that cached bodies of the old shape are never served.
@@ -51,6 +55,23 @@ MAX_ZOOM = 22
 # Web Mercator stops here; points beyond cannot be drawn on the map, and the projection diverges at the poles.
 MERCATOR_MAX_LATITUDE = 85.0511
 CACHE_SECONDS = 24 * 60 * 60
+
+
+def data_version():
+    """What changes whenever any map answer could change: counts and latest changes of initiatives and hosts.
+
+    Deliberately the same for every filter and viewport: it costs a count and an indexed maximum per table instead
+    of a scan of the filtered rows, and a change anywhere simply renews every ETag. Organisations are counted
+    because deleting a host empties `host` on its initiatives without touching their `updated_at`.
+    """
+    initiatives = Initiative.objects.order_by()
+    hosts = Organisation.objects.order_by().aggregate(host_count=Count("pk"), host_changed=Max("updated_at"))
+    # Two statements: SQLite answers a lone MAX from the index, but scans the table for MAX beside COUNT.
+    return {
+        "count": initiatives.count(),
+        "changed": initiatives.aggregate(changed=Max("updated_at"))["changed"],
+        **hosts,
+    }
 
 
 class MapQueryError(ValueError):
@@ -166,18 +187,9 @@ class MapQuery:
     def clustered(self):
         return self.zoom is not None and self.zoom < INDIVIDUAL_ZOOM
 
-    def version(self):
-        """What changes whenever the answer would: the number of rows and their latest change, hosts included."""
-        return self.queryset.aggregate(
-            count=Count("pk"), changed=Max("updated_at"), host_changed=Max("host__updated_at")
-        )
-
     def etag(self, version):
-        changed = version["changed"].isoformat() if version["changed"] else ""
-        host_changed = version["host_changed"].isoformat() if version["host_changed"] else ""
-        key = "|".join(
-            (FORMAT_VERSION, get_language(), self.query_string, str(version["count"]), changed, host_changed)
-        )
+        """Names this exact answer: the data version, the query and the language of labels and links."""
+        key = "|".join((FORMAT_VERSION, get_language(), self.query_string, *(str(value) for value in version.values())))
         return hashlib.sha256(key.encode()).hexdigest()[:32]
 
     def render(self, etag, url_template):

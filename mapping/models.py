@@ -120,7 +120,12 @@ class Initiative(Place):
                 name="initiative_active_period_ordered",
             ),
         ]
-        indexes = [models.Index(fields=["status", "category"])]
+        indexes = [
+            models.Index(fields=["status", "category"]),
+            # Map views select a box of published points; map data versions read the latest change.
+            models.Index(fields=["status", "latitude", "longitude"], name="initiative_status_point"),
+            models.Index(fields=["updated_at"], name="initiative_updated_at"),
+        ]
 
     def __str__(self):
         return self.title

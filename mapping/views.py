@@ -10,7 +10,7 @@ from django_filters.views import FilterView
 from partners.views import map_points
 
 from .filters import FILTER_PARAMETERS, InitiativeFilter
-from .geojson import MapQuery, MapQueryError
+from .geojson import MapQuery, MapQueryError, data_version
 from .models import Initiative
 
 
@@ -76,7 +76,7 @@ def _map_query(request):
                     " ".join(f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items())
                 )
             query = MapQuery.from_request(filterset.qs, request.GET, filter_query_string(request.GET))
-            version = query.version()
+            version = data_version()
             request._initiative_map_query = (query, version, query.etag(version))
         except MapQueryError as error:
             request._initiative_map_query = error

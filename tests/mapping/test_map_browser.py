@@ -120,6 +120,22 @@ def test_a_crowded_view_is_drawn_as_numbered_clusters_that_zoom_in(map_page, liv
 def test_the_map_page_passes_axe(map_page, live_server, towns, language):
     map_page.goto(map_url(live_server, language))
     expect(map_page.locator(INITIATIVE_MARKERS)).to_have_count(3)
+    map_page.get_by_role("button", name=re.compile("café|kafejnīca")).focus()
+    map_page.keyboard.press("Enter")
+    expect(map_page.locator(".leaflet-popup-content")).to_be_visible()
+
+    results = Axe().run(map_page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+
+    assert results.response["violations"] == [], results.generate_report()
+
+
+@pytest.mark.parametrize("name", ["initiative_list", "initiative_detail"])
+def test_the_list_and_the_initiative_page_pass_axe(map_page, live_server, towns, name):
+    with translation.override("ru"):
+        path = reverse(f"mapping:{name}", kwargs={"slug": "ogre-cafe"} if name == "initiative_detail" else None)
+    map_page.goto(live_server.url + path)
+    if name == "initiative_detail":
+        expect(map_page.locator("#initiative-location-map .leaflet-marker-icon")).to_be_visible()
 
     results = Axe().run(map_page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
 

@@ -1,3 +1,5 @@
+import secrets
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -244,3 +246,130 @@ class Event(Place):
             errors["languages"] = _("Choose at least one language of delivery.")
         if errors:
             raise ValidationError(errors)
+
+
+def new_registration_token():
+    return secrets.token_urlsafe(24)
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(status=Registration.Status.CONFIRMED)
+
+    def waiting(self):
+        """The waiting list, first come first served."""
+        return self.filter(status=Registration.Status.WAITING).order_by("created_at", "pk")
+
+    def active(self):
+        """Confirmed or waiting: the people who still expect to come."""
+        return self.filter(status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITING])
+
+    def for_event(self, event):
+        return self.filter(event=event)
+
+    def due_for_reminder(self, now=None):
+        """Confirmed registrations for published events that start within the next day and were not reminded."""
+        now = now or timezone.now()
+        return self.confirmed().filter(
+            reminder_sent_at__isnull=True,
+            event__status=Event.Status.PUBLISHED,
+            event__starts_at__gt=now,
+            event__starts_at__lte=now + timedelta(days=1),
+        )
+
+    def past_retention(self, now=None):
+        """Registrations whose event ended more than `REGISTRATION_RETENTION_DAYS` ago: their personal data goes."""
+        now = now or timezone.now()
+        return self.filter(event__ends_at__lt=now - timedelta(days=settings.REGISTRATION_RETENTION_DAYS))
+
+
+class Registration(models.Model):
+    """One person's place (or place in the queue) at an event. Only what is needed to reach them: no nationality,
+    no residence status. Deleted on request and `REGISTRATION_RETENTION_DAYS` after the event; the event's
+    `RegistrationTally` keeps the counts."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITING = "waiting", _("On the waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Need(models.TextChoices):
+        WHEELCHAIR = "wheelchair", _("Step-free (wheelchair) access")
+        SIGN_LANGUAGE = "sign_language", _("Sign-language interpretation")
+        HEARING_LOOP = "hearing_loop", _("Hearing loop")
+        LARGE_PRINT = "large_print", _("Large print materials")
+        CHILDCARE = "childcare", _("Childcare during the event")
+        QUIET_SPACE = "quiet_space", _("A quiet space to rest")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("event"))
+    name = models.CharField(_("name or nickname"), max_length=100)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    language = models.CharField(_("preferred language"), max_length=8, choices=settings.LANGUAGES)
+    needs = ChoiceListField(_("accessibility needs"), choices=Need.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.CONFIRMED)
+    token = models.CharField(_("public token"), max_length=40, unique=True, default=new_registration_token)
+    consent_at = models.DateTimeField(_("consent given at"))
+    reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("registered at"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["event", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(email="") | ~Q(phone=""),
+                name="registration_has_contact",
+                violation_error_message=_("Give an e-mail address or a phone number."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["confirmed", "waiting", "cancelled"]), name="registration_status_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["event", "email"],
+                condition=~Q(email="") & ~Q(status="cancelled"),
+                name="registration_one_per_email",
+                violation_error_message=_("This e-mail address is already registered for this event."),
+            ),
+        ]
+        indexes = [models.Index(fields=["event", "status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.name} – {self.event}"
+
+    def clean(self):
+        super().clean()
+        if not self.email and not self.phone:
+            raise ValidationError(
+                {"email": _("Give an e-mail address or a phone number, so the organiser can reach you.")}
+            )
+
+    @property
+    def need_names(self):
+        names = dict(self.Need.choices)
+        return [names.get(code, code) for code in self.needs]
+
+
+class RegistrationTally(models.Model):
+    """Counts of an event's registrations whose personal data has been deleted, by their status at the time.
+
+    Erasing a registration moves it from a row to a number here, so the organiser's and the funder's counts
+    (live rows plus tally) survive the deletion of personal data."""
+
+    event = models.OneToOneField(
+        Event, on_delete=models.CASCADE, primary_key=True, related_name="registration_tally", verbose_name=_("event")
+    )
+    confirmed = models.PositiveIntegerField(_("confirmed"), default=0)
+    waiting = models.PositiveIntegerField(_("waiting"), default=0)
+    cancelled = models.PositiveIntegerField(_("cancelled"), default=0)
+
+    class Meta:
+        verbose_name = _("registration tally")
+        verbose_name_plural = _("registration tallies")
+
+    def __str__(self):
+        return str(self.event)

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -154,6 +155,12 @@ class Event(Place):
     image = models.ImageField(_("image"), upload_to=RandomUploadPath("events"), blank=True)
     image_alt = models.CharField(_("image description (alt text)"), max_length=250, blank=True)
     is_sample = models.BooleanField(_("sample data"), default=False)
+    sequence = models.PositiveIntegerField(
+        _("revision"),
+        default=0,
+        editable=False,
+        help_text=_("Counts changes to the time, place, title or status: calendar feeds carry it as SEQUENCE."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -373,3 +380,97 @@ class RegistrationTally(models.Model):
 
     def __str__(self):
         return str(self.event)
+
+
+# Field names of attendance's optional breakdowns; each group adds up to at most the total.
+ATTENDANCE_AGE_BANDS = ("age_0_17", "age_18_29", "age_30_49", "age_50_64", "age_65_plus")
+ATTENDANCE_GENDERS = ("women", "men", "gender_other")
+
+
+class Attendance(models.Model):
+    """How many people took part in an event, as aggregated counts only: there is no record of any person.
+
+    The activity type and the counts follow the funder's reporting (AMIF, Annex VIII): participants, of whom
+    third-country nationals, optionally by age band and by gender. A breakdown may be partial, never more
+    than the total."""
+
+    class ActivityType(models.TextChoices):
+        LANGUAGE_COURSE = "language_course", _("Language course")
+        CIVIC_ORIENTATION = "civic_orientation", _("Civic orientation")
+        PROFESSIONAL_GUIDANCE = "professional_guidance", _("Personal professional guidance")
+        OTHER = "other", _("Other")
+
+    AGE_BANDS = ATTENDANCE_AGE_BANDS
+    GENDERS = ATTENDANCE_GENDERS
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("event"))
+    activity_type = models.CharField(_("activity type"), max_length=32, choices=ActivityType.choices)
+    total = models.PositiveIntegerField(_("participants in total"))
+    third_country_nationals = models.PositiveIntegerField(
+        _("of whom third-country nationals"), default=0, help_text=_("A count only; nobody's nationality is stored.")
+    )
+    age_0_17 = models.PositiveIntegerField(_("aged 0–17"), null=True, blank=True)
+    age_18_29 = models.PositiveIntegerField(_("aged 18–29"), null=True, blank=True)
+    age_30_49 = models.PositiveIntegerField(_("aged 30–49"), null=True, blank=True)
+    age_50_64 = models.PositiveIntegerField(_("aged 50–64"), null=True, blank=True)
+    age_65_plus = models.PositiveIntegerField(_("aged 65 or more"), null=True, blank=True)
+    women = models.PositiveIntegerField(_("women"), null=True, blank=True)
+    men = models.PositiveIntegerField(_("men"), null=True, blank=True)
+    gender_other = models.PositiveIntegerField(_("other or not disclosed"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        ordering = ["-event__starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(third_country_nationals__lte=F("total")),
+                name="attendance_tcn_within_total",
+                violation_error_message=_("There cannot be more third-country nationals than participants."),
+            ),
+            models.CheckConstraint(
+                condition=Q(total__gte=sum((Coalesce(name, 0) for name in ATTENDANCE_AGE_BANDS), Value(0))),
+                name="attendance_age_bands_within_total",
+                violation_error_message=_("The age bands add up to more than the participants in total."),
+            ),
+            models.CheckConstraint(
+                condition=Q(total__gte=sum((Coalesce(name, 0) for name in ATTENDANCE_GENDERS), Value(0))),
+                name="attendance_genders_within_total",
+                violation_error_message=_("The genders add up to more than the participants in total."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.event)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.event_id and self.event.starts_at > timezone.now():
+            errors["event"] = _("Attendance can be recorded once the event has started.")
+        if self.total is not None:
+            if self.third_country_nationals is not None and self.third_country_nationals > self.total:
+                errors["third_country_nationals"] = _("There cannot be more third-country nationals than participants.")
+            for group, field, message in (
+                (
+                    self.AGE_BANDS,
+                    "age_0_17",
+                    _("The age bands add up to %(sum)d, more than the %(total)d participants."),
+                ),
+                (self.GENDERS, "women", _("The genders add up to %(sum)d, more than the %(total)d participants.")),
+            ):
+                added = sum(getattr(self, name) or 0 for name in group)
+                if added > self.total:
+                    errors[field] = message % {"sum": added, "total": self.total}
+        if errors:
+            raise ValidationError(errors)

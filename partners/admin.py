@@ -1,11 +1,10 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import get_fields_from_path
-from django.contrib.auth.views import PasswordResetConfirmView
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse_lazy
+from django.urls import path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
@@ -13,6 +12,7 @@ from modeltranslation.settings import AVAILABLE_LANGUAGES
 from modeltranslation.utils import build_localized_fieldname
 
 from . import roles, services
+from .admin_views import StaffPasswordSetView, TwoFactorSetupView, TwoFactorVerifyView
 from .models import Agreement, Organisation, StaffMembership
 from .widgets import CoordinateInput, PointPickerWidget
 
@@ -342,22 +342,6 @@ class StaffInviteForm(forms.Form):
     )
 
 
-class StaffPasswordSetView(PasswordResetConfirmView):
-    """Where an invited person (or one whose password a coordinator reset) chooses her password."""
-
-    template_name = "registration/password_reset_confirm.html"
-    success_url = reverse_lazy("admin:login")
-    admin_site = admin.site
-
-    def get_context_data(self, **kwargs):
-        return {**self.admin_site.each_context(self.request), **super().get_context_data(**kwargs)}
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        messages.success(self.request, gettext("Your password is set. You can log in now."))
-        return response
-
-
 @admin.register(StaffMembership)
 class StaffMembershipAdmin(CoordinatorOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("user", "organisation", "role", "created_at")
@@ -380,6 +364,16 @@ class StaffMembershipAdmin(CoordinatorOnlyAdminMixin, admin.ModelAdmin):
                 "set-password/<uidb64>/<token>/",
                 StaffPasswordSetView.as_view(admin_site=self.admin_site),
                 name="partners_staffmembership_set_password",
+            ),
+            path(
+                "two-factor/",
+                self.admin_site.admin_view(TwoFactorVerifyView.as_view(admin_site=self.admin_site)),
+                name="partners_two_factor_verify",
+            ),
+            path(
+                "two-factor/setup/",
+                self.admin_site.admin_view(TwoFactorSetupView.as_view(admin_site=self.admin_site)),
+                name="partners_two_factor_setup",
             ),
             *super().get_urls(),
         ]

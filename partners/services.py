@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import Organisation, StaffMembership
 from .roles import sync_user_groups
@@ -71,3 +73,32 @@ def staff_invite(
     body = render_to_string("partners/email/staff_invitation.txt", context)
     transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
     return user
+
+
+def totp_device_for_setup(user):
+    """The user's unconfirmed authenticator device, created on first use; confirmed ones are left alone."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)
+    return device
+
+
+@transaction.atomic
+def totp_confirm(*, device, token: str):
+    """Confirm an authenticator device with a token it produced; returns fresh backup codes, or None."""
+    if not device.verify_token(token):
+        return None
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
+    return backup_codes_renew(device.user)
+
+
+@transaction.atomic
+def backup_codes_renew(user):
+    """Replace the user's backup codes (each works once, when the phone is not at hand) and return them."""
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=_("Backup codes"), confirmed=True)
+    codes = [StaticToken.random_token() for _index in range(settings.OTP_BACKUP_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes

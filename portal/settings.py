@@ -259,3 +259,49 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --- Staff accounts: audit trail, login lockout, one-time passwords (partners) -----------------------------------
+
+INSTALLED_APPS += [
+    "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+]
+_AUTH_MIDDLEWARE = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
+MIDDLEWARE[_AUTH_MIDDLEWARE:_AUTH_MIDDLEWARE] = [
+    "django_otp.middleware.OTPMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+MIDDLEWARE += [
+    # After the message middleware: it redirects unverified staff to the one-time password step.
+    "partners.middleware.StaffTwoFactorMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# A staff member's invitation (and password reset) link stays valid this long.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 60 * 60)
+
+# Failed logins are counted in the database, so the lockout holds without Redis; coordinators unlock a person by
+# deleting her access attempts in the admin.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "partners/admin/locked_out.html"
+AXES_VERBOSE = False
+
+OTP_TOTP_ISSUER = "LIBRI"
+# On, coordinators must set up and give a one-time password before using the admin; production turns it on.
+# Anyone with an authenticator gives a code at each login whatever this says; librarians may opt in.
+OTP_REQUIRED_FOR_COORDINATORS = env.bool("OTP_REQUIRED_FOR_COORDINATORS", default=False)
+OTP_BACKUP_CODES = 10
+# django-axes reports every successful login (a reset of zero attempts) at INFO: keep only its warnings.
+LOGGING.setdefault("loggers", {})["axes"] = {"level": "WARNING"}

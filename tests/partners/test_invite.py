@@ -64,7 +64,9 @@ def test_the_link_sets_a_password_once(client, coordinator_client, ogre, django_
 
     assert response.status_code == 302
     assert response.url == reverse("admin:login")
-    assert client.login(username="anna.berzina@ogre.example.org", password=NEW_PASSWORD)
+    login = client.post(reverse("admin:login"), {"username": "anna.berzina@ogre.example.org", "password": NEW_PASSWORD})
+    assert login.status_code == 302
+    assert client.get(reverse("admin:index")).status_code == 200
     client.logout()
     assert not client.get(link, follow=True).context["validlink"]
 

@@ -225,3 +225,15 @@ def test_server_error_page_renders_without_request_or_database(django_assert_num
 
     assert "Something went wrong" in html
     assert 'href="/"' in html
+
+
+def test_main_navigation_marks_the_current_section(client):
+    organisation = OrganisationFactory()
+    partners_url = url_in("en", "partners:organisation_list")
+
+    list_html = client.get(partners_url).content.decode()
+    detail_html = client.get(organisation.get_absolute_url().replace("/lv/", "/en/")).content.decode()
+
+    assert f'<a href="{partners_url}" aria-current="page">' in list_html
+    assert f'<a href="{partners_url}" aria-current="true">' in detail_html
+    assert 'aria-current="page"' not in detail_html

@@ -1,7 +1,7 @@
 """axe-core (WCAG 2.0 and 2.1, levels A and AA) over every public page in every interface language.
 
 The pages come from the URL configuration, not from a list kept here: every named pattern under the language
-prefix is visited; a pattern with arguments is filled from the demo data (an object of the view's model, else of
+prefix is visited; a pattern with arguments is filled from the demo data (an object of the view's own queryset, else of
 any project model, whose page answers with HTML); a template view that no object fills is reported. Patterns
 that answer with something other than HTML (GeoJSON, calendar files, downloads) are not pages and are left out;
 admin and /healthz live outside the language prefix.
@@ -11,7 +11,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.apps import apps
 from django.conf import settings
-from django.test import Client
+from django.core.exceptions import ImproperlyConfigured
+from django.test import Client, RequestFactory
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import LocalePrefixPattern
 from django.utils import translation
@@ -47,20 +48,24 @@ def localised_patterns(patterns, namespace=None, localised=False, arguments=froz
             yield name, entry, arguments | arguments_of(entry)
 
 
-def view_model(pattern):
+def view_objects(pattern):
+    """The objects the view itself would show: its get_queryset(), called on a plain GET request."""
     view_class = getattr(pattern.callback, "view_class", None)
-    model = getattr(view_class, "model", None)
-    queryset = getattr(view_class, "queryset", None)
-    return model or (queryset.model if queryset is not None else None)
+    if view_class is None or not hasattr(view_class, "get_queryset"):
+        return []
+    view = view_class(**pattern.callback.view_initkwargs)
+    view.setup(RequestFactory().get("/"))
+    try:
+        return list(view.get_queryset()[:CANDIDATES_PER_MODEL])
+    except (AttributeError, KeyError, TypeError, ImproperlyConfigured):
+        # A queryset that depends on URL arguments or request state: fall back to the models below.
+        return []
 
 
 def candidate_objects(pattern):
-    """Objects whose attributes may fill the pattern: the view's model first, then every project model."""
-    models = [model for app in PROJECT_APPS for model in apps.get_app_config(app).get_models()]
-    first = view_model(pattern)
-    if first is not None:
-        models = [first] + [model for model in models if model is not first]
-    for model in models:
+    """Objects whose attributes may fill the pattern: the view's own first, then those of every project model."""
+    yield from view_objects(pattern)
+    for model in (model for app in PROJECT_APPS for model in apps.get_app_config(app).get_models()):
         objects = model._default_manager.all()
         if hasattr(objects, "published"):
             objects = objects.published()

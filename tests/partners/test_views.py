@@ -179,6 +179,7 @@ def test_organisation_page_shows_contacts_address_and_a_map_of_it(client, organi
     assert 'href="mailto:info@example.org"' in html
     assert 'href="tel:+37165000000"' in html
     assert 'href="https://www.example.org"' in html
+    assert 'aria-describedby="organisation-address"' in html
     assert json_script(html, "organisation-map-points") == [
         {"lat": 56.8162, "lng": 24.61401, "label": "Ogres Centrālā bibliotēka", "url": ""}
     ]

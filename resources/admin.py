@@ -111,13 +111,19 @@ class ResourceAdmin(TabbedTranslationAdmin):
         services.resource_save(resource=obj)
 
     def save_formset(self, request, form, formset, change):
-        if formset.model is not ResourceFile:
-            return super().save_formset(request, form, formset, change)
-        for resource_file in formset.save(commit=False):
-            services.resource_file_save(resource_file=resource_file)
-        for resource_file in formset.deleted_objects:
-            services.resource_file_delete(resource_file=resource_file)
-        return None
+        if formset.model is ResourceFile:
+            for resource_file in formset.save(commit=False):
+                services.resource_file_save(resource_file=resource_file)
+            for resource_file in formset.deleted_objects:
+                services.resource_file_delete(resource_file=resource_file)
+        elif formset.model is GoodPractice:
+            # Through the service, so that the record's text becomes searchable with its resource.
+            for good_practice in formset.save(commit=False):
+                services.good_practice_save(good_practice=good_practice)
+            for good_practice in formset.deleted_objects:
+                services.good_practice_delete(good_practice=good_practice)
+        else:
+            super().save_formset(request, form, formset, change)
 
 
 class ActionItemInline(TranslationTabularInline):

@@ -8,13 +8,16 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
-from partners.models import Audience
+from partners.models import Audience, Organisation
 
 from . import search
 from .models import Resource, available_in_condition
 
 FACETS = ("kind", "topic", "audience", "language")
+# Facets of good-practice records: shown only when some result has one (or the facet is in use).
+PRACTICE_FACETS = ("country", "library")
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,21 @@ class ResourceFilter(django_filters.FilterSet):
         method="filter_language",
         widget=forms.CheckboxSelectMultiple,
     )
+    country = django_filters.MultipleChoiceFilter(
+        label=_("Country (good practices)"),
+        choices=lambda: list(countries),
+        method="filter_country",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    # Any organisation's slug is accepted: a bookmarked library whose practices were removed finds nothing (200),
+    # rather than an error.
+    library = django_filters.ModelMultipleChoiceFilter(
+        label=_("Library (good practices)"),
+        queryset=Organisation.objects.all(),
+        to_field_name="slug",
+        method="filter_library",
+        widget=forms.CheckboxSelectMultiple,
+    )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"),
         choices=(
@@ -88,6 +106,13 @@ class ResourceFilter(django_filters.FilterSet):
 
     def filter_language(self, queryset, name, values):
         return self._any_of(queryset, values, available_in_condition)
+
+    def filter_country(self, queryset, name, values):
+        return queryset.filter(good_practice__country__in=values) if values else queryset
+
+    def filter_library(self, queryset, name, organisations):
+        # The chosen organisations were loaded when the form was validated: filter by their keys, not a subquery.
+        return queryset.filter(good_practice__library__in=[o.pk for o in organisations]) if organisations else queryset
 
     def filter_nothing(self, queryset, name, value):
         return queryset  # ordering is applied last, in filter_queryset
@@ -145,7 +170,46 @@ class ResourceFilter(django_filters.FilterSet):
                 if counts[f"n_{value}"] or value in checked
             ]
             result.append(Facet(name, self.filters[name].label, options))
+        for name, options_for in (("country", self._country_options), ("library", self._library_options)):
+            options = options_for(self._filtered_except(name))
+            if options:
+                result.append(Facet(name, self.filters[name].label, options))
         return result
+
+    def _country_options(self, base):
+        """Countries of the good practices among the results (one grouped query), and any chosen country."""
+        counts = dict(
+            base.filter(good_practice__isnull=False)
+            .order_by()
+            .values_list("good_practice__country")
+            .annotate(n=Count("pk"))
+        )
+        checked = set(self.form.cleaned_data.get("country") or [])
+        options = [
+            FacetOption(code, countries.name(code), counts.get(code, 0), code in checked)
+            for code in set(counts) | checked
+        ]
+        return sorted(options, key=lambda option: option.label.casefold())
+
+    def _library_options(self, base):
+        """Libraries of the good practices among the results (one query, names included), and any chosen one."""
+        libraries = {
+            library.pk: library
+            for library in Organisation.objects.filter(good_practices__resource__in=base.values("pk"))
+            .annotate(n=Count("good_practices"))
+            .order_by()
+        }
+        chosen = {library.pk: library for library in self.form.cleaned_data.get("library") or []}
+        options = [
+            FacetOption(
+                library.slug,
+                str(library.name),
+                libraries[pk].n if pk in libraries else 0,
+                pk in chosen,
+            )
+            for pk, library in (chosen | libraries).items()
+        ]
+        return sorted(options, key=lambda option: option.label.casefold())
 
     def _filtered_except(self, excluded):
         queryset = self.queryset.order_by()

@@ -243,8 +243,11 @@ class GoodPractice(models.Model):
     @property
     def sections(self):
         """(heading, text) of the filled-in sections, in the record's order."""
-        names = ("need", "what_was_done", "partners_involved", "resources_needed", "results", "how_to_transfer")
-        return [(self._meta.get_field(name).verbose_name, getattr(self, name)) for name in names if getattr(self, name)]
+        return [
+            (self._meta.get_field(name).verbose_name, getattr(self, name))
+            for name in search.PRACTICE_FIELDS
+            if getattr(self, name)
+        ]
 
 
 class StrategyQuerySet(models.QuerySet):

@@ -4,6 +4,7 @@ PostgreSQL: one weighted tsvector per resource built from every language (title 
 its own text search configuration (`russian` and `english` stemmers; `simple` for Latvian and Ukrainian, which
 PostgreSQL has no stemmer for). The configurations `libri_*` are copies with the `unaccent` dictionary in front,
 created by migration 0003, so `gramata` matches `grāmata` and highlighted snippets still show the original text.
+A good-practice record's sections are indexed with the body of its resource.
 
 SQLite (the embedded default): a folded copy of the same text, matched word by word with LIKE.
 """
@@ -62,35 +63,50 @@ def query_terms(query):
 # --- Index (written by resources.services.resource_index) ---------------------------------------------------
 
 
-def index_columns(resource):
-    """The folded search columns for both backends (SQLite uses them; PostgreSQL keeps them for fallbacks)."""
+# The structured text of a good-practice record, searched like the body (weight C on PostgreSQL).
+PRACTICE_FIELDS = ("need", "what_was_done", "partners_involved", "resources_needed", "results", "how_to_transfer")
+
+
+def index_columns(resource, practice=None):
+    """The folded search columns for both backends (SQLite uses them; PostgreSQL keeps them for fallbacks).
+
+    `practice` is the resource's good-practice record, if it has one: its sections are searched with the body.
+    """
     titles = [getattr(resource, f"title_{code}") or "" for code in CONTENT_LANGUAGES]
     texts = []
     for code in CONTENT_LANGUAGES:
         texts.append(getattr(resource, f"summary_{code}") or "")
         texts.append(plain_text(getattr(resource, f"body_{code}")))
+        texts.extend(_practice_texts(practice, code))
     return {
         "search_title": fold(" ".join(titles)),
         "search_text": fold(" ".join(titles + texts)),
     }
 
 
-def vector_expression(resource):
+def vector_expression(resource, practice=None):
     """A tsvector expression over the resource's plain text in every language (PostgreSQL only)."""
     vector = None
     for code in CONTENT_LANGUAGES:
         config = TEXT_SEARCH_CONFIGS[code]
-        parts = (
+        parts = [
             ("A", getattr(resource, f"title_{code}") or ""),
             ("B", getattr(resource, f"summary_{code}") or ""),
             ("C", plain_text(getattr(resource, f"body_{code}"))),
-        )
+        ]
+        parts.extend(("C", text) for text in _practice_texts(practice, code))
         for weight, text in parts:
             if not text:
                 continue
             part = SearchVector(Value(text), config=config, weight=weight)
             vector = part if vector is None else vector + part
     return vector
+
+
+def _practice_texts(practice, code):
+    if practice is None:
+        return []
+    return [getattr(practice, f"{name}_{code}") or "" for name in PRACTICE_FIELDS]
 
 
 # --- Queries ----------------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from django.db.models import F
 
 from . import search
 from .files import validate_upload
-from .models import Resource, ResourceFile
+from .models import GoodPractice, Resource, ResourceFile
 from .richtext import sanitise_html
 
 
@@ -24,11 +24,15 @@ def resource_save(*, resource: Resource) -> Resource:
 
 
 def resource_index(*, resource: Resource) -> None:
-    """Rewrite the search columns of one resource from its current text (one UPDATE)."""
-    values = search.index_columns(resource)
+    """Rewrite the search columns of one resource from its current text and good-practice record.
+
+    The record is read afresh (one SELECT, then one UPDATE), so a record just saved or deleted counts.
+    """
     using = router.db_for_write(Resource)
+    practice = GoodPractice.objects.using(using).filter(resource_id=resource.pk).first()
+    values = search.index_columns(resource, practice)
     if connections[using].vendor == "postgresql":
-        values["search_vector"] = search.vector_expression(resource)
+        values["search_vector"] = search.vector_expression(resource, practice)
     Resource.objects.using(using).filter(pk=resource.pk).update(**values)
 
 
@@ -39,6 +43,22 @@ def resources_reindex() -> int:
         resource_index(resource=resource)
         count += 1
     return count
+
+
+@transaction.atomic
+def good_practice_save(*, good_practice: GoodPractice) -> GoodPractice:
+    """Validate and save a good-practice record, and refresh its resource's search columns to include it."""
+    good_practice.full_clean()
+    good_practice.save()
+    resource_index(resource=good_practice.resource)
+    return good_practice
+
+
+@transaction.atomic
+def good_practice_delete(*, good_practice: GoodPractice) -> None:
+    resource = good_practice.resource
+    good_practice.delete()
+    resource_index(resource=resource)
 
 
 @transaction.atomic

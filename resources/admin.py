@@ -90,13 +90,16 @@ class ResourceAdmin(TabbedTranslationAdmin):
     list_select_related = ("owner",)
     search_fields = (*localized("title"), *localized("summary"), "slug")
     date_hierarchy = "published_on"
-    autocomplete_fields = ("owner", "related_organisations")
+    autocomplete_fields = ("owner", "related_organisations", "related_events")
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("kind", "title", "slug", "summary", "body", "external_url")}),
         (_("Classification"), {"fields": ("topics", "audience")}),
-        (_("Publication"), {"fields": ("owner", "related_organisations", "published_on", "is_sample")}),
+        (
+            _("Publication"),
+            {"fields": ("owner", "related_organisations", "related_events", "published_on", "is_sample")},
+        ),
         (_("Record"), {"fields": ("created_at", "updated_at")}),
     )
 

@@ -1,7 +1,7 @@
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -53,9 +53,13 @@ class ResourceQuerySet(models.QuerySet):
     def for_listing(self):
         return self.select_related("owner").prefetch_related("files")
 
-    def for_detail(self):
+    def for_detail(self, now=None):
+        """With files, organisations and the related events still to come (published ones, soonest first)."""
+        upcoming = Event.objects.published().upcoming(now).select_related("organiser", "venue_organisation")
         return self.select_related("owner", "good_practice__library", "strategy").prefetch_related(
-            "files", "related_organisations"
+            "files",
+            "related_organisations",
+            Prefetch("related_events", queryset=upcoming, to_attr="upcoming_events"),
         )
 
 
@@ -110,6 +114,13 @@ class Resource(models.Model):
     )
     related_organisations = models.ManyToManyField(
         Organisation, blank=True, related_name="resources", verbose_name=_("related organisations")
+    )
+    related_events = models.ManyToManyField(
+        Event,
+        blank=True,
+        related_name="resources",
+        verbose_name=_("related events"),
+        help_text=_("Seminars or workshops that use or present this resource; upcoming ones are shown on its page."),
     )
     published_on = models.DateField(_("published on"), null=True, blank=True, help_text=_("Empty: a draft."))
     is_sample = models.BooleanField(_("sample data"), default=False)

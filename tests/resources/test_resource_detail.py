@@ -1,8 +1,11 @@
+import datetime
+
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
-from tests.factories import OrganisationFactory, ResourceFileFactory
+from activities.models import Event
+from tests.factories import EventFactory, OrganisationFactory, ResourceFileFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -103,16 +106,52 @@ def test_a_guide_in_ukrainian_only_is_shown_with_its_language_marked(client, mak
     assert "<h1>Посібник</h1>" in content
 
 
+def test_upcoming_related_events_are_shown_soonest_first_but_not_past_or_unpublished_ones(client, make_resource):
+    now = timezone.now()
+    resource = make_resource(slug="main")
+    later = EventFactory(title="Sarunu klubs", starts_at=now + datetime.timedelta(days=20))
+    sooner = EventFactory(title="Seminārs bibliotekāriem", starts_at=now + datetime.timedelta(days=3))
+    cancelled = EventFactory(
+        title="Atcelta tikšanās", starts_at=now + datetime.timedelta(days=9), status=Event.Status.CANCELLED
+    )
+    past = EventFactory(title="Pagājušais seminārs", starts_at=now - datetime.timedelta(days=30))
+    draft = EventFactory(title="Neizsludināts", starts_at=now + datetime.timedelta(days=5), status=Event.Status.DRAFT)
+    resource.related_events.add(later, sooner, cancelled, past, draft)
+
+    response = client.get(detail_url(resource))
+
+    content = response.content.decode()
+    assert '<h2 id="events-heading">Upcoming related events</h2>' in content
+    shown = [event.slug for event in response.context["resource"].upcoming_events]
+    assert shown == [sooner.slug, cancelled.slug, later.slug]
+    assert f'href="{sooner.get_absolute_url()}"' in content
+    assert "badge-cancelled" in content
+    assert "Pagājušais seminārs" not in content and "Neizsludināts" not in content
+
+
+def test_without_upcoming_related_events_there_is_no_events_section(client, make_resource):
+    resource = make_resource(slug="main")
+    resource.related_events.add(EventFactory(starts_at=timezone.now() - datetime.timedelta(days=2)))
+
+    content = client.get(detail_url(resource)).content.decode()
+
+    assert 'id="events-heading"' not in content
+
+
 @pytest.mark.parametrize("rows", [5, 50])
 def test_detail_runs_a_constant_number_of_queries(client, make_resource, django_assert_max_num_queries, rows):
     resource = make_resource(slug="main", owner=OrganisationFactory(), topics=["language"])
     resource.related_organisations.add(*(OrganisationFactory() for _ in range(min(rows, 10))))
+    venue = OrganisationFactory()
     for number in range(rows):
         ResourceFileFactory(resource=resource, language="uk" if number % 2 else "lv", format="pdf", size=100)
         make_resource(slug=f"related-{number}", topics=["language"])
+        resource.related_events.add(EventFactory(venue_organisation=venue if number % 2 else None))
 
-    # resource with owner + files + organisations + related resources
+    # resource with owner + files + organisations + upcoming events with their places + related resources
     with django_assert_max_num_queries(5):
         response = client.get(detail_url(resource))
     assert response.status_code == 200
     assert len(response.context["related_resources"]) == 4
+    assert len(response.context["resource"].upcoming_events) == rows
+    assert 'id="events-heading"' in response.content.decode()

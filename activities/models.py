@@ -3,6 +3,7 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -300,6 +301,10 @@ class Event(Place):
             raise ValidationError(errors)
 
 
+# Salt of the signed links to a registrant's page: a signature made for anything else does not fit.
+REGISTRATION_LINK_SALT = "activities.registration.manage"
+
+
 def new_registration_token():
     return secrets.token_urlsafe(24)
 
@@ -320,13 +325,19 @@ class RegistrationQuerySet(models.QuerySet):
         return self.filter(event=event)
 
     def due_for_reminder(self, now=None):
-        """Confirmed registrations for published events that start within the next day and were not reminded."""
+        """Confirmed registrations with an e-mail address for published events that start within the next day, not
+        reminded yet. Who registered less than a day before the start has just had the confirmation: no reminder."""
         now = now or timezone.now()
-        return self.confirmed().filter(
-            reminder_sent_at__isnull=True,
-            event__status=Event.Status.PUBLISHED,
-            event__starts_at__gt=now,
-            event__starts_at__lte=now + timedelta(days=1),
+        return (
+            self.confirmed()
+            .exclude(email="")
+            .filter(
+                reminder_sent_at__isnull=True,
+                event__status=Event.Status.PUBLISHED,
+                event__starts_at__gt=now,
+                event__starts_at__lte=now + timedelta(days=1),
+                created_at__lt=F("event__starts_at") - timedelta(days=1),
+            )
         )
 
     def past_retention(self, now=None):
@@ -404,6 +415,16 @@ class Registration(models.Model):
     def need_names(self):
         names = dict(self.Need.choices)
         return [names.get(code, code) for code in self.needs]
+
+    @property
+    def is_active(self):
+        return self.status in (self.Status.CONFIRMED, self.Status.WAITING)
+
+    def get_manage_url(self):
+        """The registrant's own page (cancel, erase), in the active language: the random token, signed, so a
+        changed link is told apart from a registration that no longer exists."""
+        signed = signing.Signer(salt=REGISTRATION_LINK_SALT).sign(self.token)
+        return reverse("activities:registration_manage", kwargs={"signed": signed})
 
 
 class RegistrationTally(models.Model):

@@ -3,16 +3,18 @@
 import datetime
 import re
 from collections.abc import Iterable
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Attendance, Event
+from . import emails, tasks
+from .models import Attendance, Event, Registration, RegistrationTally
 
 
 @transaction.atomic
@@ -41,6 +43,7 @@ def event_cancel(*, event: Event) -> Event:
     event.save(update_fields=["status", "updated_at"])
     if changed:
         _bump_sequence(event)
+        event_registrations_update(event=event, changed_fields=["status"])
     return event
 
 
@@ -203,3 +206,191 @@ def attendance_record(*, attendance: Attendance, recorded_by) -> Attendance:
     attendance.full_clean()
     attendance.save()
     return attendance
+
+
+# --- Registrations --------------------------------------------------------------------------------------------
+
+# What tells a registrant to come at another time or to another place: she hears about a change of these.
+MOVE_FIELDS = frozenset(
+    {
+        "starts_at",
+        "ends_at",
+        "venue",
+        "venue_organisation",
+        "venue_name",
+        "online_url",
+        "street_address",
+        "postal_code",
+        "city",
+        "country",
+    }
+)
+
+
+def _email_after_commit(registrations: Iterable[Registration], kind: str) -> None:
+    """Queue one e-mail per registrant with an address, once the transaction has committed (no e-mail about a
+    change that was rolled back, and the worker finds the rows)."""
+    for registration in registrations:
+        if registration.email:
+            transaction.on_commit(partial(tasks.send_registration_email.delay, registration.pk, kind))
+
+
+def _lock_event(event: Event) -> Event:
+    # Every write on an event's registrations locks the event row first (PostgreSQL: SELECT … FOR UPDATE), so
+    # they queue one behind the other per event and the counts they read stay true until they commit. SQLite
+    # ignores the lock but lets one writer at a time anyway.
+    return Event.objects.select_for_update().get(pk=event.pk)
+
+
+def _fill_places(event: Event) -> list[Registration]:
+    """With the event locked: confirm people from the waiting list, first come first served, while places are free,
+    and e-mail them. Nobody moves up for a cancelled event or one that has started."""
+    if event.status != Event.Status.PUBLISHED or event.starts_at <= timezone.now():
+        return []
+    waiting = Registration.objects.for_event(event).waiting().select_for_update()
+    if event.capacity is not None:
+        free = event.capacity - Registration.objects.for_event(event).confirmed().count()
+        if free <= 0:
+            return []
+        waiting = waiting[:free]
+    promoted = list(waiting)
+    for registration in promoted:
+        registration.status = Registration.Status.CONFIRMED
+        registration.save(update_fields=["status", "updated_at"])
+    _email_after_commit(promoted, emails.Kind.PROMOTED)
+    return promoted
+
+
+def _tally(event: Event, counts: dict[str, int]) -> None:
+    """Add `counts` ({status: number}) of erased registrations to the event's tally."""
+    RegistrationTally.objects.get_or_create(event=event)
+    RegistrationTally.objects.filter(event=event).update(
+        **{status: F(status) + number for status, number in counts.items() if number}
+    )
+
+
+@transaction.atomic
+def registration_create(
+    *, event: Event, name: str, email: str = "", phone: str = "", language: str, needs: Iterable[str] = ()
+) -> Registration:
+    """Register a person for `event`: confirmed while places are free, else on the waiting list. Consent is given
+    now (the form asks for it). A confirmation e-mail in `language` follows after commit.
+
+    Raises ValidationError when the event takes no registrations or the data are not valid (no contact, an e-mail
+    already registered for the event, …). Concurrent calls never confirm more people than the capacity.
+    """
+    event = _lock_event(event)
+    if not event.accepts_registrations:
+        raise ValidationError(_("This event does not take registrations (any more)."), code="closed")
+    full = event.capacity is not None and Registration.objects.for_event(event).confirmed().count() >= event.capacity
+    registration = Registration(
+        event=event,
+        name=name.strip(),
+        email=email.strip().lower(),
+        phone=phone.strip(),
+        language=language,
+        needs=list(needs),
+        status=Registration.Status.WAITING if full else Registration.Status.CONFIRMED,
+        consent_at=timezone.now(),
+    )
+    registration.full_clean()
+    registration.save()
+    _email_after_commit([registration], emails.Kind.WAITING if full else emails.Kind.CONFIRMED)
+    return registration
+
+
+@transaction.atomic
+def registration_cancel(*, registration: Registration) -> Registration:
+    """Cancel a registration. A confirmed place goes to the first person on the waiting list, who is told by
+    e-mail. Cancelling a cancelled registration changes nothing; once the event has started, ValidationError."""
+    event = _lock_event(registration.event)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status == Registration.Status.CANCELLED:
+        return registration
+    if event.starts_at <= timezone.now():
+        raise ValidationError(_("The event has already started, so the registration can no longer be cancelled."))
+    registration.status = Registration.Status.CANCELLED
+    registration.save(update_fields=["status", "updated_at"])
+    _fill_places(event)
+    return registration
+
+
+@transaction.atomic
+def registration_erase(*, registration: Registration) -> None:
+    """Delete a registration and its personal data now; the event's tally keeps it as a number.
+
+    Before an event that still takes place, erasing a confirmed or waiting registration is also a cancellation:
+    it is counted as cancelled and the place goes to the waiting list."""
+    event = _lock_event(registration.event)
+    registration = Registration.objects.select_for_update().filter(pk=registration.pk).first()
+    if registration is None:
+        return
+    status = registration.status
+    if registration.is_active and event.status == Event.Status.PUBLISHED and event.starts_at > timezone.now():
+        status = Registration.Status.CANCELLED
+    _tally(event, {status: 1})
+    registration.delete()
+    _fill_places(event)
+
+
+@transaction.atomic
+def registration_remind(*, registration: Registration) -> bool:
+    """Send the day-before reminder in the active language, once: True if it was sent now. A registration that is
+    not confirmed, has no e-mail address, was reminded already, or whose event has started or is no longer
+    published gets none."""
+    registration = (
+        Registration.objects.select_for_update()
+        .filter(pk=registration.pk, status=Registration.Status.CONFIRMED, reminder_sent_at__isnull=True)
+        .exclude(email="")
+        .first()
+    )
+    if registration is None:
+        return False
+    event = registration.event
+    if event.status != Event.Status.PUBLISHED or event.starts_at <= timezone.now():
+        return False
+    # Sent inside the transaction: if sending fails, reminder_sent_at stays empty and the next run tries again.
+    emails.send_registration_email(registration, emails.Kind.REMINDER)
+    registration.reminder_sent_at = timezone.now()
+    registration.save(update_fields=["reminder_sent_at", "updated_at"])
+    return True
+
+
+def registrations_erase_expired(*, now: datetime.datetime | None = None) -> int:
+    """Delete the personal data of every registration whose event ended more than `REGISTRATION_RETENTION_DAYS`
+    ago, keeping the counts in each event's tally. Returns how many registrations were deleted."""
+    deleted = 0
+    event_ids = Registration.objects.past_retention(now).order_by().values_list("event", flat=True).distinct()
+    for event in Event.objects.filter(pk__in=list(event_ids)):
+        with transaction.atomic():
+            event = _lock_event(event)
+            expired = Registration.objects.for_event(event).past_retention(now)
+            ids = list(expired.select_for_update().values_list("pk", flat=True))
+            counts = dict(
+                Registration.objects.filter(pk__in=ids)
+                .order_by()
+                .values("status")
+                .annotate(number=Count("pk"))
+                .values_list("status", "number")
+            )
+            _tally(event, counts)
+            deleted += Registration.objects.filter(pk__in=ids).delete()[0]
+    return deleted
+
+
+@transaction.atomic
+def event_registrations_update(*, event: Event, changed_fields: Iterable[str]) -> None:
+    """Call after saving an edit of `event` (model or form field names, `venue_name_uk` included): registrants are
+    told by e-mail when it was cancelled or its time or place changed, and when the capacity grew, people on the
+    waiting list move up."""
+    changed = {_base_field_name(name) for name in changed_fields}
+    event = _lock_event(event)
+    if event.starts_at <= timezone.now():
+        return
+    active = Registration.objects.for_event(event).active()
+    if "status" in changed and event.status == Event.Status.CANCELLED:
+        _email_after_commit(active, emails.Kind.EVENT_CANCELLED)
+    elif event.status == Event.Status.PUBLISHED and changed & MOVE_FIELDS:
+        _email_after_commit(active, emails.Kind.EVENT_MOVED)
+    if "capacity" in changed:
+        _fill_places(event)

@@ -1,0 +1,46 @@
+"""Celery tasks of events: adapters that take ids, load their objects and run a service or send an e-mail in the
+registrant's language. Without REDIS_URL they run inline (CELERY_TASK_ALWAYS_EAGER)."""
+
+from celery import shared_task
+from django.utils import translation
+
+from . import emails, services
+from .models import Registration
+
+
+@shared_task
+def send_registration_email(registration_id: int, kind: str) -> bool:
+    """E-mail a registrant (`emails.Kind`) in her language; nothing when the registration is gone meanwhile."""
+    registration = Registration.objects.select_related("event__organiser", "event__venue_organisation").filter(
+        pk=registration_id
+    )
+    registration = registration.first()
+    if registration is None:
+        return False
+    with translation.override(registration.language):
+        return emails.send_registration_email(registration, kind)
+
+
+@shared_task
+def send_registration_reminder(registration_id: int) -> bool:
+    """The day-before reminder to one registrant; sent once however often it runs."""
+    registration = Registration.objects.filter(pk=registration_id).first()
+    if registration is None:
+        return False
+    with translation.override(registration.language):
+        return services.registration_remind(registration=registration)
+
+
+@shared_task
+def remind_registrants() -> int:
+    """Scheduled: queue the reminder of every confirmed registrant whose event starts within a day."""
+    ids = list(Registration.objects.due_for_reminder().values_list("pk", flat=True))
+    for registration_id in ids:
+        send_registration_reminder.delay(registration_id)
+    return len(ids)
+
+
+@shared_task
+def erase_expired_registrations() -> int:
+    """Scheduled: delete registrants' personal data `REGISTRATION_RETENTION_DAYS` after their event."""
+    return services.registrations_erase_expired()

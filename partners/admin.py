@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.settings import AVAILABLE_LANGUAGES
 from modeltranslation.utils import build_localized_fieldname
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import roles, services
 from .admin_views import StaffPasswordSetView, TwoFactorSetupView, TwoFactorVerifyView
@@ -263,7 +264,7 @@ PLACE_FIELDSET = (
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(PlaceAdminMixin, TabbedTranslationAdmin):
+class OrganisationAdmin(PlaceAdminMixin, SimpleHistoryAdmin, TabbedTranslationAdmin):
     list_display = ("name", "kind", "city", "country", "is_sample")
     list_filter = ("kind", "country", "is_sample")
     search_fields = (*localized("name"), *localized("short_name"), "slug", "city")
@@ -309,7 +310,7 @@ class AgreementAdminForm(forms.ModelForm):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(CoordinatorOnlyAdminMixin, TabbedTranslationAdmin):
+class AgreementAdmin(CoordinatorOnlyAdminMixin, SimpleHistoryAdmin, TabbedTranslationAdmin):
     form = AgreementAdminForm
     list_display = ("title", "kind", "signed_on", "valid_until", "party_names", "is_sample")
     list_filter = ("kind", "is_sample")
@@ -343,7 +344,7 @@ class StaffInviteForm(forms.Form):
 
 
 @admin.register(StaffMembership)
-class StaffMembershipAdmin(CoordinatorOnlyAdminMixin, admin.ModelAdmin):
+class StaffMembershipAdmin(CoordinatorOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ("user", "organisation", "role", "created_at")
     list_filter = ("role", "organisation")
     list_select_related = ("user", "organisation")

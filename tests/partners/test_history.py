@@ -1,0 +1,67 @@
+import pytest
+from django.urls import reverse
+
+from partners.models import Agreement, Organisation, StaffMembership
+from tests.factories import AgreementFactory, OrganisationFactory, StaffMembershipFactory, UserFactory
+from tests.partners.test_admin import organisation_form
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_organisation_change_is_recorded_with_who_and_what_in_every_language(coordinator_client, coordinator):
+    coordinator_client.post(reverse("admin:partners_organisation_add"), organisation_form())
+    organisation = Organisation.objects.get(slug="ogres-centrala-biblioteka")
+
+    coordinator_client.post(
+        reverse("admin:partners_organisation_change", args=[organisation.pk]),
+        organisation_form(name_uk="Центральна бібліотека міста Огре"),
+    )
+
+    latest, first = organisation.history.all()[:2]
+    assert (first.history_type, latest.history_type) == ("+", "~")
+    assert latest.history_user == coordinator
+    changes = {change.field: (change.old, change.new) for change in latest.diff_against(first).changes}
+    assert changes == {"name_uk": ("Центральна бібліотека Огре", "Центральна бібліотека міста Огре")}
+
+
+def test_the_history_page_lists_the_changes(coordinator_client, coordinator):
+    organisation = OrganisationFactory()
+    coordinator_client.post(reverse("admin:partners_organisation_change", args=[organisation.pk]), organisation_form())
+
+    response = coordinator_client.get(reverse("admin:partners_organisation_history", args=[organisation.pk]))
+
+    assert response.status_code == 200
+    assert coordinator.username in response.content.decode()
+
+
+def test_agreement_parties_are_part_of_its_history(coordinator_client):
+    ogre, jelgava, kisc = OrganisationFactory.create_batch(3)
+    agreement = AgreementFactory(parties=[ogre, jelgava])
+    data = {
+        "kind": agreement.kind,
+        "slug": agreement.slug,
+        "title_lv": agreement.title,
+        "parties": [ogre.pk, jelgava.pk, kisc.pk],
+        "signed_on": "2025-02-14",
+    }
+
+    coordinator_client.post(reverse("admin:partners_agreement_change", args=[agreement.pk]), data)
+
+    latest = Agreement.history.filter(id=agreement.pk).first()
+    assert {party.organisation_id for party in latest.parties.all()} == {ogre.pk, jelgava.pk, kisc.pk}
+
+
+def test_a_deleted_membership_stays_in_the_trail(admin_client, superuser):
+    membership = StaffMembershipFactory(user=UserFactory(username="anna"))
+
+    admin_client.post(reverse("admin:partners_staffmembership_delete", args=[membership.pk]), {"post": "yes"})
+
+    deleted = StaffMembership.history.get(id=membership.pk, history_type="-")
+    assert deleted.history_user == superuser
+    assert deleted.user.username == "anna"
+
+
+def test_a_librarian_cannot_read_the_agreement_history(librarian_client):
+    agreement = AgreementFactory()
+
+    assert librarian_client.get(reverse("admin:partners_agreement_history", args=[agreement.pk])).status_code == 403

@@ -181,7 +181,9 @@ class OrganisationScopedAdminMixin(ScopedChoicesMixin):
             initial.setdefault(owner, next(iter(ids)))
         return initial
 
-    def save_model(self, request, obj, form, change):
+    def save_form(self, request, form, change):
+        # Here rather than in save_model(), which admins replace with a service call.
+        obj = super().save_form(request, form, change)
         owner = self.owner_field_name()
         if owner and not roles.is_coordinator(request.user):
             field = self.model._meta.get_field(owner)
@@ -190,7 +192,7 @@ class OrganisationScopedAdminMixin(ScopedChoicesMixin):
                 if len(ids) != 1:
                     raise PermissionDenied
                 setattr(obj, field.attname, next(iter(ids)))
-        super().save_model(request, obj, form, change)
+        return obj
 
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, self.scope_queryset(request, queryset))
@@ -408,8 +410,12 @@ class StaffMembershipAdmin(CoordinatorOnlyAdminMixin, SimpleHistoryAdmin):
         return TemplateResponse(request, "partners/admin/staff_invite.html", context)
 
     def save_model(self, request, obj, form, change):
+        previous = StaffMembership.objects.filter(pk=obj.pk).select_related("user").first() if change else None
         super().save_model(request, obj, form, change)
         roles.sync_user_groups(obj.user)
+        if previous and previous.user_id != obj.user_id:
+            # The membership moved to another person: the previous one may have lost her role.
+            roles.sync_user_groups(previous.user)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)

@@ -178,3 +178,16 @@ def test_the_registry_check_recognises_a_model_that_belongs_to_an_organisation()
     assert belongs_to_organisation(StaffMembership)
     assert not belongs_to_organisation(Organisation)
     assert not belongs_to_organisation(Group)
+
+
+def test_moving_a_membership_to_another_person_moves_the_role(admin_client, librarian, ogre):
+    successor = UserFactory(username="successor", is_staff=True)
+    membership = librarian.memberships.get()
+
+    admin_client.post(
+        reverse("admin:partners_staffmembership_change", args=[membership.pk]),
+        {"user": successor.pk, "organisation": ogre.pk, "role": StaffMembership.Role.LIBRARIAN},
+    )
+
+    assert list(successor.groups.values_list("name", flat=True)) == ["librarian"]
+    assert not librarian.groups.exists()

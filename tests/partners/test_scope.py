@@ -244,3 +244,21 @@ def test_organisations_stay_readable_for_a_librarian_but_not_writable(librarian_
     assert librarian_client.get(url("partners_organisation_changelist")).status_code == 200
     assert librarian_client.get(url("partners_organisation_add")).status_code == 403
     assert librarian_client.get(url("partners_organisation_delete", ogre.pk)).status_code == 403
+
+
+def test_her_organisation_is_forced_even_when_the_admin_saves_through_a_service(librarian, ogre, jelgava, rf):
+    """An admin whose save_model() calls a service still gets the owner forced (save_form runs first)."""
+    from tests.partners.scope_site import EventAdmin, site
+
+    request = rf.post("/")
+    request.user = librarian
+    model_admin = EventAdmin(Event, site)
+    form_class = model_admin.get_form(request)
+    form = form_class(data=event_form(ogre))
+    assert form.is_valid(), form.errors
+    form.cleaned_data["organiser"] = jelgava
+    form.instance.organiser = jelgava
+
+    event = model_admin.save_form(request, form, change=False)
+
+    assert event.organiser == ogre

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.utils.translation import get_language, gettext
 from django.views.generic import DetailView
 from django_filters.views import FilterView
+from modeltranslation.utils import build_localized_fieldname
 
 from .filters import ALL_LANGUAGES, EventFilter
 from .models import Event
@@ -95,3 +96,27 @@ class EventDetailView(DetailView):
             ]
             context["map_label"] = gettext("Map: %(place)s") % {"place": label}
         return context
+
+
+class EventPosterView(EventDetailView):
+    """An A4 poster to print: title and summary in each language of delivery the site has the text in, date,
+    place and a QR code to the event page. A page of its own, without the site's header and footer."""
+
+    template_name = "activities/event_poster.html"
+
+    def get_context_data(self, **kwargs):
+        context = super(EventDetailView, self).get_context_data(**kwargs)
+        context["poster_languages"] = poster_languages(self.object)
+        context["event_url"] = settings.SITE_URL + self.object.get_absolute_url()
+        return context
+
+
+def poster_languages(event):
+    """The interface languages to print the poster in: the event's languages of delivery that have a title of
+    their own, in the event's order; when none has, the visitor's language (its text falls back to Latvian)."""
+    codes = [
+        code
+        for code in event.languages
+        if code in settings.MODELTRANSLATION_LANGUAGES and getattr(event, build_localized_fieldname("title", code))
+    ]
+    return codes or [get_language() or settings.LANGUAGE_CODE]

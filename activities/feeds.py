@@ -1,0 +1,234 @@
+"""Event feeds: iCalendar (RFC 5545) for one event, a filtered list or a library, and RSS and Atom for the lists.
+
+A list feed carries the events the list page shows for the same query string (the same FilterSet, the same
+preselected language), up to `FEED_LIMIT`. Times are Riga wall-clock times with `TZID=Europe/Riga` and the zone's
+VTIMEZONE; each event has a stable UID and its revision (`Event.sequence`) as SEQUENCE, so calendar programs
+update their copy when an event moves or is cancelled.
+"""
+
+import datetime
+from urllib.parse import urlencode, urlsplit
+from zoneinfo import ZoneInfo
+
+import icalendar
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.core.exceptions import BadRequest
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.views import View
+
+from partners.models import Organisation
+
+from .models import Event
+from .views import EventDetailView, EventListView
+
+RIGA = ZoneInfo("Europe/Riga")
+# The most events one feed carries: the soonest ones.
+FEED_LIMIT = 500
+PRODUCT_ID = "-//LIBRI Library Bridges//Events//EN"
+
+
+def event_uid(event: Event) -> str:
+    """The event's iCalendar UID: it never changes, whatever is edited, so calendars update rather than add."""
+    return f"event-{event.pk}@{urlsplit(settings.SITE_URL).hostname}"
+
+
+def _location(event: Event) -> str:
+    if event.is_online:
+        return event.online_url
+    return ", ".join(part for part in (event.place_name, event.place.address_line) if part)
+
+
+def _description(event: Event, url: str) -> str:
+    parts = [event.summary, event.description, gettext("Languages: %s") % ", ".join(map(str, event.language_names))]
+    if event.is_cancelled:
+        parts.insert(0, gettext("This event has been cancelled."))
+    return "\n\n".join([*(part for part in parts if part), url])
+
+
+def event_component(event: Event) -> icalendar.Event:
+    """The event as a VEVENT in the active language (its text falls back to Latvian, then English)."""
+    url = settings.SITE_URL + event.get_absolute_url()
+    component = icalendar.Event()
+    component.add("uid", event_uid(event))
+    # No METHOD on the calendar, so DTSTAMP is when the event was last revised (RFC 5545, 3.8.7.2): the same
+    # bytes until the event changes, which lets feeds answer conditional requests.
+    component.add("dtstamp", event.updated_at.astimezone(datetime.UTC))
+    component.add("created", event.created_at.astimezone(datetime.UTC))
+    component.add("last-modified", event.updated_at.astimezone(datetime.UTC))
+    component.add("sequence", event.sequence)
+    component.add("summary", event.title)
+    component.add("dtstart", timezone.localtime(event.starts_at, RIGA))
+    component.add("dtend", timezone.localtime(event.ends_at, RIGA))
+    component.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
+    component.add("description", _description(event, url))
+    component.add("url", url)
+    location = _location(event)
+    if location:
+        component.add("location", location)
+    place = event.place
+    if not event.is_online and place.has_point:
+        component.add("geo", (float(place.latitude), float(place.longitude)))
+    component.add("categories", [str(event.get_kind_display())])
+    if event.organiser.email:
+        organiser = icalendar.vCalAddress(f"mailto:{event.organiser.email}")
+        organiser.params["cn"] = event.organiser.name
+        component.add("organizer", organiser)
+    return component
+
+
+def calendar_bytes(events, *, name: str) -> bytes:
+    """A VCALENDAR with one VEVENT per event and the Europe/Riga VTIMEZONE they refer to."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODUCT_ID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", "Europe/Riga")
+    events = list(events)
+    for event in events:
+        calendar.add_component(event_component(event))
+    if events:
+        # The zone's rules only for the years the events span keep the VTIMEZONE short.
+        first = min(event.starts_at for event in events).date() - datetime.timedelta(days=366)
+        last = max(event.ends_at for event in events).date() + datetime.timedelta(days=366)
+        calendar.add_missing_timezones(first_date=first, last_date=last)
+    return calendar.to_ical()
+
+
+def calendar_response(events, *, name: str, filename: str | None = None) -> HttpResponse:
+    response = HttpResponse(calendar_bytes(events, name=name), content_type="text/calendar; charset=utf-8")
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _site_name(title: str) -> str:
+    return f"LIBRI: {title}"
+
+
+def list_filterset(request):
+    """The list page's FilterSet for this request, built by the list view itself (same preselected language)."""
+    view = EventListView()
+    view.setup(request)
+    filterset = view.get_filterset(view.get_filterset_class())
+    if not filterset.is_valid():
+        errors = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in filterset.errors.items())
+        raise BadRequest(gettext("Some filters could not be understood: %s") % errors)
+    return filterset
+
+
+class EventCalendarView(EventDetailView):
+    """One event as an .ics file, for "Add to calendar"."""
+
+    def get(self, request, *args, **kwargs):
+        event = self.get_object()
+        return calendar_response([event], name=_site_name(event.title), filename=f"{event.slug}.ics")
+
+
+class EventListCalendarView(View):
+    """The upcoming events of the list page with the same query string, as a calendar to subscribe to."""
+
+    def get(self, request):
+        events = list_filterset(request).qs[:FEED_LIMIT]
+        return calendar_response(events, name=_site_name(gettext("Events and seminars")))
+
+
+class LibraryCalendarView(View):
+    """The upcoming events a library organises or hosts (like the list's library filter), in every language."""
+
+    def get(self, request, slug):
+        organisation = get_object_or_404(Organisation, slug=slug)
+        events = Event.objects.published().for_listing().upcoming().at_organisation(organisation)[:FEED_LIMIT]
+        return calendar_response(events, name=_site_name(str(organisation)))
+
+
+class EventListFeed(Feed):
+    """RSS 2.0 of the list page's events for the same query string; `EventListAtomFeed` is the same in Atom."""
+
+    feed_type = Rss201rev2Feed
+    description_template = None
+
+    def get_object(self, request):
+        """The events and the list page they come from: (queryset, absolute URL of the page)."""
+        query = request.GET.urlencode()
+        page_url = settings.SITE_URL + reverse("activities:event_list") + (f"?{query}" if query else "")
+        return list_filterset(request).qs, page_url
+
+    def title(self, obj):
+        return _site_name(gettext("Events and seminars"))
+
+    def link(self, obj):
+        return obj[1]
+
+    def description(self, obj):
+        return gettext("Seminars, workshops and language cafés in public libraries in Latvia.")
+
+    def items(self, obj):
+        return obj[0][:FEED_LIMIT]
+
+    def item_title(self, event):
+        if event.is_cancelled:
+            return gettext("Cancelled: %s") % event.title
+        return event.title
+
+    def item_description(self, event):
+        when = date_format(timezone.localtime(event.starts_at, RIGA), "DATETIME_FORMAT")
+        details = " · ".join(part for part in (when, _location(event)) if part)
+        return (
+            format_html("<p>{}</p><p>{}</p>", details, event.summary)
+            if event.summary
+            else format_html("<p>{}</p>", details)
+        )
+
+    def item_link(self, event):
+        return settings.SITE_URL + event.get_absolute_url()
+
+    def item_guid(self, event):
+        # A tag URI (RFC 4151): an Atom id must be an IRI, and it stays the same when the slug changes.
+        return f"tag:{urlsplit(settings.SITE_URL).hostname},2025:event-{event.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, event):
+        return event.created_at
+
+    def item_updateddate(self, event):
+        return event.updated_at
+
+    def item_categories(self, event):
+        return [str(event.get_kind_display())]
+
+
+class EventListAtomFeed(EventListFeed):
+    feed_type = Atom1Feed
+    subtitle = EventListFeed.description
+
+
+class LibraryEventFeed(EventListFeed):
+    """RSS 2.0 of the upcoming events a library organises or hosts; `LibraryEventAtomFeed` in Atom."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Organisation, slug=slug)
+
+    def title(self, obj):
+        return _site_name(str(obj))
+
+    def link(self, obj):
+        query = urlencode({"library": obj.slug, "language": "all"})
+        return f"{settings.SITE_URL}{reverse('activities:event_list')}?{query}"
+
+    def items(self, obj):
+        return Event.objects.published().for_listing().upcoming().at_organisation(obj)[:FEED_LIMIT]
+
+
+class LibraryEventAtomFeed(LibraryEventFeed):
+    feed_type = Atom1Feed
+    subtitle = EventListFeed.description

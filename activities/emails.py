@@ -44,11 +44,7 @@ def registration_email(registration: Registration, kind: str) -> tuple[str, str]
         "event": event,
         "event_url": settings.SITE_URL + event.get_absolute_url(),
         "manage_url": settings.SITE_URL + registration.get_manage_url(),
-        "waiting_position": (
-            Registration.objects.waiting().filter(event=event, created_at__lte=registration.created_at).count()
-            if registration.status == Registration.Status.WAITING
-            else None
-        ),
+        "waiting_position": registration.waiting_position,
     }
     # One line, whatever a translated title holds: a subject with a line break is refused by Django's mail.
     subject = " ".join(_subject(kind, event.title).split())

@@ -420,6 +420,14 @@ class Registration(models.Model):
     def is_active(self):
         return self.status in (self.Status.CONFIRMED, self.Status.WAITING)
 
+    @property
+    def waiting_position(self):
+        """1 for the first on the waiting list, and so on; None when not waiting."""
+        if self.status != self.Status.WAITING:
+            return None
+        ahead = Q(created_at__lt=self.created_at) | Q(created_at=self.created_at, pk__lt=self.pk)
+        return Registration.objects.for_event(self.event_id).waiting().filter(ahead).count() + 1
+
     def get_manage_url(self):
         """The registrant's own page (cancel, erase), in the active language: the random token, signed, so a
         changed link is told apart from a registration that no longer exists."""

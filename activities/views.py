@@ -1,11 +1,20 @@
 from django.conf import settings
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.decorators import method_decorator
 from django.utils.translation import get_language, gettext
-from django.views.generic import DetailView
+from django.views.decorators.cache import never_cache
+from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 from modeltranslation.utils import build_localized_fieldname
 
+from . import services
 from .filters import ALL_LANGUAGES, EventFilter
-from .models import Event
+from .forms import RegistrationForm, time_trap_stamp
+from .models import REGISTRATION_LINK_SALT, Event, Registration
+from .ratelimit import client_ip, rate_limit_exceeded
 from .schema_org import event_json_ld
 
 
@@ -77,7 +86,7 @@ class EventDetailView(DetailView):
     context_object_name = "event"
 
     def get_queryset(self):
-        events = Event.objects.for_detail()
+        events = Event.objects.for_detail().with_registration_counts()
         # Staff who edit events may preview a draft from the admin's "view on site"; the public never sees one.
         if self.request.user.has_perm("activities.change_event"):
             return events
@@ -120,3 +129,115 @@ def poster_languages(event):
         if code in settings.MODELTRANSLATION_LANGUAGES and getattr(event, build_localized_fieldname("title", code))
     ]
     return codes or [get_language() or settings.LANGUAGE_CODE]
+
+
+class EventRegisterView(FormView):
+    """The registration form of an event. Automated posts are refused with a clear message: too many from one
+    address (429), a filled honeypot or a form sent too fast (400); the service holds the capacity."""
+
+    template_name = "activities/event_register.html"
+    form_class = RegistrationForm
+    # Posts per address in a window. A library's public computers share one address, so there is room for a group.
+    rate_limit = 10
+    rate_period = 10 * 60
+
+    def dispatch(self, request, *args, **kwargs):
+        events = Event.objects.published().for_detail().with_registration_counts()
+        self.event = get_object_or_404(events, slug=kwargs["slug"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "event": self.event}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            event=self.event,
+            time_trap_stamp=time_trap_stamp(self.event),
+            retention_days=settings.REGISTRATION_RETENTION_DAYS,
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        key = f"registration:{client_ip(request)}"
+        if rate_limit_exceeded(key, limit=self.rate_limit, period=self.rate_period):
+            refusal = gettext(
+                "Too many registrations were sent from your connection in a short time. Please wait %(minutes)d "
+                "minutes and try again, or contact the organiser."
+            ) % {"minutes": self.rate_period // 60}
+            return self.render_to_response(self.get_context_data(refusal=refusal), status=429)
+        if not self.event.accepts_registrations:
+            return self.render_to_response(self.get_context_data(), status=400)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            registration = services.registration_create(
+                event=self.event,
+                name=data["name"],
+                email=data["email"],
+                phone=data["phone"],
+                language=data["language"],
+                needs=data["needs"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+            return self.form_invalid(form)
+        if registration.status == Registration.Status.CONFIRMED:
+            message = gettext("Thank you: you are registered and your place is confirmed.")
+        else:
+            message = gettext("Thank you: the event is full, so you are on the waiting list.")
+        messages.success(self.request, message)
+        return redirect(registration.get_manage_url())
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+@method_decorator(never_cache, name="dispatch")
+class RegistrationManageView(TemplateView):
+    """A registrant's own page, reached through the signed link of her e-mails: see the registration, cancel it,
+    or delete it with its personal data. A changed link answers 400, a registration that is gone 404."""
+
+    template_name = "activities/registration_manage.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            token = signing.Signer(salt=REGISTRATION_LINK_SALT).unsign(kwargs["signed"])
+        except signing.BadSignature:
+            return self.problem("invalid", status=400)
+        registrations = Registration.objects.select_related("event__organiser", "event__venue_organisation")
+        self.registration = registrations.filter(token=token).first()
+        if self.registration is None:
+            return self.problem("gone", status=404)
+        return super().dispatch(request, *args, **kwargs)
+
+    def problem(self, problem, *, status):
+        context = {"problem": problem, "retention_days": settings.REGISTRATION_RETENTION_DAYS}
+        return render(self.request, "activities/registration_link_problem.html", context, status=status)
+
+    def get_context_data(self, **kwargs):
+        registration = self.registration
+        return super().get_context_data(
+            registration=registration,
+            event=registration.event,
+            waiting_position=registration.waiting_position,
+            retention_days=settings.REGISTRATION_RETENTION_DAYS,
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        action = request.POST.get("action")
+        if action == "cancel":
+            try:
+                services.registration_cancel(registration=self.registration)
+            except ValidationError as error:
+                return self.render_to_response(self.get_context_data(error=" ".join(error.messages)), status=400)
+            messages.success(request, gettext("Your registration is cancelled. Thank you for telling us."))
+            return redirect(request.path)
+        if action == "erase":
+            services.registration_erase(registration=self.registration)
+            messages.success(request, gettext("Your registration and your personal data have been deleted."))
+            return redirect(self.registration.event.get_absolute_url())
+        error = gettext("Choose whether to cancel your registration or to delete it.")
+        return self.render_to_response(self.get_context_data(error=error), status=400)

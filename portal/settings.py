@@ -125,7 +125,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/Riga"
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    # Reminders go out once per registration (reminder_sent_at), so running often only makes them timelier.
+    "activities-remind-registrants": {"task": "activities.tasks.remind_registrants", "schedule": 15 * 60},
+    "activities-erase-expired-registrations": {
+        "task": "activities.tasks.erase_expired_registrations",
+        "schedule": 60 * 60,
+    },
+}
 
 # --- Auth and security ----------------------------------------------------------------------------------------
 

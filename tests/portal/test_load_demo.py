@@ -9,21 +9,23 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from modeltranslation.translator import translator
 
 from activities.models import Event
 from mapping.models import Initiative
 from partners.models import Agreement, Organisation
 from portal.management.commands import load_demo as load_demo_module
-from resources.models import Resource
+from resources.models import ActionItem, GoodPractice, Resource, Strategy
 
 pytestmark = pytest.mark.django_db
 
 RIGA = ZoneInfo("Europe/Riga")
 # A Thursday: the first Tuesday after it, where the sample events start, is 1 December 2026.
 LOAD_MOMENT = datetime.datetime(2026, 11, 26, 9, 0, tzinfo=RIGA)
-MODELS = (Organisation, Agreement, Event, Initiative, Resource)
+MODELS = (Organisation, Agreement, Event, Initiative, Resource, GoodPractice, Strategy, ActionItem)
+SLUGGED_MODELS = (Organisation, Agreement, Event, Initiative, Resource, Strategy)
 LANGUAGES = ("lv", "en", "uk", "ru")
 
 PARTNER_LIBRARIES = {
@@ -66,7 +68,15 @@ def snapshot():
     for model in MODELS:
         columns = [field.attname for field in model._meta.concrete_fields]
         rows[model.__name__] = list(model.objects.order_by("pk").values_list(*columns))
-    for model, name in ((Agreement, "parties"), (Event, "co_organisers"), (Resource, "related_organisations")):
+    for model, name in (
+        (Agreement, "parties"),
+        (Event, "co_organisers"),
+        (Resource, "related_organisations"),
+        (Resource, "related_events"),
+        (Strategy, "partners"),
+        (Strategy, "agreements"),
+        (ActionItem, "events"),
+    ):
         through = getattr(model, name).through
         rows[through.__name__] = sorted(through.objects.values_list(*(f.attname for f in through._meta.fields)))
     return rows
@@ -151,6 +161,69 @@ def test_loads_the_remote_partner_meeting_of_27_march_2025(demo):
     assert not meeting.is_sample
 
 
+def test_loads_a_sample_good_practice_record_for_the_ogre_partnership(demo):
+    practice = GoodPractice.objects.select_related("resource", "library").get()
+    assert practice.resource.kind == Resource.Kind.GOOD_PRACTICE and practice.resource.is_sample
+    assert practice.country.code == "LV"
+    assert practice.library.slug == "ogre-central-library"
+    assert "14 February 2025" in practice.what_was_done_en
+    assert "Sample record" in practice.results_en
+    assert all(getattr(practice, f"{field}_lv") for field in ("need", "partners_involved", "how_to_transfer"))
+
+
+def test_the_good_practice_record_is_searchable_and_filterable_on_the_public_list(demo, client):
+    # Words found only in the record's need section (not in any resource text), typed without diacritics.
+    with translation.override("lv"):
+        url = reverse("resources:resource_list")
+    practice = GoodPractice.objects.select_related("resource").get().resource
+
+    found = client.get(url, {"q": "vairaku dienestu palidziba"})
+    assert [resource.slug for resource in found.context["resources"]] == [practice.slug]
+    by_library = client.get(url, {"library": "ogre-central-library", "country": "LV"})
+    assert [resource.slug for resource in by_library.context["resources"]] == [practice.slug]
+
+
+def test_loads_a_sample_adopted_strategy_for_ogre_with_its_partners_agreements_and_action_plan(demo, client):
+    strategy = Strategy.objects.get()
+    assert strategy.is_sample
+    assert strategy.status == Strategy.Status.ADOPTED and strategy.adopted_on == datetime.date(2025, 10, 1)
+    assert strategy.library.slug == "ogre-central-library"
+    assert set(strategy.partners.values_list("slug", flat=True)) == {
+        "ogre-municipality-social-service",
+        "latvian-red-cross-ogre-office",
+    }
+    assert set(strategy.agreements.values_list("kind", flat=True)) == {
+        Agreement.Kind.COOPERATION,
+        Agreement.Kind.MEMORANDUM,
+    }
+    assert strategy.document.kind == Resource.Kind.STRATEGY
+    items = list(strategy.action_items.order_by("position"))
+    assert [item.status for item in items] == ["done", "in_progress", "in_progress", "planned", "planned"]
+    assert items[0].due_on == datetime.date(2025, 2, 14)
+    # Due dates of the open items count from the day of loading (26 November 2026).
+    assert items[1].due_on == datetime.date(2026, 11, 26) + datetime.timedelta(weeks=12)
+    assert {item.responsible.slug for item in items} == {
+        "ogre-central-library",
+        "ogre-municipality-social-service",
+        "latvian-red-cross-ogre-office",
+    }
+    linked = Event.objects.filter(action_items__strategy=strategy)
+    assert linked.count() == 2 and all(event.is_sample for event in linked)
+
+    response = client.get(strategy.get_absolute_url())
+    assert response.status_code == 200
+    assert "badge-sample" in response.content.decode()
+
+
+def test_a_sample_resource_links_an_upcoming_event(demo, client):
+    practice = Resource.objects.get(kind=Resource.Kind.GOOD_PRACTICE)
+    (event,) = practice.related_events.all()
+    assert event.is_sample and not event.is_past
+
+    response = client.get(practice.get_absolute_url())
+    assert [shown.pk for shown in response.context["resource"].upcoming_events] == [event.pk]
+
+
 def test_second_run_on_the_same_day_changes_no_row(traveller):
     run_load_demo()
     first = snapshot()
@@ -167,6 +240,9 @@ def test_first_run_reports_what_it_created(traveller):
     output = run_load_demo()
     assert "organisation: 19 created, 0 updated, 0 unchanged" in output
     assert "agreement: 2 created, 0 updated, 0 unchanged" in output
+    assert "goodpractice: 1 created, 0 updated, 0 unchanged" in output
+    assert "strategy: 1 created, 0 updated, 0 unchanged" in output
+    assert "actionitem: 5 created, 0 updated, 0 unchanged" in output
 
 
 def test_run_on_a_later_day_moves_the_sample_events_without_duplicating_anything(traveller):
@@ -184,6 +260,8 @@ def test_run_on_a_later_day_moves_the_sample_events_without_duplicating_anything
         "starts_at"
     ).starts_at == first_sample_start + datetime.timedelta(days=14)
     assert not Event.objects.filter(is_sample=True, starts_at__lte=timezone.now()).exists()
+    item = ActionItem.objects.get(position=2)
+    assert item.due_on == timezone.localdate() + datetime.timedelta(weeks=12)
 
 
 def test_only_sample_content_is_marked_as_sample(demo):
@@ -195,6 +273,8 @@ def test_only_sample_content_is_marked_as_sample(demo):
     assert not Initiative.objects.filter(is_sample=False).exists()
     assert Resource.objects.count() >= 6
     assert not Resource.objects.filter(is_sample=False).exists()
+    assert Strategy.objects.exists()
+    assert not Strategy.objects.filter(is_sample=False).exists()
 
 
 def test_sample_events_are_upcoming_varied_and_spread_over_the_libraries(demo):
@@ -253,16 +333,17 @@ def test_sample_resources_are_published_and_of_every_main_kind(demo):
 @pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
 def test_human_text_is_written_in_all_four_languages(demo, model):
     fields = translator.get_options_for_model(model).fields
-    title = "name" if model is Organisation else "title"
+    title = {Organisation: "name", GoodPractice: "need"}.get(model, "title")
+    assert model.objects.exists()
     for record in model.objects.all():
-        assert all(getattr(record, f"{title}_{code}") for code in LANGUAGES), record.slug
+        assert all(getattr(record, f"{title}_{code}") for code in LANGUAGES), record
         for field in fields:
             filled = [bool(getattr(record, f"{field}_{code}")) for code in LANGUAGES]
-            assert all(filled) or not any(filled), (record.slug, field)
+            assert all(filled) or not any(filled), (record, field)
 
 
 def test_slugs_are_ascii(demo):
-    for model in MODELS:
+    for model in SLUGGED_MODELS:
         for slug in model.objects.values_list("slug", flat=True):
             assert slug.isascii(), slug
 

@@ -2,12 +2,14 @@
 
 The data lives in `portal/demo/`: `organisations.csv` (the project's table of partner organisations, copied
 verbatim) with `organisations.toml` (slugs and translations), `facts.toml` (agreements and the partner meeting from
-the source text) and `samples.toml` (events, initiatives and resources loaded with `is_sample=True`).
+the source text) and `samples.toml` (events, initiatives, resources with a good-practice record, and a local
+integration strategy with its action plan, loaded with `is_sample=True`).
 
-Running the command again changes nothing: every record is found by its slug and only a record whose values differ
-from the data is written, so a second run on the same day leaves every row, timestamp included, as it was. Sample
-event dates count from the day of loading, so a run on a later day moves them forward. Edits made in the admin to
-the fields the demo data sets are overwritten; other records are never touched.
+Running the command again changes nothing: every record is found by its slug (a good-practice record by its
+resource, an action item by its strategy and position) and only a record whose values differ from the data is
+written, so a second run on the same day leaves every row, timestamp included, as it was. Sample event dates and
+action item due dates count from the day of loading, so a run on a later day moves them forward. Edits made in the
+admin to the fields the demo data sets are overwritten; other records are never touched.
 """
 
 import csv
@@ -27,8 +29,9 @@ from django.utils.text import slugify
 from activities.models import Event
 from mapping.models import Initiative
 from partners.models import Agreement, Organisation
-from resources.models import Resource
-from resources.services import resource_save
+from resources import search
+from resources.models import ActionItem, GoodPractice, Resource, Strategy
+from resources.services import good_practice_save, resource_save
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 CONTENT_LANGUAGES = tuple(settings.MODELTRANSLATION_LANGUAGES)
@@ -36,6 +39,7 @@ TUESDAY = 1
 # Initiatives sit at their host's address, whose point is the city centre (several hosts share it); nudging them a
 # few hundred metres apart keeps their markers from hiding the hosts' markers and each other.
 NEARBY = [(Decimal("0.00300"), Decimal("0.00400")), (Decimal("-0.00300"), Decimal("0.00450"))]
+REPORTED_MODELS = (Organisation, Agreement, Event, Initiative, Resource, GoodPractice, Strategy, ActionItem)
 
 
 class Command(BaseCommand):
@@ -52,8 +56,9 @@ class Command(BaseCommand):
             self.load_events(samples.get("event", []), organisations, is_sample=True)
             self.load_initiatives(samples.get("initiative", []), organisations)
             self.load_resources(samples.get("resource", []), organisations)
+            self.load_strategies(samples.get("strategy", []), organisations)
         if options["verbosity"] >= 1:
-            for model in (Organisation, Agreement, Event, Initiative, Resource):
+            for model in REPORTED_MODELS:
                 counts = self.tally[model.__name__]
                 self.stdout.write(
                     f"{model._meta.model_name}: {counts['created']} created, {counts['updated']} updated, "
@@ -89,7 +94,7 @@ class Command(BaseCommand):
                 "website": row["website"],
                 "is_sample": False,
             }
-            organisations[entry["slug"]] = self.upsert(Organisation, entry["slug"], values)
+            organisations[entry["slug"]] = self.upsert(Organisation, {"slug": entry["slug"]}, values)
         return organisations
 
     def load_agreements(self, entries, organisations):
@@ -105,7 +110,7 @@ class Command(BaseCommand):
                 "signed_on": entry["signed_on"],
                 "is_sample": False,
             }
-            self.upsert(Agreement, slugify(entry["title"]["en"]), values, m2m={"parties": parties})
+            self.upsert(Agreement, {"slug": slugify(entry["title"]["en"])}, values, m2m={"parties": parties})
 
     def load_events(self, entries, organisations, *, is_sample):
         today = timezone.localdate()
@@ -143,7 +148,7 @@ class Command(BaseCommand):
                 "is_sample": is_sample,
             }
             co_organisers = [organisation(organisations, slug) for slug in entry.get("co_organisers", [])]
-            self.upsert(Event, slugify(entry["title"]["en"]), values, m2m={"co_organisers": co_organisers})
+            self.upsert(Event, {"slug": slugify(entry["title"]["en"])}, values, m2m={"co_organisers": co_organisers})
 
     def load_initiatives(self, entries, organisations):
         placed = Counter()
@@ -173,15 +178,15 @@ class Command(BaseCommand):
                 "source": Initiative.Source.STAFF,
                 "is_sample": True,
             }
-            self.upsert(Initiative, slugify(entry["title"]["en"]), values)
+            self.upsert(Initiative, {"slug": slugify(entry["title"]["en"])}, values)
 
     def load_resources(self, entries, organisations):
         for entry in entries:
             check_keys(
                 entry,
                 {
-                    "kind", "published_on", "owner", "related_organisations", "external_url", "topics", "audience",
-                    "title", "summary", "body",
+                    "kind", "published_on", "owner", "related_organisations", "related_events", "external_url",
+                    "topics", "audience", "title", "summary", "body", "practice",
                 },
             )  # fmt: skip
             values = {
@@ -197,23 +202,83 @@ class Command(BaseCommand):
                 "is_sample": True,
             }
             related = [organisation(organisations, slug) for slug in entry.get("related_organisations", [])]
-            self.upsert(
+            resource = self.upsert(
                 Resource,
-                slugify(entry["title"]["en"]),
+                {"slug": slugify(entry["title"]["en"])},
                 values,
-                m2m={"related_organisations": related},
+                m2m={"related_organisations": related, "related_events": events(entry.get("related_events", []))},
                 # The guide library's service sanitises the rich text and refreshes the search columns.
                 save=lambda resource: resource_save(resource=resource),
             )
+            if "practice" in entry:
+                self.load_practice(entry["practice"], resource, organisations)
+
+    def load_practice(self, entry, resource, organisations):
+        """The good-practice record of a resource (its sections are searched with the resource)."""
+        check_keys(entry, {"country", "library", "contact", *search.PRACTICE_FIELDS})
+        values = {
+            "country": entry["country"],
+            "library": organisation(organisations, entry["library"]) if "library" in entry else None,
+            "contact": entry.get("contact", ""),
+        }
+        for field in search.PRACTICE_FIELDS:
+            values.update(translated(entry, field, required=False))
+        self.upsert(
+            GoodPractice,
+            {"resource": resource},
+            values,
+            save=lambda practice: good_practice_save(good_practice=practice),
+        )
+
+    def load_strategies(self, entries, organisations):
+        today = timezone.localdate()
+        for entry in entries:
+            check_keys(
+                entry,
+                {
+                    "library", "municipality", "partners", "agreements", "document", "status", "adopted_on",
+                    "title", "summary", "action_item",
+                },
+            )  # fmt: skip
+            values = {
+                **translated(entry, "title"),
+                **translated(entry, "summary"),
+                "library": organisation(organisations, entry["library"]),
+                "municipality": entry.get("municipality", ""),
+                "status": entry["status"],
+                "adopted_on": entry.get("adopted_on"),
+                "document": by_slug(Resource, entry["document"]) if "document" in entry else None,
+                "is_sample": True,
+            }
+            m2m = {
+                "partners": [organisation(organisations, slug) for slug in entry.get("partners", [])],
+                "agreements": [by_slug(Agreement, slug) for slug in entry.get("agreements", [])],
+            }
+            strategy = self.upsert(Strategy, {"slug": slugify(entry["title"]["en"])}, values, m2m=m2m)
+            for position, item in enumerate(entry.get("action_item", []), start=1):
+                check_keys(item, {"status", "responsible", "due_on", "due", "events", "title"})
+                values = {
+                    **translated(item, "title"),
+                    "status": item["status"],
+                    "responsible": organisation(organisations, item["responsible"]) if "responsible" in item else None,
+                    "due_on": due_date(today, item),
+                }
+                self.upsert(
+                    ActionItem,
+                    {"strategy": strategy, "position": position},
+                    values,
+                    m2m={"events": events(item.get("events", []))},
+                )
 
     # --- Writing ------------------------------------------------------------------------------------------------
 
-    def upsert(self, model, slug, values, *, m2m=None, save=None):
-        """Create or update the record with this slug, writing only when a value differs; validate before saving."""
-        instance = model.objects.filter(slug=slug).first()
+    def upsert(self, model, lookup, values, *, m2m=None, save=None):
+        """Create or update the record found by `lookup` (its slug, say), writing only when a value differs;
+        validate before saving."""
+        instance = model.objects.filter(**lookup).first()
         created = instance is None
         if created:
-            instance = model(slug=slug)
+            instance = model(**lookup)
         changed = created
         for name, value in values.items():
             if created or getattr(instance, name) != value:
@@ -227,7 +292,7 @@ class Command(BaseCommand):
                     instance.full_clean()
                     instance.save()
             except ValidationError as error:
-                raise CommandError(f"{model.__name__} {slug!r}: {error}") from error
+                raise CommandError(f"{model.__name__} {describe(lookup)}: {error}") from error
         for name, targets in (m2m or {}).items():
             manager = getattr(instance, name)
             if set(manager.values_list("pk", flat=True)) != {target.pk for target in targets}:
@@ -256,6 +321,28 @@ def translated(entry, field, *, required=True):
     if missing and (required or texts):
         raise CommandError(f"{field!r} lacks a translation into {', '.join(missing)} in {entry}")
     return {f"{field}_{code}": texts.get(code, "") for code in CONTENT_LANGUAGES}
+
+
+def due_date(today, item):
+    """An action item's due date: `due_on` as given, or `due` weeks after the day of loading."""
+    if "due" in item:
+        return today + datetime.timedelta(weeks=item["due"]["weeks"])
+    return item.get("due_on")
+
+
+def describe(lookup):
+    return ", ".join(f"{name}={value}" if name != "slug" else repr(value) for name, value in lookup.items())
+
+
+def by_slug(model, slug):
+    try:
+        return model.objects.get(slug=slug)
+    except model.DoesNotExist:
+        raise CommandError(f"Unknown {model._meta.model_name} {slug!r} in the demo data.") from None
+
+
+def events(slugs):
+    return [by_slug(Event, slug) for slug in slugs]
 
 
 def organisation(organisations, slug):

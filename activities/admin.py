@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
@@ -8,7 +10,8 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from partners.admin import OrganisationScopedAdminMixin, PlaceAdminMixin, localized
 
 from . import services
-from .models import Event
+from .admin_views import event_series_view
+from .models import Attendance, Event
 
 
 class EventAdminForm(forms.ModelForm):
@@ -21,6 +24,22 @@ class EventAdminForm(forms.ModelForm):
         if cleaned_data.get("venue") == Event.Venue.ORGANISATION and not cleaned_data.get("venue_organisation"):
             cleaned_data["venue_organisation"] = cleaned_data.get("organiser")
         return cleaned_data
+
+
+class AttendanceInline(admin.StackedInline):
+    """Attendance counts on the event's page, once the event has taken place (see `EventAdmin.get_inlines`)."""
+
+    model = Attendance
+    extra = 1
+    max_num = 1
+    can_delete = False
+    fields = (
+        "activity_type",
+        ("total", "third_country_nationals"),
+        ("age_0_17", "age_18_29", "age_30_49", "age_50_64", "age_65_plus"),
+        ("women", "men", "gender_other"),
+    )
+    verbose_name_plural = _("attendance (aggregated counts only)")
 
 
 @admin.register(Event)
@@ -41,7 +60,8 @@ class EventAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, TabbedTranslatio
     autocomplete_fields = ("organiser", "co_organisers", "venue_organisation")
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("created_at", "updated_at")
-    actions = ("publish_events", "cancel_events")
+    actions = ("publish_events", "cancel_events", "duplicate_events", "repeat_as_series")
+    inlines = (AttendanceInline,)
     fieldsets = (
         (
             _("What"),
@@ -123,3 +143,79 @@ class EventAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, TabbedTranslatio
                 ngettext("%(count)d event cancelled.", "%(count)d events cancelled.", count) % {"count": count}
             ),
         )
+
+    def get_inlines(self, request, obj):
+        inlines = super().get_inlines(request, obj)
+        if obj is None or not obj.is_past:
+            # Attendance is counted after the event.
+            inlines = [inline for inline in inlines if inline is not AttendanceInline]
+        return inlines
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            services.event_record_revision(event=obj, changed_fields=form.changed_data)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Attendance:
+            return super().save_formset(request, form, formset, change)
+        for attendance in formset.save(commit=False):
+            services.attendance_record(attendance=attendance, recorded_by=request.user)
+        return None
+
+    def get_urls(self):
+        series = self.admin_site.admin_view(lambda request, object_id: event_series_view(self, request, object_id))
+        return [
+            path("<path:object_id>/series/", series, name="activities_event_series"),
+            *super().get_urls(),
+        ]
+
+    @admin.action(description=_("Duplicate the selected events as drafts"), permissions=("add",))
+    def duplicate_events(self, request, queryset):
+        copies = [services.event_duplicate(event=event) for event in queryset]
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d draft copy created: %(slugs)s.", "%(count)d draft copies created: %(slugs)s.", len(copies)
+            )
+            % {"count": len(copies), "slugs": ", ".join(copy.slug for copy in copies)},
+            messages.SUCCESS,
+        )
+        if len(copies) == 1:
+            return redirect(reverse("admin:activities_event_change", args=[copies[0].pk]))
+        return None
+
+    @admin.action(description=_("Repeat the selected event as a weekly series"), permissions=("add",))
+    def repeat_as_series(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Select exactly one event to repeat as a series."), messages.WARNING)
+            return None
+        return redirect(reverse("admin:activities_event_series", args=[queryset.get().pk]))
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
+    """Attendance of past events for funder reporting: counts only, never a person."""
+
+    organisation_field = "event__organiser"
+    list_display = ("event", "event_starts_at", "activity_type", "total", "third_country_nationals", "recorded_at")
+    list_filter = ("activity_type",)
+    list_select_related = ("event",)
+    search_fields = tuple(f"event__{name}" for name in localized("title"))
+    autocomplete_fields = ("event",)
+    readonly_fields = ("recorded_by", "recorded_at")
+    fields = (
+        "event",
+        "activity_type",
+        ("total", "third_country_nationals"),
+        ("age_0_17", "age_18_29", "age_30_49", "age_50_64", "age_65_plus"),
+        ("women", "men", "gender_other"),
+        ("recorded_by", "recorded_at"),
+    )
+
+    @admin.display(description=_("date"), ordering="event__starts_at")
+    def event_starts_at(self, attendance):
+        return attendance.event.starts_at
+
+    def save_model(self, request, obj, form, change):
+        services.attendance_record(attendance=obj, recorded_by=request.user)

@@ -7,6 +7,7 @@ app_name = "mapping"
 urlpatterns = [
     path("", views.InitiativeMapView.as_view(), name="map"),
     path("list/", views.InitiativeListView.as_view(), name="initiative_list"),
+    path("embed/", views.InitiativeEmbedView.as_view(), name="embed"),
     # Before the slug pattern, which would otherwise take the file name for a slug.
     path("initiatives.geojson", views.initiatives_geojson, name="geojson"),
     path("<slug:slug>/", views.InitiativeDetailView.as_view(), name="initiative_detail"),

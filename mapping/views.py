@@ -1,7 +1,13 @@
+from csp.decorators import csp_replace
+from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.decorators import method_decorator
+from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.translation import gettext
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import condition, require_safe
 from django.views.generic import DetailView
@@ -29,8 +35,25 @@ class InitiativeFilterMixin:
         return context
 
 
+def embed_url(filter_query):
+    """The absolute address of the embeddable map showing the initiatives these filters select."""
+    url = settings.SITE_URL + reverse("mapping:embed")
+    return f"{url}?{filter_query}" if filter_query else url
+
+
+def embed_snippet(url):
+    """The HTML another site pastes to show the map; the title names the frame for screen reader users."""
+    return format_html(
+        '<iframe src="{}" title="{}" width="100%" height="500" loading="lazy"></iframe>',
+        url,
+        gettext("Map of initiatives – LIBRI"),
+    )
+
+
 class InitiativeMapView(InitiativeFilterMixin, FilterView):
     template_name = "mapping/map.html"
+    # Where links in popups open; the embedded map opens them outside its frame.
+    link_target = ""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -44,8 +67,21 @@ class InitiativeMapView(InitiativeFilterMixin, FilterView):
                 if summary["located"]
                 else None
             ),
+            "linkTarget": self.link_target,
         }
+        context["embed_snippet"] = embed_snippet(embed_url(context["filter_query"]))
         return context
+
+
+# Any site may frame this page, and only this one: every other page keeps X-Frame-Options DENY and
+# frame-ancestors 'none'. `*` in frame-ancestors admits every http(s) origin.
+@method_decorator(xframe_options_exempt, name="dispatch")
+@method_decorator(csp_replace({"frame-ancestors": ["*"]}), name="dispatch")
+class InitiativeEmbedView(InitiativeMapView):
+    """The map alone, for other sites' pages: filters fixed by the URL, no site chrome, links open a new tab."""
+
+    template_name = "mapping/embed.html"
+    link_target = "_blank"
 
 
 class InitiativeListView(InitiativeFilterMixin, FilterView):

@@ -72,6 +72,15 @@
       var link = document.createElement("a");
       link.href = properties.url;
       link.textContent = properties.title;
+      if (labels.target) {
+        // The embedded map: the initiative page refuses to be framed, so it opens outside the frame.
+        link.target = labels.target;
+        link.rel = "noopener";
+        var hint = document.createElement("span");
+        hint.className = "visually-hidden";
+        hint.textContent = " " + labels.newTab;
+        link.appendChild(hint);
+      }
       heading.appendChild(link);
       container.appendChild(heading);
       var facts = document.createElement("dl");
@@ -177,6 +186,8 @@
         category: labels.labelCategory,
         languages: labels.labelLanguages,
         host: labels.labelHost,
+        target: config.linkTarget,
+        newTab: labels.labelNewTab || "",
       }));
       marker.on("keypress", function (event) {
         // Enter opens the popup (Leaflet); Space does too, as for any button.

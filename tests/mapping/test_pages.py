@@ -158,6 +158,7 @@ def test_the_map_page_passes_the_filters_and_the_extent_of_the_results_to_the_sc
         "dataUrl": url("geojson"),
         "filterQuery": "language=uk",
         "extent": [[56.8162, 24.61401], [56.8162, 24.61401]],
+        "linkTarget": "",
     }
 
 

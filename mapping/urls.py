@@ -10,5 +10,6 @@ urlpatterns = [
     path("embed/", views.InitiativeEmbedView.as_view(), name="embed"),
     # Before the slug pattern, which would otherwise take the file name for a slug.
     path("initiatives.geojson", views.initiatives_geojson, name="geojson"),
+    path("initiatives.csv", views.initiatives_csv, name="csv"),
     path("<slug:slug>/", views.InitiativeDetailView.as_view(), name="initiative_detail"),
 ]

@@ -1,6 +1,6 @@
 from csp.decorators import csp_replace
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
@@ -18,6 +18,7 @@ from partners.views import map_points
 from .filters import FILTER_PARAMETERS, InitiativeFilter
 from .geojson import MapQuery, MapQueryError, data_version
 from .models import Initiative
+from .sheets import csv_lines
 
 
 def filter_query_string(params):
@@ -146,4 +147,27 @@ def initiatives_geojson(request):
     # Open data: any site may read it. Browsers keep it but ask again each time, and get 304 while it is unchanged.
     response["Access-Control-Allow-Origin"] = "*"
     patch_cache_control(response, public=True, no_cache=True)
+    return response
+
+
+# Rows fetched from the database per round trip while the CSV streams: memory stays flat for any number of rows.
+CSV_CHUNK_ROWS = 2000
+
+
+@require_safe
+def initiatives_csv(request):
+    """The filtered list as CSV, streamed; contact columns only for staff, as bulk contact lists invite misuse."""
+    filterset = InitiativeFilter(request.GET, queryset=Initiative.objects.published().for_listing())
+    if not filterset.is_valid():
+        errors = " ".join(f"{name}: {' '.join(messages)}" for name, messages in filterset.errors.items())
+        return HttpResponseBadRequest(errors, content_type="text/plain; charset=utf-8")
+    with_contacts = request.user.is_staff
+    initiatives = filterset.qs.order_by("title", "pk").iterator(chunk_size=CSV_CHUNK_ROWS)
+    response = StreamingHttpResponse(
+        csv_lines(initiatives, with_contacts=with_contacts), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="libri-initiatives.csv"'
+    response["Vary"] = "Cookie"
+    if with_contacts:
+        patch_cache_control(response, private=True, no_store=True)
     return response

@@ -1,0 +1,86 @@
+"""Initiatives as spreadsheet rows: the CSV export of the public list, and the columns the import reads.
+
+Export and import share one set of columns, so an exported sheet (with contact columns, as staff get it) can be
+edited and imported again: rows are matched by `external_id`.
+"""
+
+import csv
+from collections.abc import Iterable, Iterator
+
+from django.conf import settings
+from modeltranslation.utils import build_localized_fieldname
+
+from .models import Initiative
+
+LIST_SEPARATOR = ", "
+
+TRANSLATED_COLUMNS = tuple(
+    build_localized_fieldname(field, code)
+    for field in ("title", "description")
+    for code in settings.MODELTRANSLATION_LANGUAGES
+)
+PUBLIC_COLUMNS = (
+    "external_id",
+    *TRANSLATED_COLUMNS,
+    "category",
+    "languages",
+    "target_groups",
+    "host",
+    "street_address",
+    "postal_code",
+    "city",
+    "country",
+    "latitude",
+    "longitude",
+    "website",
+    "active_since",
+    "active_until",
+)
+CONTACT_COLUMNS = ("contact_name", "contact_email", "contact_phone")
+SHEET_COLUMNS = (*PUBLIC_COLUMNS, *CONTACT_COLUMNS)
+
+# A spreadsheet program runs a cell that starts with one of these as a formula (CSV injection, OWASP).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_cell(value):
+    """Text as a spreadsheet shows it literally: a leading apostrophe defuses a would-be formula."""
+    text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def initiative_row(initiative: Initiative, columns: Iterable[str]) -> list:
+    """One initiative's cells; text is escaped, numbers (coordinates) are written as they are."""
+    cells = []
+    for column in columns:
+        if column in ("latitude", "longitude"):
+            value = getattr(initiative, column)
+            cells.append("" if value is None else str(value))
+        elif column in ("languages", "target_groups"):
+            cells.append(escape_cell(LIST_SEPARATOR.join(getattr(initiative, column))))
+        elif column == "host":
+            cells.append(escape_cell(initiative.host.slug if initiative.host else ""))
+        elif column in ("active_since", "active_until"):
+            value = getattr(initiative, column)
+            cells.append(value.isoformat() if value else "")
+        elif column == "url":
+            cells.append(settings.SITE_URL + initiative.get_absolute_url())
+        else:
+            cells.append(escape_cell(getattr(initiative, column) or ""))
+    return cells
+
+
+class _Echo:
+    """A file-like object whose write() returns the line, so csv.writer can feed a streaming response."""
+
+    def write(self, value):
+        return value
+
+
+def csv_lines(initiatives: Iterable[Initiative], *, with_contacts: bool) -> Iterator[str]:
+    """The CSV export line by line: a byte order mark (spreadsheet programs then read UTF-8), a header, rows."""
+    columns = ("url", *PUBLIC_COLUMNS, *(CONTACT_COLUMNS if with_contacts else ()))
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(columns)
+    for initiative in initiatives:
+        yield writer.writerow(initiative_row(initiative, columns))

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import never_cache
@@ -222,6 +223,8 @@ class RegistrationManageView(TemplateView):
             registration=registration,
             event=registration.event,
             waiting_position=registration.waiting_position,
+            # The service refuses cancelling once the event has started; the page does not offer it then.
+            can_cancel=registration.is_active and registration.event.starts_at > timezone.now(),
             retention_days=settings.REGISTRATION_RETENTION_DAYS,
             **kwargs,
         )

@@ -1,0 +1,296 @@
+import re
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from activities.forms import time_trap_stamp
+from activities.models import Registration, RegistrationTally
+from tests.activities.conftest import riga
+from tests.activities.registering import RegistrationFactory, form_data
+from tests.factories import EventFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # The rate limit counts in the cache, which outlives a test.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def seminar():
+    return EventFactory(
+        title_en="Seminar on residence permits",
+        title_uk="Семінар про дозволи на проживання",
+        slug="seminar-residence-permits",
+        starts_at=riga(2025, 10, 14, 18),
+        ends_at=riga(2025, 10, 14, 20),
+        registration_required=True,
+        capacity=2,
+    )
+
+
+def url(name, language="en", **kwargs):
+    with translation.override(language):
+        return reverse(f"activities:{name}", kwargs=kwargs)
+
+
+def register_url(event, language="en"):
+    return url("event_register", language, slug=event.slug)
+
+
+def manage_url(registration, language="en"):
+    with translation.override(language):
+        return registration.get_manage_url()
+
+
+def test_the_event_page_shows_places_left_and_links_to_the_form(client, seminar):
+    RegistrationFactory(event=seminar)
+
+    content = client.get(url("event_detail", slug=seminar.slug)).content.decode()
+
+    assert "1 place left" in content
+    assert f'href="{register_url(seminar)}"' in content
+
+
+def test_a_full_event_offers_the_waiting_list(client, seminar):
+    RegistrationFactory.create_batch(2, event=seminar)
+
+    content = client.get(url("event_detail", slug=seminar.slug)).content.decode()
+
+    assert "Full: you can join the waiting list." in content
+    assert "Join the waiting list" in content
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_the_event_page_runs_the_same_queries_whatever_the_registrations(
+    client, seminar, rows, django_assert_max_num_queries
+):
+    RegistrationFactory.create_batch(rows, event=seminar, status=Registration.Status.WAITING)
+    RegistrationTally.objects.create(event=seminar, confirmed=3)
+
+    with django_assert_max_num_queries(6):
+        response = client.get(url("event_detail", slug=seminar.slug))
+    assert "2 places left" in response.content.decode()
+
+
+def test_the_form_asks_only_for_what_is_needed_and_says_why(client, seminar):
+    response = client.get(register_url(seminar, "uk"))
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert list(form.fields) == ["name", "email", "phone", "language", "needs", "consent", "website"]
+    assert form.initial["language"] == "uk"
+    content = response.content.decode()
+    assert 'href="/uk/privacy/"' in content
+    assert "nationality" not in content.lower()
+    # The honeypot is out of people's way: hidden from assistive technology and outside the tab order.
+    trap = re.search(r'<div class="trap-field" aria-hidden="true">.*?</div>', content, re.S).group(0)
+    assert 'tabindex="-1"' in trap and 'autocomplete="off"' in trap
+
+
+def test_a_person_registers_and_lands_on_her_own_page(client, seminar, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(register_url(seminar, "uk"), form_data(seminar, needs=["wheelchair", "childcare"]))
+
+    registration = Registration.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == manage_url(registration, "uk")
+    assert registration.status == Registration.Status.CONFIRMED
+    assert registration.needs == ["wheelchair", "childcare"]
+    assert registration.consent_at is not None
+    assert len(mail.outbox) == 1
+    page = client.get(response["Location"]).content.decode()
+    assert "Thank you: you are registered and your place is confirmed." in page
+    assert "Your place is confirmed." in page
+
+
+def test_a_person_registering_for_a_full_event_joins_the_waiting_list(client, seminar):
+    RegistrationFactory.create_batch(2, event=seminar)
+
+    response = client.post(register_url(seminar), form_data(seminar), follow=True)
+
+    assert Registration.objects.get(name="Olena").status == Registration.Status.WAITING
+    content = response.content.decode()
+    assert "the event is full, so you are on the waiting list" in content
+    assert "You are on the waiting list, number 1." in content
+
+
+def test_a_form_without_contact_is_refused_with_a_clear_message(client, seminar):
+    response = client.post(register_url(seminar), form_data(seminar, email="", phone=""))
+
+    assert response.status_code == 400
+    assert "Give an e-mail address or a phone number" in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_without_consent_nobody_is_registered(client, seminar):
+    data = form_data(seminar)
+    del data["consent"]
+
+    response = client.post(register_url(seminar), data)
+
+    assert response.status_code == 400
+    assert "Please agree, or we cannot register you." in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_a_filled_honeypot_is_refused_as_a_bot(client, seminar):
+    response = client.post(register_url(seminar), form_data(seminar, website="https://spam.example"))
+
+    assert response.status_code == 400
+    assert "a field that people do not see was filled in" in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_a_form_sent_too_fast_is_refused_and_can_be_sent_again(client, seminar):
+    response = client.post(register_url(seminar), form_data(seminar, started=time_trap_stamp(seminar)))
+
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "The form was sent too quickly after the page opened" in content
+    assert not Registration.objects.exists()
+    # The answers stay in the form, which carries a new stamp.
+    assert 'value="Olena"' in content
+    assert f'value="{time_trap_stamp(seminar)}"' in content
+
+
+@pytest.mark.parametrize("started", ["", "forged", "time_trap_of_other_event"])
+def test_a_missing_forged_or_foreign_time_stamp_is_refused(client, seminar, started):
+    if started == "time_trap_of_other_event":
+        started = time_trap_stamp(EventFactory(), at=0)
+    response = client.post(register_url(seminar), form_data(seminar, started=started))
+
+    assert response.status_code == 400
+    assert "The form could not be checked" in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_too_many_posts_from_one_address_are_refused(client, seminar):
+    for number in range(10):
+        response = client.post(register_url(seminar), form_data(seminar, email=f"person{number}@example.org"))
+        assert response.status_code == 302
+
+    response = client.post(register_url(seminar), form_data(seminar, email="eleventh@example.org"))
+
+    assert response.status_code == 429
+    assert "Too many registrations were sent from your connection" in response.content.decode()
+    assert Registration.objects.count() == 10
+    other_address = client.post(
+        register_url(seminar), form_data(seminar, email="neighbour@example.org"), REMOTE_ADDR="10.0.0.2"
+    )
+    assert other_address.status_code == 302
+
+
+def test_a_cancelled_event_takes_no_registrations(client, seminar):
+    seminar.status = seminar.Status.CANCELLED
+    seminar.save()
+
+    assert "it takes no registrations" in client.get(register_url(seminar)).content.decode()
+    response = client.post(register_url(seminar), form_data(seminar))
+    assert response.status_code == 400
+    assert not Registration.objects.exists()
+
+
+def test_a_draft_has_no_registration_page(client, seminar):
+    seminar.status = seminar.Status.DRAFT
+    seminar.save()
+
+    assert client.get(register_url(seminar)).status_code == 404
+
+
+def test_the_signed_link_shows_the_registration(client, seminar):
+    registration = RegistrationFactory(event=seminar, name="Olena", needs=["hearing_loop"])
+
+    response = client.get(manage_url(registration, "en"))
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Your place is confirmed." in content
+    assert "Hearing loop" in content
+    assert '<meta name="robots" content="noindex">' in content
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_cancelling_through_the_link_frees_the_place_for_the_waiting_list(
+    client, seminar, django_capture_on_commit_callbacks
+):
+    olena = RegistrationFactory(event=seminar)
+    RegistrationFactory(event=seminar)
+    daria = RegistrationFactory(event=seminar, status=Registration.Status.WAITING, language="en")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(manage_url(olena), {"action": "cancel"}, follow=True)
+
+    assert "Your registration is cancelled. Thank you for telling us." in response.content.decode()
+    olena.refresh_from_db()
+    daria.refresh_from_db()
+    assert olena.status == Registration.Status.CANCELLED
+    assert daria.status == Registration.Status.CONFIRMED
+    assert [message.to for message in mail.outbox] == [[daria.email]]
+
+
+def test_erasing_through_the_link_deletes_the_data_at_once(client, seminar):
+    olena = RegistrationFactory(event=seminar)
+
+    response = client.post(manage_url(olena), {"action": "erase"}, follow=True)
+
+    assert response.redirect_chain[-1][0] == url("event_detail", slug=seminar.slug)
+    assert "Your registration and your personal data have been deleted." in response.content.decode()
+    assert not Registration.objects.exists()
+    assert RegistrationTally.objects.get(event=seminar).cancelled == 1
+    gone = client.get(manage_url(olena))
+    assert gone.status_code == 404
+    assert "This registration no longer exists" in gone.content.decode()
+
+
+def test_a_tampered_link_is_refused_with_a_clear_message(client, seminar):
+    registration = RegistrationFactory(event=seminar)
+    link = manage_url(registration)
+    token, signature = link.rstrip("/").rsplit("/", 1)[1].split(":")
+
+    for forged in (f"{token}:{signature[:-1]}x", f"{token}x:{signature}", token):
+        response = client.get(url("registration_manage", signed=forged))
+        assert response.status_code == 400
+        assert "This link does not work" in response.content.decode()
+    assert client.post(url("registration_manage", signed=token), {"action": "erase"}).status_code == 400
+    assert Registration.objects.exists()
+
+
+def test_an_unknown_action_is_refused(client, seminar):
+    registration = RegistrationFactory(event=seminar)
+
+    response = client.post(manage_url(registration), {"action": "delete-everything"})
+
+    assert response.status_code == 400
+    assert "Choose whether to cancel your registration or to delete it." in response.content.decode()
+
+
+def test_actions_need_the_csrf_token(seminar):
+    registration = RegistrationFactory(event=seminar)
+    client = Client(enforce_csrf_checks=True)
+
+    assert client.post(manage_url(registration), {"action": "erase"}).status_code == 403
+    assert client.post(register_url(seminar), form_data(seminar)).status_code == 403
+    assert Registration.objects.count() == 1
+
+
+def test_cancelling_after_the_start_is_refused_but_erasing_works(client, seminar, time_machine):
+    registration = RegistrationFactory(event=seminar)
+    time_machine.move_to(riga(2025, 10, 14, 18, 30), tick=False)
+
+    page = client.get(manage_url(registration)).content.decode()
+    assert 'value="cancel"' not in page
+    response = client.post(manage_url(registration), {"action": "cancel"})
+    assert response.status_code == 400
+    assert "can no longer be cancelled" in response.content.decode()
+    client.post(manage_url(registration), {"action": "erase"})
+    assert not Registration.objects.exists()
+    assert RegistrationTally.objects.get(event=seminar).confirmed == 1

@@ -2,11 +2,12 @@
 
 from django.contrib import admin
 from django.urls import path
+from simple_history.admin import SimpleHistoryAdmin
 
 from activities.models import Event
 from mapping.models import Initiative
 from partners.admin import OrganisationAdmin, OrganisationScopedAdminMixin
-from partners.models import Organisation
+from partners.models import Organisation, StaffMembership
 
 site = admin.AdminSite(name="scopetest")
 site.register(Organisation, OrganisationAdmin)
@@ -27,6 +28,13 @@ class InitiativeAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
     organisation_field = "host"
     list_filter = ("host",)
     search_fields = ("title",)
+
+
+@admin.register(StaffMembership, site=site)
+class MembershipHistoryAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
+    """A model with an audit trail, to check the scope of django-simple-history's views."""
+
+    organisation_field = "organisation"
 
 
 urlpatterns = [path("scope-admin/", site.urls)]

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
@@ -262,3 +263,32 @@ def test_her_organisation_is_forced_even_when_the_admin_saves_through_a_service(
     event = model_admin.save_form(request, form, change=False)
 
     assert event.organiser == ogre
+
+
+@pytest.fixture
+def may_read_memberships(librarian):
+    # In the real admin memberships are for coordinators; here they stand in for any model with an audit trail.
+    librarian.user_permissions.add(Permission.objects.get(codename="view_staffmembership"))
+
+
+@pytest.mark.usefixtures("may_read_memberships")
+def test_the_audit_trail_of_another_librarys_row_is_refused(librarian_client, librarian, jelgava):
+    other = StaffMembershipFactory(organisation=jelgava)
+    version = other.history.get()
+    own = librarian.memberships.get()
+
+    assert librarian_client.get(url("partners_staffmembership_history", own.pk)).status_code == 200
+    assert librarian_client.get(url("partners_staffmembership_history", other.pk)).status_code == 403
+    assert (
+        librarian_client.get(url("partners_staffmembership_simple_history", other.pk, version.history_id)).status_code
+        == 403
+    )
+
+
+@pytest.mark.usefixtures("may_read_memberships")
+def test_the_audit_trail_of_a_deleted_row_of_another_library_stays_refused(librarian_client, jelgava):
+    other = StaffMembershipFactory(organisation=jelgava)
+    pk = other.pk
+    other.delete()
+
+    assert librarian_client.get(url("partners_staffmembership_history", pk)).status_code == 403

@@ -55,7 +55,7 @@ class RegistrationForm(forms.Form):
         help_text=_("We write to you in this language."),
     )
     needs = forms.MultipleChoiceField(
-        label=_("What do you need to take part? (optional)"),
+        label=_("What you need to take part (optional)"),
         choices=Registration.Need.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -1,8 +1,11 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import F
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
@@ -11,7 +14,8 @@ from partners.admin import OrganisationScopedAdminMixin, PlaceAdminMixin, locali
 
 from . import services
 from .admin_views import event_series_view
-from .models import Attendance, Event
+from .exports import registrations_csv
+from .models import Attendance, Event, Registration
 
 
 class EventAdminForm(forms.ModelForm):
@@ -47,7 +51,16 @@ class EventAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, TabbedTranslatio
     # A librarian works on the events her library organises; the organiser defaults to her library.
     organisation_field = "organiser"
     form = EventAdminForm
-    list_display = ("title", "starts_at", "organiser", "status", "language_codes")
+    list_display = (
+        "title",
+        "starts_at",
+        "organiser",
+        "status",
+        "language_codes",
+        "registrations_confirmed",
+        "registrations_waiting",
+        "registrations_cancelled",
+    )
     list_filter = ("status", "kind", "organiser")
     list_select_related = ("organiser",)
     search_fields = (
@@ -155,6 +168,27 @@ class EventAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, TabbedTranslatio
         super().save_model(request, obj, form, change)
         if change:
             services.event_record_revision(event=obj, changed_fields=form.changed_data)
+            services.event_registrations_update(event=obj, changed_fields=form.changed_data)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_registration_counts()
+
+    # Registrations by status, those whose personal data is already deleted included (the tally); the confirmed
+    # count links to the event's registrations.
+    @admin.display(description=_("confirmed"), ordering=F("confirmed_count") + F("erased_confirmed"))
+    def registrations_confirmed(self, event):
+        count = event.confirmed_count + event.erased_confirmed
+        url = reverse("admin:activities_registration_changelist") + f"?event__id__exact={event.pk}"
+        label = f"{count} / {event.capacity}" if event.capacity is not None else str(count)
+        return format_html('<a href="{}">{}</a>', url, label)
+
+    @admin.display(description=_("waiting"), ordering=F("waiting_count") + F("erased_waiting"))
+    def registrations_waiting(self, event):
+        return event.waiting_count + event.erased_waiting
+
+    @admin.display(description=_("cancelled"), ordering=F("cancelled_count") + F("erased_cancelled"))
+    def registrations_cancelled(self, event):
+        return event.cancelled_count + event.erased_cancelled
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Attendance:
@@ -219,3 +253,84 @@ class AttendanceAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.attendance_record(attendance=obj, recorded_by=request.user)
+
+
+@admin.register(Registration)
+class RegistrationAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
+    """An event's registrations for its organiser: read only, since the public form and the registrant's own link
+    write them; cancelled, exported and deleted through the services. Filter by event to see one event's list."""
+
+    organisation_field = "event__organiser"
+    list_display = ("name", "event", "status", "email", "phone", "language", "need_list", "created_at")
+    list_filter = ("status", "event", "language")
+    list_select_related = ("event",)
+    search_fields = ("name", "email", "phone", *(f"event__{name}" for name in localized("title")))
+    actions = ("export_csv", "cancel_registrations")
+    fields = (
+        "event",
+        "name",
+        ("email", "phone"),
+        "language",
+        "needs",
+        "status",
+        ("created_at", "consent_at", "reminder_sent_at"),
+    )
+    readonly_fields = (
+        "event",
+        "name",
+        "email",
+        "phone",
+        "language",
+        "needs",
+        "status",
+        "created_at",
+        "consent_at",
+        "reminder_sent_at",
+    )
+
+    def has_add_permission(self, request):
+        # People register through the event page, where the capacity and the waiting list apply.
+        return False
+
+    @admin.display(description=_("accessibility needs"))
+    def need_list(self, registration):
+        return ", ".join(str(name) for name in registration.need_names)
+
+    def delete_model(self, request, obj):
+        services.registration_erase(registration=obj)
+
+    def delete_queryset(self, request, queryset):
+        for registration in queryset:
+            services.registration_erase(registration=registration)
+
+    @admin.action(description=_("Export the selected registrations as CSV"), permissions=("view",))
+    def export_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        slugs = set(queryset.values_list("event__slug", flat=True))
+        name = f"registrations-{slugs.pop()}.csv" if len(slugs) == 1 else "registrations.csv"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        # The byte order mark lets spreadsheet programs read Latvian and Cyrillic letters as UTF-8.
+        response.write("\ufeff" + registrations_csv(queryset))
+        return response
+
+    @admin.action(description=_("Cancel the selected registrations"), permissions=("change",))
+    def cancel_registrations(self, request, queryset):
+        cancelled = 0
+        for registration in queryset.exclude(status=Registration.Status.CANCELLED):
+            try:
+                services.registration_cancel(registration=registration)
+            except ValidationError as error:
+                self.message_user(request, f"{registration}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                cancelled += 1
+        if cancelled:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d registration cancelled; the waiting list moved up.",
+                    "%(count)d registrations cancelled; the waiting list moved up.",
+                    cancelled,
+                )
+                % {"count": cancelled},
+                messages.SUCCESS,
+            )

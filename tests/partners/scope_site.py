@@ -8,6 +8,7 @@ from activities.models import Event
 from mapping.models import Initiative
 from partners.admin import OrganisationAdmin, OrganisationScopedAdminMixin
 from partners.models import Organisation, StaffMembership
+from portal import urls as portal_urls
 
 site = admin.AdminSite(name="scopetest")
 site.register(Organisation, OrganisationAdmin)
@@ -16,6 +17,8 @@ site.register(Organisation, OrganisationAdmin)
 @admin.register(Event, site=site)
 class EventAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
     organisation_field = "organiser"
+    # Django's own form, not the activities admin's template with links to its extra views.
+    change_form_template = "admin/change_form.html"
     list_display = ("title", "organiser", "starts_at")
     list_filter = ("organiser", "status")
     search_fields = ("title",)
@@ -37,4 +40,5 @@ class MembershipHistoryAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
     organisation_field = "organisation"
 
 
-urlpatterns = [path("scope-admin/", site.urls)]
+# The project's URLs too: admin pages link to public pages (view on site) and to the main admin.
+urlpatterns = [path("scope-admin/", site.urls), *portal_urls.urlpatterns]

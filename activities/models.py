@@ -209,7 +209,12 @@ class Event(Place):
             ),
             models.CheckConstraint(condition=~Q(venue="online") | ~Q(online_url=""), name="event_online_has_link"),
         ]
-        indexes = [models.Index(fields=["status", "starts_at"])]
+        indexes = [
+            models.Index(fields=["status", "starts_at"]),
+            # Read by the list's and the feeds' ETag (activities.conditional): the latest change, the next end.
+            models.Index(fields=["updated_at"], name="event_updated_at"),
+            models.Index(fields=["ends_at"], name="event_ends_at"),
+        ]
 
     def __str__(self):
         return self.title

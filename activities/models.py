@@ -433,11 +433,14 @@ class Registration(models.Model):
         ahead = Q(created_at__lt=self.created_at) | Q(created_at=self.created_at, pk__lt=self.pk)
         return Registration.objects.for_event(self.event_id).waiting().filter(ahead).count() + 1
 
+    @property
+    def signed_token(self):
+        """The random token, signed: a changed link is told apart from a registration that no longer exists."""
+        return signing.Signer(salt=REGISTRATION_LINK_SALT).sign(self.token)
+
     def get_manage_url(self):
-        """The registrant's own page (cancel, erase), in the active language: the random token, signed, so a
-        changed link is told apart from a registration that no longer exists."""
-        signed = signing.Signer(salt=REGISTRATION_LINK_SALT).sign(self.token)
-        return reverse("activities:registration_manage", kwargs={"signed": signed})
+        """The registrant's own page (cancel, erase), in the active language."""
+        return reverse("activities:registration_manage", kwargs={"signed_token": self.signed_token})
 
 
 class RegistrationTally(models.Model):

@@ -9,7 +9,7 @@ urlpatterns = [
     path("archive/", views.EventArchiveView.as_view(), name="event_archive"),
     path("<slug:slug>/", views.EventDetailView.as_view(), name="event_detail"),
     path("<slug:slug>/register/", views.EventRegisterView.as_view(), name="event_register"),
-    path("registration/<str:signed>/", views.RegistrationManageView.as_view(), name="registration_manage"),
+    path("registration/<str:signed_token>/", views.RegistrationManageView.as_view(), name="registration_manage"),
     # Feeds and posters: calendar files, RSS and Atom take the list page's query string.
     path("feed.ics", feeds.EventListCalendarView.as_view(), name="event_list_ics"),
     path("feed.rss", feeds.EventListFeed(), name="event_list_rss"),

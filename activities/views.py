@@ -204,7 +204,7 @@ class RegistrationManageView(TemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         try:
-            token = signing.Signer(salt=REGISTRATION_LINK_SALT).unsign(kwargs["signed"])
+            token = signing.Signer(salt=REGISTRATION_LINK_SALT).unsign(kwargs["signed_token"])
         except signing.BadSignature:
             return self.problem("invalid", status=400)
         registrations = Registration.objects.select_related("event__organiser", "event__venue_organisation")

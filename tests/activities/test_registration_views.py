@@ -257,10 +257,10 @@ def test_a_tampered_link_is_refused_with_a_clear_message(client, seminar):
     token, signature = link.rstrip("/").rsplit("/", 1)[1].split(":")
 
     for forged in (f"{token}:{signature[:-1]}x", f"{token}x:{signature}", token):
-        response = client.get(url("registration_manage", signed=forged))
+        response = client.get(url("registration_manage", signed_token=forged))
         assert response.status_code == 400
         assert "This link does not work" in response.content.decode()
-    assert client.post(url("registration_manage", signed=token), {"action": "erase"}).status_code == 400
+    assert client.post(url("registration_manage", signed_token=token), {"action": "erase"}).status_code == 400
     assert Registration.objects.exists()
 
 

@@ -21,12 +21,17 @@ ALL_ACTIONS = ("add", "change", "delete", "view")
 # Entries for models an installation does not have are skipped, so the list can name models apps add later.
 LIBRARIAN_PERMISSIONS = {
     "activities.event": ALL_ACTIONS,
+    # Registrations carry personal data: she reads and updates those of her events, and never deletes them
+    # (erasure follows the retention rules of the activities app).
     "activities.registration": ("change", "view"),
+    "activities.registrationtally": ("view",),
     "activities.attendance": ALL_ACTIONS,
     "mapping.initiative": ALL_ACTIONS,
     "resources.resource": ALL_ACTIONS,
     "resources.resourcefile": ALL_ACTIONS,
-    "resources.strategyaction": ALL_ACTIONS,
+    "resources.goodpractice": ALL_ACTIONS,
+    "resources.strategy": ALL_ACTIONS,
+    "resources.actionitem": ALL_ACTIONS,
     # Read access lets her pick organisations (co-organisers, related organisations) in autocomplete fields.
     "partners.organisation": ("view",),
 }

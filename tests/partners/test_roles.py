@@ -22,7 +22,9 @@ def test_migrate_creates_both_role_groups_with_their_permissions():
     coordinator = permission_names("coordinator")
 
     assert {"activities.add_event", "activities.change_event", "mapping.delete_initiative"} <= librarian
-    assert {"resources.add_resource", "partners.view_organisation"} <= librarian
+    assert {"resources.add_resource", "resources.change_strategy", "partners.view_organisation"} <= librarian
+    assert {"activities.view_registration", "activities.add_attendance"} <= librarian
+    assert not {"activities.delete_registration", "mapping.add_initiativeimport"} & librarian
     assert not {"partners.add_organisation", "partners.change_agreement", "partners.add_staffmembership"} & librarian
     assert {"partners.add_organisation", "partners.add_agreement", "partners.add_staffmembership"} <= coordinator
     assert {"activities.delete_event", "auth.add_user", "auth.change_user"} <= coordinator

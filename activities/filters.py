@@ -15,9 +15,16 @@ from .models import Event
 ALL_LANGUAGES = "all"
 
 
+def _organisations_with_public_events():
+    # Two `pk IN (subquery)` tests: joining both relations under OR multiplies the rows to be made distinct.
+    public = Event.objects.published().order_by()
+    return Organisation.objects.filter(
+        Q(pk__in=public.values("organiser")) | Q(pk__in=public.values("venue_organisation"))
+    )
+
+
 def _event_organisations(request):
-    public = Event.objects.published()
-    return Organisation.objects.filter(Q(organised_events__in=public) | Q(hosted_events__in=public)).distinct()
+    return _organisations_with_public_events()
 
 
 class CityFilter(django_filters.ChoiceFilter):
@@ -31,12 +38,7 @@ class CityFilter(django_filters.ChoiceFilter):
     def _cities():
         public = Event.objects.published()
         own_addresses = public.exclude(city="").order_by().values_list("city", flat=True)
-        organisations = (
-            Organisation.objects.filter(Q(organised_events__in=public) | Q(hosted_events__in=public))
-            .exclude(city="")
-            .order_by()
-            .values_list("city", flat=True)
-        )
+        organisations = _organisations_with_public_events().exclude(city="").order_by().values_list("city", flat=True)
         cities = set(own_addresses.union(organisations))
         return [(city, city) for city in sorted(cities, key=str.casefold)]
 

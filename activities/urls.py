@@ -1,22 +1,27 @@
 from django.urls import path
+from django.views.decorators.http import condition
 
 from . import feeds, views
+from .conditional import public_events_etag
 
 app_name = "activities"
 
+# The list and its feeds answer a repeated request with 304 Not Modified while no event has changed.
+unchanged = condition(etag_func=public_events_etag)
+
 urlpatterns = [
-    path("", views.EventListView.as_view(), name="event_list"),
-    path("archive/", views.EventArchiveView.as_view(), name="event_archive"),
+    path("", unchanged(views.EventListView.as_view()), name="event_list"),
+    path("archive/", unchanged(views.EventArchiveView.as_view()), name="event_archive"),
     path("<slug:slug>/", views.EventDetailView.as_view(), name="event_detail"),
     path("<slug:slug>/register/", views.EventRegisterView.as_view(), name="event_register"),
     path("registration/<str:signed_token>/", views.RegistrationManageView.as_view(), name="registration_manage"),
     # Feeds and posters: calendar files, RSS and Atom take the list page's query string.
-    path("feed.ics", feeds.EventListCalendarView.as_view(), name="event_list_ics"),
-    path("feed.rss", feeds.EventListFeed(), name="event_list_rss"),
-    path("feed.atom", feeds.EventListAtomFeed(), name="event_list_atom"),
-    path("library/<slug:slug>/feed.ics", feeds.LibraryCalendarView.as_view(), name="library_ics"),
-    path("library/<slug:slug>/feed.rss", feeds.LibraryEventFeed(), name="library_rss"),
-    path("library/<slug:slug>/feed.atom", feeds.LibraryEventAtomFeed(), name="library_atom"),
+    path("feed.ics", unchanged(feeds.EventListCalendarView.as_view()), name="event_list_ics"),
+    path("feed.rss", unchanged(feeds.EventListFeed()), name="event_list_rss"),
+    path("feed.atom", unchanged(feeds.EventListAtomFeed()), name="event_list_atom"),
+    path("library/<slug:slug>/feed.ics", unchanged(feeds.LibraryCalendarView.as_view()), name="library_ics"),
+    path("library/<slug:slug>/feed.rss", unchanged(feeds.LibraryEventFeed()), name="library_rss"),
+    path("library/<slug:slug>/feed.atom", unchanged(feeds.LibraryEventAtomFeed()), name="library_atom"),
     path("<slug:slug>/event.ics", feeds.EventCalendarView.as_view(), name="event_ics"),
     path("<slug:slug>/poster/", views.EventPosterView.as_view(), name="event_poster"),
 ]

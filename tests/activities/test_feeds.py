@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 import icalendar
 import pytest
+import time_machine
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
@@ -271,3 +272,30 @@ def test_feeds_run_the_same_number_of_queries_for_5_and_50_events(
 
     assert response.status_code == 200
     assert len(response.content) > 300 * size
+
+
+@pytest.mark.parametrize("name", ["event_list", "event_list_ics", "event_list_atom", "library_ics"])
+def test_a_repeated_request_is_answered_not_modified_until_an_event_changes_or_ends(client, seminar, name):
+    kwargs = {"slug": seminar.organiser.slug} if name == "library_ics" else {}
+    address = url(name, **kwargs)
+    first = client.get(address, {"language": "all"})
+    etag = first["ETag"]
+
+    unchanged = client.get(address, {"language": "all"}, headers={"if-none-match": etag})
+    with time_machine.travel(riga(2025, 10, 6, 9, 5), tick=False):
+        seminar.title_en = "A new title"
+        seminar.save()
+        edited = client.get(address, {"language": "all"}, headers={"if-none-match": etag})
+    with time_machine.travel(riga(2025, 10, 14, 20, 1), tick=False):
+        ended = client.get(address, {"language": "all"}, headers={"if-none-match": edited["ETag"]})
+
+    assert first.status_code == 200
+    assert unchanged.status_code == 304
+    assert edited.status_code == 200 and edited["ETag"] != etag
+    assert ended.status_code == 200
+
+
+def test_signed_in_staff_always_get_the_full_list(admin_client, seminar):
+    response = admin_client.get(url("event_list"))
+
+    assert not response.has_header("ETag")

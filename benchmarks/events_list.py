@@ -1,0 +1,224 @@
+"""Event list throughput with 5,000 events against a minimal Django view that returns the same bytes.
+
+    .venv/bin/python benchmarks/events_list.py            # about 1.5 minutes; needs gunicorn and wrk
+    .venv/bin/python benchmarks/events_list.py --seconds 5
+
+One run: builds a fresh SQLite database in a temporary folder with 5,000 published upcoming events, starts
+gunicorn on 127.0.0.1 with the portal (DEBUG off, the production middleware) plus one extra URL, a minimal
+Django view that returns the captured bytes of the list page, and measures with wrk (Debian: `apt-get install
+wrk`), one after the other:
+
+- minimal:     the minimal view (same middleware, no queries, no template);
+- uncached:    the event list page, built on every request;
+- conditional: the event list page asked again with the ETag it gave (If-None-Match: 304 Not Modified).
+
+The ratios (list / minimal requests per second) and the command line are written to
+benchmarks/results/events_list.txt. Targets (issue 4): uncached at least 0.25, conditional at least 0.8.
+
+Imported by gunicorn (`events_list:application`), this module is the WSGI application instead: the portal's
+URLs plus the minimal view.
+"""
+
+import argparse
+import datetime
+import os
+import platform
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results" / "events_list.txt"
+LIST_PATH = "/lv/events/?language=all"
+MINIMAL_PATH = "/bench/minimal/"
+EVENTS = 5000
+
+
+# --- The WSGI application gunicorn runs -------------------------------------------------------------------------
+
+if __name__ != "__main__":
+    import django
+    from django.conf import settings
+    from django.http import HttpResponse
+    from django.urls import path
+
+    # The portal's URLs plus the minimal view; set before Django loads the URLconf (this process only).
+    settings.ROOT_URLCONF = __name__
+    django.setup()
+
+    from django.core.wsgi import get_wsgi_application
+
+    _captured = Path(os.environ["BENCH_CAPTURED"])
+
+    def minimal(request):
+        """The floor: Django with the same middleware, returning the list page's bytes as they are."""
+        return HttpResponse(_captured.read_bytes(), content_type="text/html; charset=utf-8")
+
+    from portal.urls import urlpatterns as portal_urlpatterns
+
+    urlpatterns = [path(MINIMAL_PATH.strip("/") + "/", minimal), *portal_urlpatterns]
+    application = get_wsgi_application()
+
+
+# --- The driver -------------------------------------------------------------------------------------------------
+
+
+def environment(folder):
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": "benchmark-only-6d1f7a0e2c9b4e58a3f1d2c4b5a69788",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+        "DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
+        "MEDIA_ROOT": str(folder / "media"),
+        "LOG_LEVEL": "WARNING",
+        "BENCH_CAPTURED": str(folder / "captured.html"),
+        "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'benchmarks'}",
+    }
+
+
+SEED = """
+import datetime, random
+from django.utils import timezone
+from activities.models import Event
+from partners.models import Organisation
+
+random.seed(4)
+cities = ["Ogre", "Jelgava", "Rīga", "Valmiera", "Liepāja", "Daugavpils", "Cēsis", "Tukums"]
+organisations = Organisation.objects.bulk_create(
+    Organisation(kind="partner_library", name=f"Bibliotēka {n}", slug=f"biblioteka-{n}", city=cities[n % 8],
+                 street_address="Brīvības iela 1", country="LV")
+    for n in range(40)
+)
+languages = ["lv", "uk", "ru", "en", "ar", "uz"]
+kinds = [kind for kind, _label in Event.Kind.choices]
+now = timezone.now()
+events = []
+for n in range(EVENT_COUNT):
+    starts = now + datetime.timedelta(hours=2 + n * 3)
+    events.append(Event(
+        title_lv=f"Seminārs {n}", title_uk=f"Семінар {n}", title_en=f"Seminar {n}",
+        summary_lv="Informatīvs seminārs jaunpienācējiem par darbu, mājokli un valodu.",
+        slug=f"seminars-{n}", kind=kinds[n % len(kinds)], organiser=organisations[n % 40],
+        venue_organisation=organisations[n % 40], starts_at=starts, ends_at=starts + datetime.timedelta(hours=2),
+        languages=random.sample(languages, 2), audience=["tcn"], status="published",
+    ))
+Event.objects.bulk_create(events, batch_size=500)
+print(Event.objects.count(), "events")
+"""
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url, deadline=30):
+    start = time.monotonic()
+    while time.monotonic() - start < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"gunicorn did not answer at {url}")
+
+
+def wrk(url, *, seconds, threads, connections, headers=()):
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    for header in headers:
+        command += ["-H", header]
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if errors:
+        raise SystemExit(f"{url}: {errors.group(1)} error responses\n{output}")
+    return rate, " ".join([*command, url]), output
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=int, default=15, help="duration of each wrk run (default 15)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2)")
+    parser.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk not found: apt-get install wrk")
+
+    python = sys.executable
+    folder = Path(tempfile.mkdtemp(prefix="libri-bench-"))
+    env = environment(folder)
+    manage = [python, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True, cwd=ROOT)
+    subprocess.run([*manage, "compilemessages", "--ignore=.venv", "-v", "0"], env={**env, "DEBUG": "1"}, cwd=ROOT)
+    subprocess.run([*manage, "shell", "-c", SEED.replace("EVENT_COUNT", str(EVENTS))], env=env, check=True, cwd=ROOT)
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    gunicorn = subprocess.Popen(
+        [
+            python, "-m", "gunicorn", "events_list:application",
+            "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers), "--worker-class", "sync",
+            "--log-level", "warning",
+        ],
+        env=env,
+        cwd=ROOT / "benchmarks",
+    )  # fmt: skip
+    try:
+        wait_for(base + "/healthz")
+        with urllib.request.urlopen(base + LIST_PATH) as response:
+            body = response.read()
+            etag = response.headers["ETag"]
+        (folder / "captured.html").write_bytes(body)
+        with urllib.request.urlopen(base + MINIMAL_PATH) as response:
+            assert response.read() == body, "the minimal view must return the same bytes"
+        assert etag, "the event list gives no ETag"
+
+        options = {"seconds": args.seconds, "threads": 2, "connections": args.connections}
+        wrk(base + MINIMAL_PATH, **{**options, "seconds": 2})  # warm-up
+        minimal, minimal_cmd, _ = wrk(base + MINIMAL_PATH, **options)
+        uncached, uncached_cmd, _ = wrk(base + LIST_PATH, **options)
+        time.sleep(2)  # let the workers finish the requests still queued from the slow run
+        conditional, conditional_cmd, _ = wrk(base + LIST_PATH, headers=[f"If-None-Match: {etag}"], **options)
+    finally:
+        gunicorn.send_signal(signal.SIGTERM)
+        gunicorn.wait(timeout=30)
+        shutil.rmtree(folder, ignore_errors=True)
+
+    lines = [
+        f"# benchmarks/events_list.py, {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC",
+        f"# {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPUs, SQLite, "
+        f"gunicorn {args.workers} sync workers, DEBUG off",
+        f"# {EVENTS} published upcoming events; page {LIST_PATH} ({len(body)} bytes, 20 events per page)",
+        f"# command: {python} benchmarks/events_list.py --seconds {args.seconds} --workers {args.workers} "
+        f"--connections {args.connections}",
+        "",
+        f"minimal view (same bytes)     {minimal:10.1f} req/s   {minimal_cmd}",
+        f"event list, uncached          {uncached:10.1f} req/s   {uncached_cmd}",
+        f"event list, conditional GET   {conditional:10.1f} req/s   {conditional_cmd} (304 Not Modified)",
+        "",
+        f"ratio uncached / minimal      {uncached / minimal:.2f}   (target >= 0.25)",
+        f"ratio conditional / minimal   {conditional / minimal:.2f}   (target >= 0.80)",
+    ]
+    text = "\n".join(lines) + "\n"
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    random.seed(4)
+    main()

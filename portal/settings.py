@@ -212,6 +212,9 @@ USE_TZ = True
 MODELTRANSLATION_DEFAULT_LANGUAGE = "lv"
 MODELTRANSLATION_LANGUAGES = ("lv", "en", "uk", "ru")
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("lv", "en")}
+# The admin's language tabs need jQuery UI; modeltranslation loads it from a CDN by default, which the CSP (and
+# the closed networks some libraries run on) would block, so a vendored copy is served from our static files.
+JQUERY_UI_URL = "partners/vendor/jquery-ui/jquery-ui.min.js"
 
 # Languages in which an event or initiative can be delivered: ISO 639-1, wider than the interface languages.
 DELIVERY_LANGUAGES = [
@@ -242,6 +245,13 @@ REGISTRATION_RETENTION_DAYS = env.int("REGISTRATION_RETENTION_DAYS", default=30)
 # Guide library uploads: accepted file kinds (checked by content, not by name) and the size limit.
 RESOURCE_FILE_TYPES = env.list("RESOURCE_FILE_TYPES", default=["pdf", "docx", "odt", "epub"])
 RESOURCE_FILE_MAX_BYTES = env.int("RESOURCE_FILE_MAX_BYTES", default=20 * 1024 * 1024)
+# Progress reports for the funder (portal): files are deleted this many days after they were built.
+REPORT_RETENTION_DAYS = env.int("REPORT_RETENTION_DAYS", default=30)
+CELERY_BEAT_SCHEDULE |= {
+    # Requests stored while the broker was down go out once it is back; expired report files are deleted.
+    "portal-dispatch-reports": {"task": "portal.tasks.dispatch_reports", "schedule": 60},
+    "portal-expire-reports": {"task": "portal.tasks.expire_reports", "schedule": 60 * 60},
+}
 
 # --- Third-party apps -----------------------------------------------------------------------------------------
 

@@ -189,3 +189,12 @@ def test_membership_changelist_queries_do_not_grow_with_rows(admin_client, djang
         response = admin_client.get(reverse("admin:partners_staffmembership_changelist"))
 
     assert response.status_code == 200
+
+
+def test_an_organisation_cannot_take_the_agreement_registers_address(admin_client):
+    response = admin_client.post(
+        "/admin/partners/organisation/add/",
+        {"kind": "ngo", "name_lv": "Biedrība", "slug": "agreements", "country": "LV"},
+    )
+    assert response.status_code == 200
+    assert "This address is taken by a page of the site" in response.content.decode()

@@ -1,10 +1,12 @@
 """axe-core (WCAG 2.0 and 2.1, levels A and AA) over every public page in every interface language.
 
 The pages come from the URL configuration, not from a list kept here: every named pattern under the language
-prefix is visited; a pattern with arguments is filled from the demo data (an object of the view's own queryset, else of
-any project model, whose page answers with HTML); a template view that no object fills is reported. Patterns
-that answer with something other than HTML (GeoJSON, calendar files, downloads) are not pages and are left out;
-admin and /healthz live outside the language prefix.
+prefix is visited. A pattern with arguments is filled from the demo data: an object of the view's own queryset,
+else of any project model, whose page answers with HTML; a template view that no object fills is reported.
+Pages behind personal links (a registrant's own page) are made through the app's service, listed in
+PERSONAL_LINK_PAGES. Patterns that answer with something other than HTML (GeoJSON, calendar files, downloads)
+and staff pages (a login redirect or 403 for a visitor) are left out; admin and /healthz live outside the
+language prefix.
 """
 
 import pytest
@@ -18,6 +20,9 @@ from django.urls.resolvers import LocalePrefixPattern
 from django.utils import translation
 from django.views.generic.base import TemplateResponseMixin
 
+from activities.models import Event
+from activities.services import registration_create
+
 pytestmark = pytest.mark.browser
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -25,6 +30,18 @@ AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": [
 PROJECT_APPS = ("partners", "activities", "mapping", "resources", "portal")
 CANDIDATES_PER_MODEL = 25
 MISSING_PAGE = "this-page-does-not-exist/"
+
+
+def registration_manage_path():
+    """A registrant's own page is reached only through her personal link: register someone to get one."""
+    event = next((event for event in Event.objects.published().upcoming() if event.accepts_registrations), None)
+    assert event is not None, "the demo data has no upcoming event that takes registrations"
+    registration = registration_create(event=event, name="Anna Bērziņa", email="anna@example.org", language="lv")
+    return registration.get_manage_url()
+
+
+# Pages behind personal links, which no object of the demo data fills: URL name -> how to make one such link.
+PERSONAL_LINK_PAGES = {"activities:registration_manage": registration_manage_path}
 
 
 def arguments_of(entry):
@@ -96,12 +113,23 @@ def public_pages():
                     problems.append(f"{name} ({path}) answered {response.status_code}")
                 continue
             found = None
+            if name in PERSONAL_LINK_PAGES:
+                path = PERSONAL_LINK_PAGES[name]()
+                response = client.get(path)
+                if response.status_code == 200 and is_html(response):
+                    pages[name] = path
+                else:
+                    problems.append(f"{name} ({path}) answered {response.status_code}")
+                continue
             for candidate in candidate_objects(pattern):
                 try:
                     path = reverse(name, kwargs={arg: getattr(candidate, arg) for arg in arguments})
                 except (AttributeError, NoReverseMatch):
                     continue
                 response = client.get(path)
+                if response.status_code in (301, 302, 401, 403):
+                    found = ""  # for staff only (a login redirect or a refusal): not a public page
+                    break
                 if response.status_code == 200:
                     found = path if is_html(response) else ""
                     break

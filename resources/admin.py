@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
-from partners.admin import localized
+from partners.admin import OrganisationScopedAdminMixin, OrganisationScopedInlineMixin, localized
 
 from . import services
 from .files import validate_upload
@@ -55,7 +55,8 @@ class ResourceFileInline(admin.TabularInline):
         return f"{obj.get_format_display()}, {filesizeformat(obj.size)}"
 
 
-class GoodPracticeInline(TranslationStackedInline):
+class GoodPracticeInline(OrganisationScopedInlineMixin, TranslationStackedInline):
+    # The library the practice comes from may be any organisation, so its choices stay open (no owner field).
     model = GoodPractice
     extra = 0
     max_num = 1
@@ -82,7 +83,9 @@ class PublishedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Resource)
-class ResourceAdmin(TabbedTranslationAdmin):
+class ResourceAdmin(OrganisationScopedAdminMixin, TabbedTranslationAdmin):
+    # A librarian works on the guides her library publishes; related events are chosen among hers.
+    organisation_field = "owner"
     form = ResourceAdminForm
     inlines = (ResourceFileInline, GoodPracticeInline)
     list_display = ("title", "kind", "published_on", "owner", "file_count", "is_sample")
@@ -129,7 +132,8 @@ class ResourceAdmin(TabbedTranslationAdmin):
             super().save_formset(request, form, formset, change)
 
 
-class ActionItemInline(TranslationTabularInline):
+class ActionItemInline(OrganisationScopedInlineMixin, TranslationTabularInline):
+    # Any organisation may be responsible for an item; linked events are chosen among the librarian's.
     model = ActionItem
     extra = 1
     fields = ("position", "title", "responsible", "due_on", "status", "events")
@@ -137,7 +141,8 @@ class ActionItemInline(TranslationTabularInline):
 
 
 @admin.register(Strategy)
-class StrategyAdmin(TabbedTranslationAdmin):
+class StrategyAdmin(OrganisationScopedAdminMixin, TabbedTranslationAdmin):
+    organisation_field = "library"
     inlines = (ActionItemInline,)
     list_display = ("title", "library", "status", "adopted_on", "is_sample")
     list_filter = ("status", "is_sample")

@@ -1,11 +1,24 @@
-"""Conditional GET for the public event list and the event feeds: an ETag that changes whenever what they show
-can change, read from indexes in one small query, so a browser or a calendar program that asks again gets a
-304 Not Modified without the list being built."""
+"""Conditional GET for the public event list and the event feeds, and the data version behind it.
 
+The data version is a short hash that changes whenever what the list or a feed shows can change: the events (count
+and latest change), the next moment an upcoming event ends and so leaves the list, and the organisations shown with
+them. It is read from indexes in one small query and then kept in the cache, so a browser or a calendar program
+that asks again gets a 304 Not Modified without any query, and the values derived from the data (the counts per
+language, the filter choices) are cached under it.
+
+How fresh it is: an event change made through `activities.services` or the event admin forgets the version once
+the transaction commits (`forget_data_version`), so the next request reads the new one. Any other change (an
+organisation edited in the partners admin, a data import, a shell) shows within `DATA_VERSION_SECONDS`. The
+moment the next upcoming event ends is kept with the version, so an ending event leaves the list on time.
+"""
+
+import datetime
 import hashlib
 
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 
 from partners.models import Organisation
@@ -13,17 +26,21 @@ from partners.models import Organisation
 from .models import Event
 
 # Raised when the markup or the feed format changes in a way the data does not show.
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
+# How long a data version read from the database is trusted for changes made elsewhere than the event services and
+# admin (see the module's docstring). A few seconds keep repeated requests free of queries and staleness short.
+DATA_VERSION_SECONDS = 2
+_DATA_VERSION_KEY = "activities:data-version"
 
 
-def _data_version(now):
+def _read_data_version(now):
     """Counts, latest changes and the next end of an upcoming event, in one statement of scalar subqueries:
-    each is answered from an index (a lone MIN or MAX, a COUNT), and one round trip keeps the 304 cheap."""
+    each is answered from an index (a lone MIN or MAX, a COUNT), and one round trip keeps it cheap."""
     event = Event._meta.db_table
     organisation = Organisation._meta.db_table
     sql = (
-        f"SELECT (SELECT COUNT(*) FROM {event}), (SELECT MAX(updated_at) FROM {event}),"  # noqa: S608 - table names
-        f" (SELECT MIN(ends_at) FROM {event} WHERE ends_at >= %s),"
+        f"SELECT (SELECT MIN(ends_at) FROM {event} WHERE ends_at >= %s),"  # noqa: S608 - table names
+        f" (SELECT COUNT(*) FROM {event}), (SELECT MAX(updated_at) FROM {event}),"
         f" (SELECT COUNT(*) FROM {organisation}), (SELECT MAX(updated_at) FROM {organisation})"
     )
     with connection.cursor() as cursor:
@@ -31,23 +48,53 @@ def _data_version(now):
         return cursor.fetchone()
 
 
+def _as_datetime(value):
+    """A raw datetime column as an aware datetime: PostgreSQL gives one, SQLite gives UTC text."""
+    if value is None or isinstance(value, datetime.datetime):
+        return value
+    parsed = parse_datetime(value)
+    return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=datetime.UTC)
+
+
+def data_version(now=None) -> str:
+    """The current data version of the public events (see the module's docstring)."""
+    now = now or timezone.now()
+    cached = cache.get(_DATA_VERSION_KEY)
+    if cached is not None:
+        version, next_end = cached
+        # Past the next end, an event has left the list since the version was read.
+        if next_end is None or now <= next_end:
+            return version
+    row = _read_data_version(now)
+    version = hashlib.blake2b("|".join(map(str, row)).encode(), digest_size=12).hexdigest()
+    cache.set(_DATA_VERSION_KEY, (version, _as_datetime(row[0])), DATA_VERSION_SECONDS)
+    return version
+
+
+def forget_data_version() -> None:
+    """Make the next request read the data version again, once the current transaction (if any) has committed:
+    called by the services and the admin after they change events, so the change shows at once."""
+    transaction.on_commit(lambda: cache.delete(_DATA_VERSION_KEY))
+
+
 def public_events_etag(request, *args, **kwargs):
     """The ETag of a list page or feed for this request, or None (no conditional GET) for signed-in staff,
     whose pages may carry messages or drafts.
 
-    It covers the events (count and latest change), the next moment an upcoming event ends and so leaves the
-    list, the organisations shown with them, the language and the full path with its query string.
+    It covers the data version, the language and the full path with its query string.
     """
     if request.user.is_authenticated:
         return None
-    version = _data_version(timezone.now())
-    key = "|".join(
-        str(part)
-        for part in (
-            FORMAT_VERSION,
-            get_language(),
-            request.get_full_path(),
-            *version,
-        )
-    )
+    key = "|".join((FORMAT_VERSION, data_version(), get_language() or "", request.get_full_path()))
     return hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
+
+
+# Values derived from the public events are kept this long under the data version they were computed for: a change
+# to the data gives a new version and so new entries, whatever this timeout; it only lets unused entries go.
+DERIVED_SECONDS = 10 * 60
+
+
+def cached_by_data_version(name: str, compute, *parts: str):
+    """`compute()`, or its value already cached for the current data version and `parts` (a language, a filter)."""
+    key = ":".join(("activities", name, FORMAT_VERSION, data_version(), *parts))
+    return cache.get_or_set(key, compute, DERIVED_SECONDS)

@@ -4,10 +4,12 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Audience, Organisation
 
+from .conditional import cached_by_data_version
 from .models import Event
 
 # `?language=all` asks for every language explicitly; without a `language` parameter the visitor's own
@@ -23,12 +25,8 @@ def _organisations_with_public_events():
     )
 
 
-def _event_organisations(request):
-    return _organisations_with_public_events()
-
-
 class CityFilter(django_filters.ChoiceFilter):
-    """A city where public events take place; the choices are read once per form, when it is rendered."""
+    """A city where public events take place; the choices are cached under the data version of the events."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("choices", self._cities)
@@ -36,11 +34,40 @@ class CityFilter(django_filters.ChoiceFilter):
 
     @staticmethod
     def _cities():
+        return cached_by_data_version("cities", CityFilter._read_cities)
+
+    @staticmethod
+    def _read_cities():
         public = Event.objects.published()
         own_addresses = public.exclude(city="").order_by().values_list("city", flat=True)
         organisations = _organisations_with_public_events().exclude(city="").order_by().values_list("city", flat=True)
         cities = set(own_addresses.union(organisations))
         return [(city, city) for city in sorted(cities, key=str.casefold)]
+
+
+class LibraryFilter(django_filters.ChoiceFilter):
+    """An organisation that organises or hosts public events, chosen by its slug; the choices (names in the active
+    language) are cached under the data version, so neither the form nor the filter needs a query for them."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", lambda: [(slug, name) for slug, _pk, name in self._libraries()])
+        super().__init__(*args, **kwargs)
+
+    @staticmethod
+    def _libraries():
+        """`(slug, pk, name)` of each organisation, in the order of their names."""
+        return cached_by_data_version("libraries", LibraryFilter._read_libraries, get_language() or "")
+
+    @staticmethod
+    def _read_libraries():
+        return [
+            (organisation.slug, organisation.pk, str(organisation))
+            for organisation in _organisations_with_public_events()
+        ]
+
+    def organisation_id(self, slug):
+        """The organisation's id, or None when it no longer has public events (the version changed meanwhile)."""
+        return next((pk for value, pk, _name in self._libraries() if value == slug), None)
 
 
 class DateInput(forms.DateInput):
@@ -88,10 +115,8 @@ class EventFilter(django_filters.FilterSet):
         method="filter_language",
     )
     city = CityFilter(label=_("City"), empty_label=_("All cities"), method="filter_city")
-    library = django_filters.ModelChoiceFilter(
+    library = LibraryFilter(
         label=_("Library or organisation"),
-        queryset=_event_organisations,
-        to_field_name="slug",
         empty_label=_("All libraries and organisations"),
         method="filter_library",
     )
@@ -117,7 +142,8 @@ class EventFilter(django_filters.FilterSet):
         return queryset.in_city(value)
 
     def filter_library(self, queryset, name, value):
-        return queryset.at_organisation(value)
+        organisation_id = self.filters[name].organisation_id(value)
+        return queryset.none() if organisation_id is None else queryset.at_organisation(organisation_id)
 
     def filter_audience(self, queryset, name, value):
         return queryset.for_audience(value)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import emails, tasks
+from .conditional import forget_data_version
 from .models import Attendance, Event, Registration, RegistrationTally
 
 
@@ -26,6 +27,7 @@ def event_publish(*, event: Event) -> Event:
     event.save(update_fields=["status", "updated_at"])
     if changed:
         _bump_sequence(event)
+    forget_data_version()
     return event
 
 
@@ -44,6 +46,7 @@ def event_cancel(*, event: Event) -> Event:
     if changed:
         _bump_sequence(event)
         event_registrations_update(event=event, changed_fields=["status"])
+    forget_data_version()
     return event
 
 
@@ -87,9 +90,11 @@ def _bump_sequence(event: Event) -> None:
 @transaction.atomic
 def event_record_revision(*, event: Event, changed_fields: Iterable[str]) -> Event:
     """Call after saving an edit of `event`: when a field calendars show is among `changed_fields` (model or
-    form field names, `title_uk` included), the event's revision (`sequence`) goes up by one."""
+    form field names, `title_uk` included), the event's revision (`sequence`) goes up by one; the public list and
+    feeds show the edit on the next request."""
     if any(_base_field_name(name) in CALENDAR_FIELDS for name in changed_fields):
         _bump_sequence(event)
+    forget_data_version()
     return event
 
 
@@ -137,6 +142,7 @@ def event_duplicate(*, event: Event) -> Event:
     copy.full_clean()
     copy.save()
     copy.co_organisers.set(event.co_organisers.all())
+    forget_data_version()
     return copy
 
 
@@ -192,6 +198,7 @@ def event_series_create(
     for copy in copies:
         copy.save()
         copy.co_organisers.set(co_organisers)
+    forget_data_version()
     return copies
 
 

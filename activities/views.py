@@ -1,3 +1,5 @@
+import hashlib
+
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
@@ -12,6 +14,7 @@ from django_filters.views import FilterView
 from modeltranslation.utils import build_localized_fieldname
 
 from . import services
+from .conditional import cached_by_data_version
 from .filters import ALL_LANGUAGES, EventFilter
 from .forms import RegistrationForm, time_trap_stamp
 from .models import REGISTRATION_LINK_SALT, Event, Registration
@@ -52,11 +55,39 @@ class EventListView(FilterView):
             response.status_code = 400
         return response
 
+    def language_counts(self):
+        """`(total, {code: count})` of the events that every filter but the language lets through, cached under the
+        data version of the events for this list (upcoming or archive), interface language (the free text searches
+        it) and filters."""
+        filterset = self.filterset
+        if not filterset.is_valid():
+            return 0, {}
+        filters = sorted(
+            (name, str(value))
+            for name, value in filterset.form.cleaned_data.items()
+            if name != "language" and value not in (None, "")
+        )
+        key = hashlib.blake2b(repr(filters).encode(), digest_size=16).hexdigest()
+        return cached_by_data_version(
+            "language-counts",
+            filterset.queryset_in_any_language().count_by_language,
+            "archive" if self.archive else "upcoming",
+            get_language() or "",
+            key,
+        )
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        # The number of events listed is among the counts per language: no COUNT query of its own.
+        paginator.count = self.listed_count
+        return paginator
+
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
         filterset = self.filterset
         language = filterset.form.cleaned_data.get("language") if filterset.is_valid() else None
-        total, counts = filterset.queryset_in_any_language().count_by_language() if filterset.is_valid() else (0, {})
+        total, counts = self.language_counts()
+        self.listed_count = total if language == ALL_LANGUAGES else counts.get(language, 0)
+        context = super().get_context_data(**kwargs)
         language_names = dict(settings.DELIVERY_LANGUAGES)
         by_language = [
             {"code": code, "name": name, "count": counts[code]}

@@ -3,6 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.cache import cache
 
 RIGA = ZoneInfo("Europe/Riga")
 # A Monday in October, when Riga is on summer time (UTC+03:00); winter time (UTC+02:00) starts on 26 October.
@@ -18,3 +19,12 @@ def riga(*args):
 def frozen_now():
     with time_machine.travel(NOW, tick=False):
         yield NOW
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """The event list caches its data version and the values derived from it (and the registration form its rate
+    limit): each test starts from an empty cache, since the cache outlives a test's database."""
+    cache.clear()
+    yield
+    cache.clear()

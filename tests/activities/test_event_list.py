@@ -2,6 +2,7 @@ import datetime
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -325,15 +326,28 @@ def test_list_runs_the_same_number_of_queries_for_5_and_50_events(client, url, d
                 venue_organisation=OrganisationFactory(),
             )
 
+    # Each request starts from an empty cache: the data version, counts and choices are read from the database.
     make(5, riga(2025, 10, 10, 18))
     make(5, riga(2025, 8, 1, 18))
     few = count_queries(client, url("uk"), {"city": "Ogre"})
     make(45, riga(2025, 10, 20, 18))
     make(45, riga(2025, 5, 1, 18))
+    cache.clear()
     with django_assert_max_num_queries(8):
         many = count_queries(client, url("uk"), {"city": "Ogre"})
 
     assert few == many
+
+
+def test_a_repeated_list_request_reads_only_its_page_of_events(client, varied_events):
+    first = client.get(events_url("uk"), {"city": "Ogre"})
+
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(events_url("uk"), {"city": "Ogre"})
+
+    # The counts per language, the filter choices and the number of results are cached under the data version.
+    assert len(queries) == 1
+    assert again.content == first.content
 
 
 def test_the_less_used_filters_fold_away_unless_one_of_them_is_in_use(client, varied_events):

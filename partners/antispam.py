@@ -1,0 +1,123 @@
+"""Protection of public forms against automated submissions: a honeypot, a time trap and a rate limit.
+
+Any app's public form (an initiative suggestion, an event registration) mixes in `SpamProtectedFormMixin` and is
+built with the request::
+
+    class SuggestionForm(SpamProtectedFormMixin, forms.ModelForm):
+        rate_limit_scope = "initiative-suggestion"
+
+    form = SuggestionForm(request.POST, request=request)
+
+- **Honeypot.** A text field people never see (hidden by the `form-trap` class, out of the tab order, labelled
+  "leave this field empty" for anyone whose browser shows it anyway); robots fill every field they find.
+- **Time trap.** A signed timestamp of when the form was shown; a submission faster than `min_seconds` is a robot,
+  one older than `max_seconds` is stale. Every rendering carries a fresh stamp, so a person correcting an error
+  is never locked out.
+- **Rate limit.** At most `rate_limit` accepted submissions per client address and `rate_limit_scope` within
+  `rate_limit_period` seconds, counted in the cache (Redis in production). The address is the one the login
+  lockout uses (django-axes), so both follow one proxy configuration.
+
+The checks run in `clean()` and report as non-field errors with plain messages; the honeypot's message does not
+say what gave the robot away.
+"""
+
+import hashlib
+import time
+
+from axes.helpers import get_client_ip_address
+from django import forms
+from django.core import signing
+from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
+
+HONEYPOT_FIELD = "homepage"
+STARTED_FIELD = "form_started"
+_SALT = "partners.antispam.form-started"
+
+
+def started_token():
+    """A signed stamp of the present moment."""
+    return signing.dumps(time.time(), salt=_SALT, compress=False)
+
+
+class FreshStampInput(forms.HiddenInput):
+    """Renders a new time stamp every time, whatever was posted: the posted stamp is only read by `clean()`."""
+
+    def format_value(self, value):
+        return started_token()
+
+
+def client_rate_key(request, scope, period):
+    address = get_client_ip_address(request) or "unknown"
+    window = int(time.time() // period)
+    digest = hashlib.sha256(address.encode()).hexdigest()[:24]
+    return f"antispam:{scope}:{digest}:{window}"
+
+
+def rate_limit_reached(request, *, scope, limit, period):
+    """Count one submission from this client; True when it goes beyond `limit` within the current period."""
+    key = client_rate_key(request, scope, period)
+    cache.add(key, 0, period)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        # The key expired between add() and incr(): this is the first submission of a new period.
+        cache.set(key, 1, period)
+        count = 1
+    return count > limit
+
+
+class SpamProtectedFormMixin:
+    """Adds the honeypot and time-trap fields and the three checks to a form; pass `request=` when building it."""
+
+    min_seconds = 3
+    max_seconds = 6 * 60 * 60
+    rate_limit = 5
+    rate_limit_period = 60 * 60
+    rate_limit_scope = "public-form"
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.fields[HONEYPOT_FIELD] = forms.CharField(
+            required=False,
+            label=_("Leave this field empty"),
+            widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+        )
+        self.fields[STARTED_FIELD] = forms.CharField(required=False, widget=FreshStampInput)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get(HONEYPOT_FIELD):
+            raise forms.ValidationError(
+                _("Your submission could not be accepted. Please try again later."), code="honeypot"
+            )
+        try:
+            started = signing.loads(self.data.get(self.add_prefix(STARTED_FIELD), ""), salt=_SALT)
+            elapsed = time.time() - float(started)
+        except (signing.BadSignature, TypeError, ValueError):
+            raise forms.ValidationError(
+                _("The form could not be checked. Please send it again."), code="time_trap_invalid"
+            ) from None
+        if elapsed < self.min_seconds:
+            raise forms.ValidationError(
+                _("The form was sent too quickly. Please check it and send it again."), code="too_fast"
+            )
+        if elapsed > self.max_seconds:
+            raise forms.ValidationError(
+                _("The form was open for too long. Please check it and send it again."), code="expired"
+            )
+        if not self.errors and rate_limit_reached(
+            self.request, scope=self.rate_limit_scope, limit=self.rate_limit, period=self.rate_limit_period
+        ):
+            raise forms.ValidationError(
+                _("Too many submissions from your connection. Please try again later."), code="rate_limited"
+            )
+        return cleaned_data
+
+    def trap_fields(self):
+        """The honeypot and time-stamp bound fields, for the template to render apart from the visible fields."""
+        return [self[HONEYPOT_FIELD], self[STARTED_FIELD]]
+
+    def visible_form_fields(self):
+        return [field for field in self if field.name not in (HONEYPOT_FIELD, STARTED_FIELD)]

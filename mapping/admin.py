@@ -1,27 +1,35 @@
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
 
+from partners import roles
 from partners.admin import PLACE_FIELDSET, OrganisationScopedAdminMixin, PlaceAdminMixin, localized
 
-from . import services
-from .models import Initiative
+from . import imports, services
+from .forms import InitiativeImportForm, InitiativeRejectForm
+from .models import Initiative, InitiativeImport
 
 
 @admin.register(Initiative)
 class InitiativeAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, TabbedTranslationAdmin):
     organisation_field = "host"
+    change_list_template = "mapping/admin/initiative_change_list.html"
     list_display = ("title", "category", "status", "source", "host", "city", "country", "is_sample", "updated_at")
     list_filter = ("status", "category", "source", "country", "is_sample")
     list_select_related = ("host",)
     search_fields = (*localized("title"), *localized("description"), "slug", "city", "external_id")
     autocomplete_fields = ("host",)
     prepopulated_fields = {"slug": ("title",)}
-    readonly_fields = ("created_at", "updated_at")
+    readonly_fields = ("created_at", "updated_at", "submitter_email", "submitter_language", "rejection_reason")
     date_hierarchy = "created_at"
-    actions = ("approve_initiatives", "archive_initiatives")
+    actions = ("approve_initiatives", "reject_suggestions", "archive_initiatives")
     fieldsets = (
         (None, {"fields": ("title", "slug", "category", "description", "host")}),
         (_("Who and in which languages"), {"fields": ("languages", "target_groups")}),
@@ -29,13 +37,17 @@ class InitiativeAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, TabbedTrans
         (_("Active period"), {"fields": ("active_since", "active_until")}),
         PLACE_FIELDSET,
         (_("Record"), {"fields": ("status", "source", "external_id", "is_sample", "created_at", "updated_at")}),
+        (
+            _("Suggestion from the public"),
+            {"fields": ("submitter_email", "submitter_language", "rejection_reason"), "classes": ("collapse",)},
+        ),
     )
 
     def _change_status(self, request, queryset, service, done_message):
         changed = 0
         for initiative in queryset:
             try:
-                service(initiative=initiative)
+                service(initiative)
             except ValidationError as error:
                 self.message_user(request, f"{initiative}: {' '.join(error.messages)}", messages.ERROR)
             else:
@@ -48,7 +60,7 @@ class InitiativeAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, TabbedTrans
         self._change_status(
             request,
             queryset,
-            services.initiative_approve,
+            lambda initiative: services.initiative_approve(initiative=initiative),
             lambda count: (
                 ngettext("%(count)d initiative published.", "%(count)d initiatives published.", count)
                 % {"count": count}
@@ -60,8 +72,127 @@ class InitiativeAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, TabbedTrans
         self._change_status(
             request,
             queryset,
-            services.initiative_archive,
+            lambda initiative: services.initiative_archive(initiative=initiative),
             lambda count: (
                 ngettext("%(count)d initiative archived.", "%(count)d initiatives archived.", count) % {"count": count}
             ),
         )
+
+    @admin.action(description=_("Reject the selected suggestions, with a reason"), permissions=("change",))
+    def reject_suggestions(self, request, queryset):
+        """Asks for the reason on a page of its own, then archives each suggestion and tells its submitter."""
+        form = InitiativeRejectForm(request.POST if "reason" in request.POST else None)
+        if form.is_valid():
+            self._change_status(
+                request,
+                queryset,
+                lambda initiative: services.initiative_reject(
+                    initiative=initiative, reason=form.cleaned_data["reason"]
+                ),
+                lambda count: (
+                    ngettext("%(count)d suggestion rejected.", "%(count)d suggestions rejected.", count)
+                    % {"count": count}
+                ),
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Reject suggestions"),
+            "opts": self.model._meta,
+            "form": form,
+            "initiatives": queryset,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "select_across": request.POST.get("select_across", "0"),
+        }
+        return TemplateResponse(request, "mapping/admin/reject_suggestions.html", context)
+
+    # --- Spreadsheet import (coordinators only) -----------------------------------------------------------------
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("import/", wrap(self.import_upload_view), name="mapping_initiative_import"),
+            path("import/<int:pk>/", wrap(self.import_preview_view), name="mapping_initiative_import_preview"),
+            path(
+                "import/template.<str:kind>",
+                wrap(self.import_template_view),
+                name="mapping_initiative_import_template",
+            ),
+            *super().get_urls(),
+        ]
+
+    def can_import(self, request):
+        """Imports touch initiatives of every organisation, so only coordinators (and superusers) run them."""
+        return (
+            roles.is_coordinator(request.user)
+            and self.has_add_permission(request)
+            and self.has_change_permission(request)
+        )
+
+    def _require_import(self, request):
+        if not self.can_import(request):
+            raise PermissionDenied
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {**(extra_context or {}), "can_import": self.can_import(request)})
+
+    def _import_context(self, request, title, **kwargs):
+        return {**self.admin_site.each_context(request), "title": title, "opts": self.model._meta, **kwargs}
+
+    def import_upload_view(self, request):
+        self._require_import(request)
+        form = InitiativeImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                sheet_import = services.initiative_import_preview(
+                    file=form.cleaned_data["file"], user=request.user, publish=form.cleaned_data["publish"]
+                )
+            except imports.SheetError as error:
+                form.add_error("file", str(error))
+            else:
+                return redirect("admin:mapping_initiative_import_preview", pk=sheet_import.pk)
+        context = self._import_context(
+            request,
+            _("Import initiatives from a spreadsheet"),
+            form=form,
+            recent_imports=InitiativeImport.objects.select_related("uploaded_by")[:10],
+        )
+        return TemplateResponse(request, "mapping/admin/import_upload.html", context)
+
+    def import_preview_view(self, request, pk):
+        self._require_import(request)
+        sheet_import = get_object_or_404(InitiativeImport, pk=pk)
+        if request.method == "POST":
+            try:
+                sheet_import = services.initiative_import_confirm(sheet_import=sheet_import)
+            except services.ImportRefused as error:
+                self.message_user(request, str(error), messages.ERROR)
+                return redirect("admin:mapping_initiative_import_preview", pk=pk)
+            self.message_user(
+                request,
+                _("Imported: %(created)d initiatives created, %(updated)d updated.")
+                % {"created": sheet_import.created_count, "updated": sheet_import.updated_count},
+                messages.SUCCESS,
+            )
+            return redirect(reverse("admin:mapping_initiative_changelist") + "?source__exact=import")
+        context = self._import_context(
+            request,
+            _("Check the rows before importing"),
+            sheet_import=sheet_import,
+            rows=sheet_import.rows,
+        )
+        return TemplateResponse(request, "mapping/admin/import_preview.html", context)
+
+    def import_template_view(self, request, kind):
+        self._require_import(request)
+        if kind == "csv":
+            response = HttpResponse(imports.template_csv(), content_type="text/csv; charset=utf-8")
+        elif kind == "xlsx":
+            response = HttpResponse(
+                imports.template_xlsx(),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        else:
+            raise Http404
+        response["Content-Disposition"] = f'attachment; filename="libri-initiatives-template.{kind}"'
+        return response

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from partners.fields import ChoiceListField, LanguageListField
-from partners.models import Organisation, Place
+from partners.models import Organisation, Place, RandomUploadPath
 
 
 class InitiativeQuerySet(models.QuerySet):
@@ -102,6 +102,15 @@ class Initiative(Place):
         help_text=_("Identifier in an imported spreadsheet; re-importing updates the row with the same id."),
     )
     is_sample = models.BooleanField(_("sample data"), default=False)
+    submitter_email = models.EmailField(
+        _("submitter's e-mail"),
+        blank=True,
+        help_text=_("Left with a public suggestion to hear about the decision; erased once the submitter is told."),
+    )
+    submitter_language = models.CharField(_("submitter's language"), max_length=8, blank=True)
+    rejection_reason = models.TextField(
+        _("reason for rejection"), blank=True, help_text=_("Sent to the submitter of a rejected suggestion.")
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -147,3 +156,53 @@ class Initiative(Place):
         super().clean()
         if self.active_since and self.active_until and self.active_until < self.active_since:
             raise ValidationError({"active_until": _("The end of the active period is before its start.")})
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError({"slug": _("This address is taken by a page of the map; choose another slug.")})
+
+
+# Addresses under /map/ that are pages, not initiatives: an initiative with one of these slugs could not be reached.
+RESERVED_SLUGS = frozenset({"list", "embed", "suggest"})
+
+
+class InitiativeImport(models.Model):
+    """A spreadsheet a coordinator uploaded: kept with its previewed rows until she confirms or abandons it.
+
+    The file stays on disk between the preview and the confirmation, so nothing is written to initiatives before
+    she has seen every row; the confirmation reads the file again and writes all rows in one transaction.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Previewed")
+        IMPORTED = "imported", _("Imported")
+
+    file = models.FileField(_("file"), upload_to=RandomUploadPath("initiative-imports"))
+    file_name = models.CharField(_("file name"), max_length=255)
+    publish = models.BooleanField(
+        _("publish new initiatives"),
+        default=True,
+        help_text=_(
+            "New initiatives are published at once; otherwise they wait for review. Existing ones keep their status."
+        ),
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("uploaded by")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PREVIEWED)
+    rows = models.JSONField(_("previewed rows"), default=list, blank=True)
+    error_count = models.PositiveIntegerField(_("rows with errors"), default=0)
+    created_count = models.PositiveIntegerField(_("initiatives created"), default=0)
+    updated_count = models.PositiveIntegerField(_("initiatives updated"), default=0)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("initiative import")
+        verbose_name_plural = _("initiative imports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.file_name
+
+    @property
+    def can_be_confirmed(self):
+        return self.status == self.Status.PREVIEWED and self.error_count == 0 and bool(self.rows)

@@ -1,19 +1,81 @@
-"""Writes on initiatives: the admin, imports and commands change an initiative's state only through these functions.
+"""Writes on initiatives: the admin, imports, suggestions and commands change initiatives only through these.
 
-Each save goes through `Model.save()`, which sets `updated_at`: the map data's ETag and cache key depend on it.
+Each save goes through `Model.save()`, which sets `updated_at`; bulk writes set it themselves: the map data's ETag
+and cache key depend on it (see `mapping.geojson`).
 """
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.crypto import get_random_string
+from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 
-from .models import Initiative
+from .imports import SheetError, check_sheet
+from .models import RESERVED_SLUGS, Initiative, InitiativeImport
+
+SLUG_LENGTH = Initiative._meta.get_field("slug").max_length
+TRANSLATED_FIELDS = ("title", "description")
+
+
+# Ukrainian and Russian titles become readable Latin slugs (slugify alone drops Cyrillic letters).
+_CYRILLIC = dict(
+    zip(
+        "абвгґдеєжзиіїйклмнопрстуфхцчшщъыьэюяё",
+        "a b v h g d e ie zh z y i i i k l m n o p r s t u f kh ts ch sh shch _ y _ e iu ia e".split(),  # noqa: SIM905
+        strict=True,
+    )
+)
+
+
+def _latin(text: str) -> str:
+    return "".join((_CYRILLIC[char.lower()].replace("_", "") if char.lower() in _CYRILLIC else char) for char in text)
+
+
+def available_slug(text: str, *, taken: set[str] | None = None, known: bool = False) -> str:
+    """A slug made from `text` that no initiative (and nothing in `taken`) uses; `taken` is updated.
+
+    With `known=True`, `taken` already holds every slug in use and the database is not asked.
+    """
+    stem = slugify(_latin(text))[: SLUG_LENGTH - 9].strip("-") or "initiative"
+    taken = taken if taken is not None else set()
+    candidate = stem
+    while (
+        candidate in taken
+        or candidate in RESERVED_SLUGS
+        or (not known and Initiative.objects.filter(slug=candidate).exists())
+    ):
+        candidate = f"{stem}-{get_random_string(6, 'abcdefghijkmnpqrstuvwxyz23456789')}"
+    taken.add(candidate)
+    return candidate
+
+
+def _require_default_language_title(initiative: Initiative) -> None:
+    default_title = build_localized_fieldname("title", settings.MODELTRANSLATION_DEFAULT_LANGUAGE)
+    if not getattr(initiative, default_title):
+        raise ValidationError(
+            {
+                default_title: _(
+                    "Give the initiative a Latvian title before publishing it: other languages fall back to it."
+                )
+            }
+        )
 
 
 @transaction.atomic
 def initiative_approve(*, initiative: Initiative) -> Initiative:
-    """Publish a pending (or archived) initiative. Raises ValidationError when the record is not valid."""
+    """Publish a pending (or archived) initiative; tell the submitter of a suggestion. Raises ValidationError."""
+    _require_default_language_title(initiative)
     initiative.status = Initiative.Status.PUBLISHED
+    initiative.rejection_reason = ""
     initiative.full_clean()
-    initiative.save(update_fields=["status", "updated_at"])
+    initiative.save(update_fields=["status", "rejection_reason", "updated_at"])
+    _notify_submitter_on_commit(initiative)
     return initiative
 
 
@@ -24,3 +86,189 @@ def initiative_archive(*, initiative: Initiative) -> Initiative:
     initiative.full_clean()
     initiative.save(update_fields=["status", "updated_at"])
     return initiative
+
+
+@transaction.atomic
+def initiative_reject(*, initiative: Initiative, reason: str) -> Initiative:
+    """Turn down a pending suggestion: archive it with the reason, and tell the submitter if she left an e-mail."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"rejection_reason": _("Give the reason for the rejection.")})
+    if initiative.status != Initiative.Status.PENDING:
+        raise ValidationError(_("Only initiatives pending review can be rejected; archive published ones instead."))
+    initiative.status = Initiative.Status.ARCHIVED
+    initiative.rejection_reason = reason
+    initiative.save(update_fields=["status", "rejection_reason", "updated_at"])
+    _notify_submitter_on_commit(initiative)
+    return initiative
+
+
+@transaction.atomic
+def suggestion_create(*, initiative: Initiative, submitter_email: str, language: str) -> Initiative:
+    """Store an initiative suggested by the public as pending, whatever the form said about status or source.
+
+    `initiative` is unsaved, with its text in the plain fields; the text is kept in the column of the language the
+    visitor wrote in (`language`), for a coordinator to translate before she publishes it.
+    """
+    with translation.override(language):
+        # modeltranslation reads and writes the plain field in the active language's column.
+        texts = {field: getattr(initiative, field) or "" for field in TRANSLATED_FIELDS}
+    for field, value in texts.items():
+        for code in settings.MODELTRANSLATION_LANGUAGES:
+            setattr(initiative, build_localized_fieldname(field, code), value if code == language else "")
+    initiative.status = Initiative.Status.PENDING
+    initiative.source = Initiative.Source.SUGGESTION
+    initiative.external_id = None
+    initiative.is_sample = False
+    initiative.submitter_email = submitter_email
+    initiative.submitter_language = language
+    initiative.slug = available_slug(getattr(initiative, build_localized_fieldname("title", language)))
+    with translation.override(language):
+        initiative.full_clean()
+    initiative.save()
+    return initiative
+
+
+def _notify_submitter_on_commit(initiative: Initiative) -> None:
+    if initiative.source != Initiative.Source.SUGGESTION or not initiative.submitter_email:
+        return
+    from .tasks import notify_submitter
+
+    transaction.on_commit(lambda: notify_submitter.delay(initiative.pk))
+
+
+def submitter_notify(*, initiative: Initiative) -> bool:
+    """E-mail the submitter the decision on her suggestion, then erase her address (it served this purpose only).
+
+    Sent in the language she used; nothing happens when there is no address or no decision yet.
+    """
+    if not initiative.submitter_email or initiative.status == Initiative.Status.PENDING:
+        return False
+    published = initiative.status == Initiative.Status.PUBLISHED
+    context = {
+        "initiative": initiative,
+        "title": getattr(initiative, build_localized_fieldname("title", initiative.submitter_language or "lv"), "")
+        or initiative.title,
+        "published": published,
+        "url": settings.SITE_URL + initiative.get_absolute_url() if published else "",
+        "reason": initiative.rejection_reason,
+    }
+    subject = (
+        gettext("Your suggestion is on the LIBRI map") if published else gettext("Your suggestion for the LIBRI map")
+    )
+    body = render_to_string("mapping/email/suggestion_decision.txt", context)
+    send_mail(subject, body, None, [initiative.submitter_email])
+    # Not a change the map shows, so `updated_at` (and with it every map ETag) stays as it is.
+    Initiative.objects.filter(pk=initiative.pk).update(submitter_email="")
+    return True
+
+
+class ImportRefused(Exception):
+    """A confirmed import that cannot be written (already imported, or its rows now have errors)."""
+
+
+# Columns an import writes on existing initiatives (besides `updated_at`).
+IMPORT_FIELDS = (
+    *(
+        build_localized_fieldname(field, code)
+        for field in TRANSLATED_FIELDS
+        for code in settings.MODELTRANSLATION_LANGUAGES
+    ),
+    "category",
+    "languages",
+    "target_groups",
+    "host",
+    "street_address",
+    "postal_code",
+    "city",
+    "country",
+    "latitude",
+    "longitude",
+    "website",
+    "active_since",
+    "active_until",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+)
+IMPORT_BATCH_SIZE = 500
+
+
+def initiative_import_preview(*, file, user, publish: bool) -> InitiativeImport:
+    """Keep an uploaded sheet with every row checked; nothing is written to initiatives. Raises SheetError."""
+    sheet = check_sheet(file, file.name)
+    file.seek(0)
+    sheet_import = InitiativeImport(
+        file_name=file.name[:255],
+        publish=publish,
+        uploaded_by=user,
+        rows=[row.summary() for row in sheet.rows],
+        error_count=sheet.error_count,
+    )
+    sheet_import.file.save(file.name, file, save=False)
+    sheet_import.save()
+    return sheet_import
+
+
+class _RowsNowWrong(Exception):
+    def __init__(self, sheet):
+        self.sheet = sheet
+
+
+def initiative_import_confirm(*, sheet_import: InitiativeImport) -> InitiativeImport:
+    """Write every row of a previewed sheet, or none: one transaction; rows are matched by external id.
+
+    The stored file is checked again, so rows that went wrong since the preview (a host deleted meanwhile) stop
+    the import, with the preview updated to show them. Raises ImportRefused.
+    """
+    try:
+        return _import_write(sheet_import.pk)
+    except _RowsNowWrong as refusal:
+        InitiativeImport.objects.filter(pk=sheet_import.pk).update(
+            rows=[row.summary() for row in refusal.sheet.rows], error_count=refusal.sheet.error_count
+        )
+        raise ImportRefused(
+            gettext("Some rows have errors now; nothing was imported. Correct them and upload the sheet again.")
+        ) from None
+
+
+@transaction.atomic
+def _import_write(pk: int) -> InitiativeImport:
+    # Locked: a second confirmation (a double click) waits here and then finds the sheet imported.
+    sheet_import = InitiativeImport.objects.select_for_update().get(pk=pk)
+    if sheet_import.status != InitiativeImport.Status.PREVIEWED:
+        raise ImportRefused(gettext("This sheet has already been imported."))
+    try:
+        with sheet_import.file.open("rb") as file:
+            sheet = check_sheet(file, sheet_import.file_name)
+    except (SheetError, FileNotFoundError) as error:
+        raise ImportRefused(str(error)) from None
+    if sheet.error_count:
+        raise _RowsNowWrong(sheet)
+
+    # Bulk writes skip `auto_now`: `updated_at` is set here, since the map's ETags and cached bodies follow it.
+    now = timezone.now()
+    taken = set(Initiative.objects.values_list("slug", flat=True))
+    status = Initiative.Status.PUBLISHED if sheet_import.publish else Initiative.Status.PENDING
+    created, updated = [], []
+    for row in sheet.rows:
+        initiative = row.initiative
+        initiative.updated_at = now
+        if initiative.pk:
+            updated.append(initiative)
+        else:
+            initiative.slug = available_slug(row.title, taken=taken, known=True)
+            initiative.status = status
+            initiative.source = Initiative.Source.IMPORT
+            initiative.created_at = now
+            created.append(initiative)
+    Initiative.objects.bulk_create(created, batch_size=IMPORT_BATCH_SIZE)
+    Initiative.objects.bulk_update(updated, [*IMPORT_FIELDS, "updated_at"], batch_size=IMPORT_BATCH_SIZE)
+
+    sheet_import.status = InitiativeImport.Status.IMPORTED
+    sheet_import.created_count = len(created)
+    sheet_import.updated_count = len(updated)
+    sheet_import.imported_at = now
+    sheet_import.rows = [row.summary() for row in sheet.rows]
+    sheet_import.save()
+    return sheet_import

@@ -1,21 +1,29 @@
 from csp.decorators import csp_replace
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
-from django.urls import reverse
+from django.http import (
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.urls import reverse, reverse_lazy
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.http import urlencode
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import condition, require_safe
-from django.views.generic import DetailView
+from django.views.generic import CreateView, DetailView, TemplateView
 from django_filters.views import FilterView
 
 from partners.views import map_points
 
+from . import services
 from .filters import FILTER_PARAMETERS, InitiativeFilter
+from .forms import InitiativeSuggestionForm
 from .geojson import MapQuery, MapQueryError, data_version
 from .models import Initiative
 from .sheets import csv_lines
@@ -171,3 +179,26 @@ def initiatives_csv(request):
     if with_contacts:
         patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+class InitiativeSuggestView(CreateView):
+    """ "Add an initiative": anyone may suggest one; it waits, unseen, until a coordinator approves it."""
+
+    form_class = InitiativeSuggestionForm
+    template_name = "mapping/suggest.html"
+    success_url = reverse_lazy("mapping:suggest_thanks")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_valid(self, form):
+        self.object = services.suggestion_create(
+            initiative=form.save(commit=False),
+            submitter_email=form.cleaned_data["submitter_email"],
+            language=get_language(),
+        )
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class InitiativeSuggestThanksView(TemplateView):
+    template_name = "mapping/suggest_thanks.html"

@@ -1,0 +1,100 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from partners.antispam import SpamProtectedFormMixin
+from partners.widgets import CoordinateInput, PointPickerWidget
+
+from .models import Initiative
+from .sheets import SHEET_COLUMNS
+
+# What the public may say about an initiative; status, source, slug and the import id are for staff.
+SUGGESTION_FIELDS = (
+    "title",
+    "description",
+    "category",
+    "languages",
+    "target_groups",
+    "host",
+    "website",
+    "active_since",
+    "active_until",
+    "street_address",
+    "postal_code",
+    "city",
+    "country",
+    "latitude",
+    "longitude",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+)
+
+
+class InitiativeSuggestionForm(SpamProtectedFormMixin, forms.ModelForm):
+    """An initiative suggested by anyone; it is stored as pending and published only by a coordinator."""
+
+    rate_limit_scope = "initiative-suggestion"
+
+    submitter_email = forms.EmailField(
+        label=_("Your e-mail (optional)"),
+        required=False,
+        help_text=_(
+            "Only to tell you whether the initiative was published. We do not publish it, "
+            "and we delete it once we have written to you."
+        ),
+    )
+
+    class Meta:
+        model = Initiative
+        fields = SUGGESTION_FIELDS
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "active_since": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "active_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "latitude": CoordinateInput("latitude"),
+            "longitude": PointPickerWidget(),
+        }
+        labels = {
+            "host": _("Organisation that runs it"),
+            "contact_name": _("Contact person for visitors"),
+            "contact_email": _("Contact e-mail for visitors"),
+            "contact_phone": _("Contact phone for visitors"),
+        }
+        help_texts = {
+            "description": _("What happens, when and for whom, in a few sentences."),
+            "host": _("Leave empty if it is not listed."),
+            "contact_name": _("Shown on the initiative's page."),
+            "latitude": _("Optional: choose the place on the map below, or type the coordinates."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["host"].queryset = self.fields["host"].queryset.order_by("name")
+        self.fields["description"].required = True
+
+
+class InitiativeRejectForm(forms.Form):
+    """The reason a coordinator gives when rejecting suggestions; the submitters read it."""
+
+    reason = forms.CharField(
+        label=_("Reason for the rejection"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text=_("Sent to the people who left an e-mail address with their suggestion."),
+    )
+
+
+class InitiativeImportForm(forms.Form):
+    file = forms.FileField(label=_("Spreadsheet (CSV or XLSX)"))
+    publish = forms.BooleanField(
+        label=_("Publish new initiatives at once"),
+        required=False,
+        initial=True,
+        help_text=_("Otherwise they wait for review. Initiatives already on the portal keep their status."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("The first row names the columns: %(columns)s.") % {
+            "columns": ", ".join(SHEET_COLUMNS)
+        }

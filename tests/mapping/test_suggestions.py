@@ -1,0 +1,194 @@
+import datetime
+import re
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+from django.utils import translation
+
+from mapping.models import Initiative
+from tests.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+START = datetime.datetime(2025, 5, 5, 10, 0, tzinfo=datetime.UTC)
+
+
+def suggest_url(language="en"):
+    with translation.override(language):
+        return reverse("mapping:suggest")
+
+
+def suggestion(**overrides):
+    data = {
+        "title": "Розмовний клуб",
+        "description": "Щосуботи розмовляємо латиською.",
+        "category": Initiative.Category.LANGUAGE,
+        "languages": ["uk", "lv"],
+        "target_groups": ["adults"],
+        "host": "",
+        "website": "https://club.example.org",
+        "active_since": "2025-03-01",
+        "active_until": "",
+        "street_address": "Brīvības iela 33",
+        "postal_code": "LV-5001",
+        "city": "Ogre",
+        "country": "LV",
+        "latitude": "56.81620",
+        "longitude": "24.61401",
+        "contact_name": "Olena",
+        "contact_email": "club@example.org",
+        "contact_phone": "",
+        "submitter_email": "olena@example.org",
+        "homepage": "",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def traveller():
+    with time_machine.travel(START, tick=False) as traveller:
+        yield traveller
+
+
+def post_after(client, traveller, data, *, seconds=20, language="uk"):
+    """Open the form, wait like a person, send it."""
+    page = client.get(suggest_url(language))
+    token = re.search(r'name="form_started" value="([^"]+)"', page.content.decode())[1]
+    traveller.shift(datetime.timedelta(seconds=seconds))
+    return client.post(suggest_url(language), {**data, "form_started": token})
+
+
+def test_the_form_offers_the_public_fields_the_point_picker_and_says_why_it_asks_for_an_email(client):
+    content = client.get(suggest_url()).content.decode()
+
+    for name in ("title", "description", "category", "languages", "street_address", "contact_email"):
+        assert f'name="{name}"' in content
+    for name in ("status", "source", "slug", "external_id", "is_sample"):
+        assert f'name="{name}"' not in content
+    assert "data-point-picker" in content
+    assert "partners/point_picker.js" in content
+    assert "Only to tell you whether the initiative was published" in content
+    assert '<div class="form-trap">' in content
+
+
+def test_a_suggestion_is_stored_pending_and_never_shown_publicly(client, traveller):
+    response = post_after(client, traveller, suggestion())
+
+    with translation.override("uk"):
+        assert response.url == reverse("mapping:suggest_thanks")
+    initiative = Initiative.objects.get()
+    assert initiative.status == Initiative.Status.PENDING
+    assert initiative.source == Initiative.Source.SUGGESTION
+    assert initiative.title_uk == "Розмовний клуб"
+    assert initiative.title_lv in ("", None)
+    assert initiative.submitter_email == "olena@example.org"
+    assert initiative.submitter_language == "uk"
+    assert initiative.slug == "rozmovnyi-klub"
+    assert client.get(initiative.get_absolute_url()).status_code == 404
+    assert list(client.get(reverse("mapping:initiative_list")).context["initiative_list"]) == []
+    assert client.get(reverse("mapping:geojson")).json()["features"] == []
+
+
+def test_a_suggestion_cannot_set_its_own_status_or_source(client, traveller):
+    post_after(client, traveller, suggestion(status="published", source="staff", external_id="x", is_sample="on"))
+
+    initiative = Initiative.objects.get()
+    assert (initiative.status, initiative.source, initiative.external_id) == ("pending", "suggestion", None)
+
+
+def test_the_submitter_email_is_optional(client, traveller):
+    post_after(client, traveller, suggestion(submitter_email=""))
+
+    assert Initiative.objects.get().submitter_email == ""
+
+
+def test_a_suggestion_may_name_its_host(client, traveller):
+    library = OrganisationFactory(slug="ogres-biblioteka")
+
+    post_after(client, traveller, suggestion(host=library.pk))
+
+    assert Initiative.objects.get().host == library
+
+
+def test_invalid_fields_are_explained_and_nothing_is_stored(client, traveller):
+    response = post_after(client, traveller, suggestion(title="", latitude="95", longitude="", website="nonsense"))
+
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) >= {"title", "latitude", "website"}
+    assert 'role="alert"' in response.content.decode()
+    assert not Initiative.objects.exists()
+
+
+def test_a_filled_honeypot_is_refused(client, traveller):
+    response = post_after(client, traveller, suggestion(homepage="https://spam.example"))
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert not Initiative.objects.exists()
+
+
+def test_a_form_sent_faster_than_a_person_can_fill_it_is_refused(client, traveller):
+    response = post_after(client, traveller, suggestion(), seconds=1)
+
+    assert "too quickly" in " ".join(response.context["form"].non_field_errors())
+    assert not Initiative.objects.exists()
+
+
+def test_a_stale_or_forged_time_stamp_is_refused(client, traveller):
+    stale = post_after(client, traveller, suggestion(), seconds=7 * 60 * 60)
+    forged = client.post(suggest_url("uk"), {**suggestion(), "form_started": "1700000000.0:forged"})
+    missing = client.post(suggest_url("uk"), suggestion())
+
+    assert "too long" in " ".join(stale.context["form"].non_field_errors())
+    assert forged.context["form"].non_field_errors()
+    assert missing.context["form"].non_field_errors()
+    assert not Initiative.objects.exists()
+
+
+def test_a_form_shown_again_after_an_error_carries_a_new_time_stamp(client, traveller):
+    first = post_after(client, traveller, suggestion(title=""))
+    token = re.search(r'name="form_started" value="([^"]+)"', first.content.decode())[1]
+
+    traveller.shift(datetime.timedelta(seconds=30))
+    response = client.post(suggest_url("uk"), {**suggestion(), "form_started": token})
+
+    assert response.status_code == 302
+
+
+def test_one_connection_may_send_only_a_few_suggestions_an_hour(client, traveller):
+    for number in range(5):
+        assert post_after(client, traveller, suggestion(title=f"Klubs {number}")).status_code == 302
+
+    refused = post_after(client, traveller, suggestion(title="Klubs 6"))
+    other_client = client.__class__(REMOTE_ADDR="10.0.0.9")
+    other = post_after(other_client, traveller, suggestion(title="Klubs 7"))
+    traveller.shift(datetime.timedelta(hours=1))
+    later = post_after(client, traveller, suggestion(title="Klubs 8"))
+
+    assert "Too many submissions" in " ".join(refused.context["form"].non_field_errors())
+    assert other.status_code == 302
+    assert later.status_code == 302
+    assert Initiative.objects.count() == 7
+
+
+def test_the_thank_you_page_says_what_happens_next(client):
+    with translation.override("en"):
+        content = client.get(reverse("mapping:suggest_thanks")).content.decode()
+
+    assert "A coordinator will check it" in content
+
+
+def test_the_map_page_invites_suggestions(client):
+    with translation.override("en"):
+        content = client.get(reverse("mapping:map")).content.decode()
+
+    assert f'href="{suggest_url()}"' in content
+
+
+def test_no_email_is_sent_when_a_suggestion_arrives(client, traveller):
+    post_after(client, traveller, suggestion())
+
+    assert mail.outbox == []

@@ -6,14 +6,15 @@ them. It is read from indexes in one small query and then kept in the cache, so 
 that asks again gets a 304 Not Modified without any query, and the values derived from the data (the counts per
 language, the filter choices) are cached under it.
 
-How fresh it is: an event change made through `activities.services` or the event admin forgets the version once
-the transaction commits (`forget_data_version`), so the next request reads the new one. Any other change (an
+How fresh it is: an event change made through `activities.services` or the event admin starts a new version once
+the transaction commits (`forget_data_version`), so the next request has it. Any other change (an
 organisation edited in the partners admin, a data import, a shell) shows within `DATA_VERSION_SECONDS`. The
 moment the next upcoming event ends is kept with the version, so an ending event leaves the list on time.
 """
 
 import datetime
 import hashlib
+import secrets
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -31,6 +32,8 @@ FORMAT_VERSION = "2"
 # admin (see the module's docstring). A few seconds keep repeated requests free of queries and staleness short.
 DATA_VERSION_SECONDS = 2
 _DATA_VERSION_KEY = "activities:data-version"
+# Changed by every change through the services and admin (`forget_data_version`); part of the version.
+_GENERATION_KEY = "activities:data-generation"
 
 
 def _read_data_version(now):
@@ -59,22 +62,24 @@ def _as_datetime(value):
 def data_version(now=None) -> str:
     """The current data version of the public events (see the module's docstring)."""
     now = now or timezone.now()
-    cached = cache.get(_DATA_VERSION_KEY)
-    if cached is not None:
-        version, next_end = cached
+    cached = cache.get_many([_DATA_VERSION_KEY, _GENERATION_KEY])
+    generation = cached.get(_GENERATION_KEY, "")
+    if _DATA_VERSION_KEY in cached:
+        version, read_in_generation, next_end = cached[_DATA_VERSION_KEY]
         # Past the next end, an event has left the list since the version was read.
-        if next_end is None or now <= next_end:
+        if read_in_generation == generation and (next_end is None or now <= next_end):
             return version
     row = _read_data_version(now)
-    version = hashlib.blake2b("|".join(map(str, row)).encode(), digest_size=12).hexdigest()
-    cache.set(_DATA_VERSION_KEY, (version, _as_datetime(row[0])), DATA_VERSION_SECONDS)
+    version = hashlib.blake2b("|".join(map(str, (generation, *row))).encode(), digest_size=12).hexdigest()
+    cache.set(_DATA_VERSION_KEY, (version, generation, _as_datetime(row[0])), DATA_VERSION_SECONDS)
     return version
 
 
 def forget_data_version() -> None:
-    """Make the next request read the data version again, once the current transaction (if any) has committed:
-    called by the services and the admin after they change events, so the change shows at once."""
-    transaction.on_commit(lambda: cache.delete(_DATA_VERSION_KEY))
+    """Start a new data version once the current transaction (if any) has committed: called by the services and the
+    admin after they change events, so the change shows on the next request. A new generation rather than only
+    forgetting the cached version: two edits within one tick of the clock leave the same latest change behind."""
+    transaction.on_commit(lambda: cache.set(_GENERATION_KEY, secrets.token_hex(8), timeout=None))
 
 
 def public_events_etag(request, *args, **kwargs):

@@ -36,7 +36,7 @@ class EventListView(FilterView):
     archive = False
 
     def get_queryset(self):
-        events = Event.objects.published().for_listing()
+        events = Event.objects.published().for_cards()
         return events.past() if self.archive else events.upcoming()
 
     def get_filterset_kwargs(self, filterset_class):

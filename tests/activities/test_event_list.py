@@ -2,6 +2,7 @@ import datetime
 import re
 
 import pytest
+from django import forms
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -339,14 +340,17 @@ def test_list_runs_the_same_number_of_queries_for_5_and_50_events(client, url, d
     assert few == many
 
 
-def test_a_repeated_list_request_reads_only_its_page_of_events(client, varied_events):
+def test_a_repeated_list_request_reads_only_its_page_of_events_and_their_organisations(client, varied_events):
     first = client.get(events_url("uk"), {"city": "Ogre"})
 
     with CaptureQueriesContext(connection) as queries:
         again = client.get(events_url("uk"), {"city": "Ogre"})
 
-    # The counts per language, the filter choices and the number of results are cached under the data version.
-    assert len(queries) == 1
+    # The counts per language, the filter choices and the number of results are cached under the data version:
+    # what is left is the page of events, then their organisers and venues.
+    tables = [query["sql"].split(" FROM ", 1)[1].split()[0] for query in queries.captured_queries]
+    assert tables[0] == '"activities_event"'
+    assert 1 <= len(tables[1:]) <= 2 and set(tables[1:]) == {'"partners_organisation"'}
     assert again.content == first.content
 
 
@@ -356,3 +360,15 @@ def test_the_less_used_filters_fold_away_unless_one_of_them_is_in_use(client, va
 
     assert '<details class="more-filters">' in folded
     assert '<details class="more-filters" open>' in unfolded
+
+
+def test_the_filter_selects_have_the_markup_of_djangos_own_select(client, varied_events):
+    response = client.get(events_url(), {"language": "uk", "city": "Ogre", "library": "red-cross", "kind": "workshop"})
+
+    content = response.content.decode()
+    form = response.context["filter_form"]
+    for name in ("language", "city", "library", "kind", "audience"):
+        field = form[name]
+        markup = forms.Select(choices=field.field.choices).render(field.html_name, field.value(), {"id": field.auto_id})
+        assert markup in content
+    assert '<option value="red-cross" selected>Sarkanais Krusts</option>' in content

@@ -6,6 +6,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
+from simple_history.admin import SimpleHistoryAdmin
 
 from partners.admin import OrganisationScopedAdminMixin, OrganisationScopedInlineMixin, localized
 
@@ -83,7 +84,7 @@ class PublishedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Resource)
-class ResourceAdmin(OrganisationScopedAdminMixin, TabbedTranslationAdmin):
+class ResourceAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin, TabbedTranslationAdmin):
     # A librarian works on the guides her library publishes; related events are chosen among hers.
     organisation_field = "owner"
     form = ResourceAdminForm

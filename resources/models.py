@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from activities.models import Event
 from partners.fields import ChoiceListField, delivery_languages
@@ -134,6 +135,8 @@ class Resource(models.Model):
     search_vector = SearchVectorField(editable=False, null=True)
 
     objects = ResourceQuerySet.as_manager()
+    # Who created, changed, published or deleted the resource; the search columns are derived from its text.
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_title", "search_text", "search_vector"])
 
     class Meta:
         verbose_name = _("resource")

@@ -1,5 +1,7 @@
 from modeltranslation.translator import TranslationOptions, register
 
+from partners.translation import track_translated_columns
+
 from .models import ActionItem, GoodPractice, Resource, Strategy
 
 
@@ -24,3 +26,13 @@ class StrategyTranslationOptions(TranslationOptions):
 @register(ActionItem)
 class ActionItemTranslationOptions(TranslationOptions):
     fields = ("title",)
+
+
+# The audit trail keeps every language: the historical model carries the same translated columns.
+@register(Resource.history.model)
+class HistoricalResourceTranslationOptions(TranslationOptions):
+    fields = ResourceTranslationOptions.fields
+    fallback_languages = ResourceTranslationOptions.fallback_languages
+
+
+track_translated_columns(Resource, ResourceTranslationOptions.fields)

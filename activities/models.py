@@ -18,9 +18,10 @@ from simple_history.models import HistoricalRecords
 
 from partners.fields import ChoiceListField, LanguageListField
 from partners.models import Audience, Organisation, Place, RandomUploadPath
+from partners.validators import ReservedSlugValidator
 
 # Path segments under /<lang>/events/ that are pages of their own, so no event may take them as its slug.
-RESERVED_SLUGS = frozenset({"archive"})
+RESERVED_SLUGS = ("archive",)
 
 
 class EventQuerySet(models.QuerySet):
@@ -154,7 +155,7 @@ class Event(Place):
         ONLINE = "online", _("Online")
 
     title = models.CharField(_("title"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, validators=[ReservedSlugValidator(RESERVED_SLUGS)])
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, default=Kind.SEMINAR)
@@ -299,8 +300,6 @@ class Event(Place):
     def clean(self):
         super().clean()
         errors = {}
-        if self.slug in RESERVED_SLUGS:
-            errors["slug"] = _("This address is taken by a page of the site; choose another slug.")
         if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
             errors["ends_at"] = _("The event cannot end before it starts.")
         if self.venue == self.Venue.ONLINE and not self.online_url:

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from activities.models import Event
 from partners.fields import ChoiceListField, delivery_languages
 from partners.models import Agreement, Audience, Organisation, RandomUploadPath
+from partners.validators import ReservedSlugValidator
 
 from . import search
 
@@ -73,7 +74,7 @@ def available_in_condition(code):
 
 
 # Paths under /<lang>/resources/ that are not resources (see urls.py).
-RESERVED_SLUGS = {"files", "strategies"}
+RESERVED_SLUGS = ("files", "strategies")
 
 
 class Resource(models.Model):
@@ -99,7 +100,7 @@ class Resource(models.Model):
 
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, default=Kind.GUIDE)
     title = models.CharField(_("title"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, validators=[ReservedSlugValidator(RESERVED_SLUGS)])
     summary = models.TextField(_("summary"), blank=True)
     body = models.TextField(_("body"), blank=True, help_text=_("Rich text; scripts and unsafe markup are removed."))
     topics = ChoiceListField(_("topics"), choices=Topic.choices)
@@ -180,11 +181,6 @@ class Resource(models.Model):
     @property
     def is_published(self):
         return self.published_on is not None and self.published_on <= timezone.localdate()
-
-    def clean(self):
-        super().clean()
-        if self.slug in RESERVED_SLUGS:
-            raise ValidationError({"slug": _("This address is taken by a page of the library; choose another slug.")})
 
 
 class ResourceFile(models.Model):

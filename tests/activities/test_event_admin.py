@@ -196,5 +196,5 @@ def test_view_on_site_leads_to_the_public_event_page(admin_client):
 def test_an_event_cannot_take_the_archive_pages_address(admin_client, library):
     response = admin_client.post(reverse("admin:activities_event_add"), event_form(library, slug="archive"))
 
-    assert "slug" in response.context["adminform"].form.errors
+    assert response.context["adminform"].form.has_error("slug", code="reserved_slug")
     assert not Event.objects.exists()

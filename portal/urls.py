@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("map/", include("mapping.urls")),
     path("resources/", include("resources.urls")),
     path("partners/", include("partners.urls")),
+    path("staff/", include("portal.staff_urls")),
     prefix_default_language=True,
 )
 

@@ -1,0 +1,117 @@
+"""Progress reports for the funder: a coordinator's request, and the file a Celery task builds from it."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from partners.models import Organisation
+
+
+class ReportQuerySet(models.QuerySet):
+    def requested_by(self, user):
+        return self.filter(requested_by=user)
+
+    def undispatched(self):
+        """Stored requests not handed to the broker yet (it was down when they were made)."""
+        return self.filter(dispatched=False, status=Report.Status.QUEUED)
+
+    def expired(self, now=None):
+        return self.filter(expires_at__lte=now or timezone.now())
+
+    def for_history(self):
+        return self.select_related("requested_by").prefetch_related("libraries")
+
+
+class Report(models.Model):
+    """One report asked for by a staff member: the period and scope chosen, and the state of the file.
+
+    The build runs in a Celery task (`portal.tasks.build_report`) that writes its progress here; the file is
+    kept until `expires_at` (`REPORT_RETENTION_DAYS` after it was built) and then deleted, the row staying in the
+    history.
+    """
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", _("Excel workbook (XLSX)")
+        CSV_ZIP = "csv_zip", _("CSV files in a ZIP archive")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Being prepared")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="reports",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now, db_index=True)
+    period_from = models.DateField(_("from"))
+    period_to = models.DateField(_("to"))
+    countries = CountryField(_("countries"), multiple=True, blank=True, help_text=_("Empty: every country."))
+    libraries = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="+",
+        verbose_name=_("libraries"),
+        help_text=_("Empty: every library."),
+    )
+    format = models.CharField(_("format"), max_length=10, choices=Format.choices, default=Format.XLSX)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    step = models.CharField(_("step"), max_length=200, blank=True)
+    file = models.FileField(_("file"), max_length=255, blank=True)
+    file_size = models.PositiveBigIntegerField(_("file size in bytes"), null=True, blank=True)
+    file_sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True)
+    error = models.TextField(_("what went wrong"), blank=True)
+    dispatched = models.BooleanField(
+        _("handed to the task queue"),
+        default=False,
+        help_text=_("Off while the task queue could not be reached; the request is sent again once it can."),
+    )
+    attempts = models.PositiveSmallIntegerField(
+        _("attempts"), default=0, editable=False, help_text=_("Builds started; more than one after an interruption.")
+    )
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("file deleted at"), null=True, blank=True, db_index=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(period_to__gte=F("period_from")), name="report_period_ordered"),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="report_progress_percent"),
+        ]
+
+    def __str__(self):
+        return _("Report %(from)s – %(to)s") % {"from": self.period_from, "to": self.period_to}
+
+    def get_absolute_url(self):
+        return reverse("staff:report_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def is_downloadable(self):
+        return self.status == self.Status.DONE and bool(self.file)
+
+    @property
+    def file_extension(self):
+        return "xlsx" if self.format == self.Format.XLSX else "zip"
+
+    @property
+    def download_name(self):
+        return f"libri-report-{self.period_from:%Y%m%d}-{self.period_to:%Y%m%d}-{self.pk}.{self.file_extension}"

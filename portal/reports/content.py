@@ -1,0 +1,689 @@
+"""What a progress report contains: the indicators for the funder, breakdowns per library and per month, and the
+detail sheets, as `Sheet`s of header and rows for the writers in `portal.reports.writers`.
+
+Contract of the scope (`Scope`):
+
+- Period: events that start on a day from `start` to `end` (Riga dates, both included); agreements signed,
+  resources published and initiatives added on such a day; initiatives active when their active period (open
+  ends allowed) overlaps it.
+- Libraries and countries narrow by the responsible organisation: an event's organiser, an agreement's parties
+  (any of them), a resource's publishing organisation and an initiative's host; countries are the organisations'
+  countries, except for initiatives, whose own country (where they are on the map) counts, since public
+  suggestions may have no host. Empty means no restriction.
+- Events held are published (not draft, not cancelled) events; registration counts cover published and cancelled
+  events, live rows plus the tallies left when personal data was erased.
+
+Every number comes from an aggregate query in the database; only the detail sheets stream rows, ordered so that
+the same data always gives the same file. Labels are in the active language: run under
+`translation.override(report.language)`.
+"""
+
+import datetime
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import CharField, Count, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, NullIf
+from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.translation import get_language, gettext, pgettext
+from django_countries import countries as country_names
+from modeltranslation.translator import translator
+from modeltranslation.utils import build_localized_fieldname
+
+from activities.models import Attendance, Event, Registration, RegistrationTally
+from mapping.models import Initiative
+from partners.models import Agreement, Organisation
+from resources.models import Resource
+
+# Breakdowns by a person's attributes (age band, gender) hide counts below this, so nobody can be singled out.
+SMALL_CELL_THRESHOLD = 5
+SUPPRESSED = "<5"
+# Rows fetched per round trip when streaming detail rows: flat memory at any size, few round trips.
+CHUNK_SIZE = 2000
+
+
+@dataclass(frozen=True)
+class Scope:
+    start: datetime.date
+    end: datetime.date
+    library_ids: tuple[int, ...] = ()
+    countries: tuple[str, ...] = ()
+
+    @classmethod
+    def of_report(cls, report):
+        return cls(
+            start=report.period_from,
+            end=report.period_to,
+            library_ids=tuple(sorted(report.libraries.values_list("pk", flat=True))),
+            countries=tuple(sorted(str(code) for code in report.countries)),
+        )
+
+    @property
+    def starts_at(self):
+        """The first instant of the period in the site's time zone."""
+        zone = ZoneInfo(settings.TIME_ZONE)
+        return datetime.datetime.combine(self.start, datetime.time.min, tzinfo=zone)
+
+    @property
+    def ends_before(self):
+        """The first instant after the period (the period is half-open, so indexes on times serve it)."""
+        zone = ZoneInfo(settings.TIME_ZONE)
+        return datetime.datetime.combine(self.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+
+    def months(self):
+        """(year, month) of every month the period touches, in order."""
+        year, month = self.start.year, self.start.month
+        while (year, month) <= (self.end.year, self.end.month):
+            yield year, month
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+    def organisation_q(self, path):
+        """The condition that the organisation at `path` is one of the chosen libraries and countries."""
+        condition = Q()
+        if self.library_ids:
+            condition &= Q(**{f"{path}__in": self.library_ids})
+        if self.countries:
+            condition &= Q(**{f"{path}__country__in": self.countries})
+        return condition
+
+    # --- The rows each indicator counts -------------------------------------------------------------------------
+
+    def events(self) -> QuerySet:
+        """Published and cancelled events starting in the period, organised in scope."""
+        return Event.objects.filter(
+            self.organisation_q("organiser"),
+            starts_at__gte=self.starts_at,
+            starts_at__lt=self.ends_before,
+            status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED],
+        )
+
+    def events_held(self) -> QuerySet:
+        return self.events().filter(status=Event.Status.PUBLISHED)
+
+    def attendance(self) -> QuerySet:
+        return Attendance.objects.filter(event__in=self.events_held())
+
+    def registrations(self) -> QuerySet:
+        return Registration.objects.filter(event__in=self.events())
+
+    def tallies(self) -> QuerySet:
+        return RegistrationTally.objects.filter(event__in=self.events())
+
+    def agreements(self) -> QuerySet:
+        agreements = Agreement.objects.filter(signed_on__gte=self.start, signed_on__lte=self.end)
+        if self.library_ids or self.countries:
+            agreements = agreements.filter(pk__in=Agreement.objects.filter(self.organisation_q("parties")).values("pk"))
+        return agreements
+
+    def initiatives(self) -> QuerySet:
+        initiatives = Initiative.objects.published()
+        if self.library_ids:
+            initiatives = initiatives.filter(host__in=self.library_ids)
+        if self.countries:
+            initiatives = initiatives.filter(country__in=self.countries)
+        return initiatives
+
+    def initiatives_mapped(self) -> QuerySet:
+        return self.initiatives().filter(created_at__gte=self.starts_at, created_at__lt=self.ends_before)
+
+    def initiatives_active(self) -> QuerySet:
+        return self.initiatives().filter(
+            Q(active_since__isnull=True) | Q(active_since__lte=self.end),
+            Q(active_until__isnull=True) | Q(active_until__gte=self.start),
+            created_at__lt=self.ends_before,
+        )
+
+    def initiatives_listed(self) -> QuerySet:
+        """The detail sheet's initiatives: mapped or active in the period."""
+        return self.initiatives().filter(
+            Q(pk__in=self.initiatives_mapped().values("pk")) | Q(pk__in=self.initiatives_active().values("pk"))
+        )
+
+    def resources(self) -> QuerySet:
+        return Resource.objects.filter(
+            self.organisation_q("owner"), published_on__gte=self.start, published_on__lte=self.end
+        )
+
+    def organisations_involved(self) -> QuerySet:
+        """Organisations that organised, co-organised or hosted an event held, or signed an agreement."""
+        held = self.events_held()
+        return Organisation.objects.filter(
+            Q(pk__in=held.values("organiser"))
+            | Q(pk__in=held.filter(co_organisers__isnull=False).values("co_organisers"))
+            | Q(pk__in=held.filter(venue_organisation__isnull=False).values("venue_organisation"))
+            | Q(pk__in=self.agreements().values("parties"))
+        )
+
+
+# --- Sheets -----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Sheet:
+    """One table of the report: a sheet of the workbook, or one CSV file of the archive.
+
+    `rows` is called once, when the sheet is written, so detail sheets stream; `count` (optional) says how many
+    rows to expect, for the progress shown to the coordinator.
+    """
+
+    slug: str
+    title: str
+    header: Sequence[str]
+    rows: Callable[[], Iterable[Sequence]]
+    count: Callable[[], int] | None = None
+    weight: int = 1
+    column_widths: Sequence[int] = field(default_factory=tuple)
+
+
+def localized(model, *fields):
+    """The first non-empty translation of the fields, in the active language and then its fallbacks, as one SQL
+    expression: detail rows are read with `values_list` (no model instances) and still show what `str()` would."""
+    options = translator.get_options_for_model(model)
+    fallbacks = (getattr(options, "fallback_languages", None) or settings.MODELTRANSLATION_FALLBACK_LANGUAGES)[
+        "default"
+    ]
+    languages = [
+        code for code in dict.fromkeys([get_language(), *fallbacks]) if code in settings.MODELTRANSLATION_LANGUAGES
+    ]
+    parts = []
+    for name in fields:
+        prefix, _sep, leaf = name.rpartition("__")
+        parts += [
+            NullIf(
+                F(
+                    f"{prefix}__{build_localized_fieldname(leaf, code)}"
+                    if prefix
+                    else build_localized_fieldname(leaf, code)
+                ),
+                Value(""),
+            )
+            for code in languages
+        ]
+    return Coalesce(*parts, Value(""), output_field=CharField())
+
+
+def local(moment):
+    """A stored instant as the naive Riga date and time a spreadsheet shows (spreadsheets have no time zones)."""
+    return timezone.localtime(moment).replace(tzinfo=None, microsecond=0) if moment else None
+
+
+def choice_labels(choices):
+    return {code: str(label) for code, label in choices}
+
+
+def delivery_language_labels():
+    return {code: str(name) for code, name in settings.DELIVERY_LANGUAGES}
+
+
+def suppress_small(values):
+    """Counts of people by an attribute, with counts of 1 to 4 hidden (`SUPPRESSED`).
+
+    When only one count of the group would be hidden it could be worked out from the total, so the next smallest
+    non-zero count is hidden too. Returns the shown values in the same order.
+    """
+    small = [i for i, value in enumerate(values) if 0 < value < SMALL_CELL_THRESHOLD]
+    if len(small) == 1:
+        others = sorted((value, i) for i, value in enumerate(values) if value and i not in small)
+        if others:
+            small.append(others[0][1])
+    return [SUPPRESSED if i in small else value for i, value in enumerate(values)]
+
+
+def summary_rows(scope: Scope) -> Iterator[list]:
+    """The indicators: [section, indicator, value, note] per row."""
+    kinds = choice_labels(Event.Kind.choices)
+    held = scope.events_held()
+
+    section = gettext("Events held")
+    by_kind = dict(held.order_by().values_list("kind").annotate(count=Count("pk")))
+    total, by_language = held.count_by_language()
+    yield [section, gettext("Events held in total"), total, ""]
+    for code, label in kinds.items():
+        yield [section, gettext("Kind: %(kind)s") % {"kind": label}, by_kind.get(code, 0), ""]
+    for code, label in delivery_language_labels().items():
+        if by_language.get(code):
+            yield [
+                section,
+                gettext("Language of delivery: %(language)s") % {"language": label},
+                by_language[code],
+                gettext("An event held in several languages counts once for each."),
+            ]
+
+    attendance = scope.attendance()
+    sums = attendance.aggregate(
+        events=Count("pk"),
+        total=Coalesce(Sum("total"), 0),
+        tcn=Coalesce(Sum("third_country_nationals"), 0),
+        **{name: Coalesce(Sum(name), 0) for name in (*Attendance.AGE_BANDS, *Attendance.GENDERS)},
+    )
+    section = gettext("Participants")
+    yield [section, gettext("Events with attendance recorded"), sums["events"], ""]
+    yield [section, gettext("Participants in total"), sums["total"], ""]
+    yield [section, gettext("Of whom third-country nationals"), sums["tcn"], ""]
+
+    section = gettext("Participants by activity type (AMIF, Annex VIII)")
+    by_type = {
+        row["activity_type"]: row
+        for row in attendance.order_by()
+        .values("activity_type")
+        .annotate(events=Count("pk"), participants=Sum("total"), tcn=Sum("third_country_nationals"))
+    }
+    for code, label in choice_labels(Attendance.ActivityType.choices).items():
+        row = by_type.get(code, {"events": 0, "participants": 0, "tcn": 0})
+        yield [section, gettext("%(activity)s: events") % {"activity": label}, row["events"], ""]
+        yield [section, gettext("%(activity)s: participants") % {"activity": label}, row["participants"], ""]
+        yield [
+            section,
+            gettext("%(activity)s: of whom third-country nationals") % {"activity": label},
+            row["tcn"],
+            "",
+        ]
+
+    note = gettext("Counts from 1 to 4 are not shown (%(mark)s), so that nobody can be recognised.") % {
+        "mark": SUPPRESSED
+    }
+    field_labels = {name: str(Attendance._meta.get_field(name).verbose_name) for name in Attendance.AGE_BANDS}
+    field_labels.update({name: str(Attendance._meta.get_field(name).verbose_name) for name in Attendance.GENDERS})
+    for section, names in (
+        (gettext("Participants by age"), Attendance.AGE_BANDS),
+        (gettext("Participants by gender"), Attendance.GENDERS),
+    ):
+        counts = [sums[name] for name in names]
+        not_recorded = sums["total"] - sum(counts)
+        shown = suppress_small([*counts, not_recorded])
+        labels = [field_labels[name] for name in names] + [gettext("not recorded")]
+        for label, value in zip(labels, shown, strict=True):
+            yield [section, label, value, note if value == SUPPRESSED else ""]
+
+    section = gettext("Organisations involved")
+    organisation_kinds = dict(scope.organisations_involved().order_by().values_list("kind").annotate(Count("pk")))
+    kinds_org = Organisation.Kind
+    yield [
+        section,
+        gettext("Local and regional authorities"),
+        organisation_kinds.get(kinds_org.MUNICIPAL_SERVICE, 0),
+        gettext("Municipal services that organised, co-organised or hosted an event held, or signed an agreement."),
+    ]
+    yield [
+        section,
+        gettext("Partner organisations"),
+        sum(organisation_kinds.get(kind, 0) for kind in (kinds_org.NGO, kinds_org.CONSORTIUM_PARTNER, kinds_org.OTHER)),
+        gettext("Non-governmental organisations, consortium partners and others, counted the same way."),
+    ]
+    yield [section, gettext("Libraries"), organisation_kinds.get(kinds_org.PARTNER_LIBRARY, 0), ""]
+
+    section = gettext("Agreements signed")
+    agreements = dict(scope.agreements().order_by().values_list("kind").annotate(Count("pk")))
+    yield [section, gettext("Agreements signed in total"), sum(agreements.values()), ""]
+    for code, label in choice_labels(Agreement.Kind.choices).items():
+        yield [section, label, agreements.get(code, 0), ""]
+
+    section = gettext("Initiatives")
+    yield [section, gettext("Initiatives mapped in the period"), scope.initiatives_mapped().count(), ""]
+    active = dict(scope.initiatives_active().order_by().values_list("category").annotate(Count("pk")))
+    yield [section, gettext("Initiatives active in the period"), sum(active.values()), ""]
+    for code, label in choice_labels(Initiative.Category.choices).items():
+        yield [section, gettext("Active: %(category)s") % {"category": label}, active.get(code, 0), ""]
+
+    section = gettext("Resources published")
+    resources = dict(scope.resources().order_by().values_list("kind").annotate(Count("pk")))
+    yield [section, gettext("Resources published in total"), sum(resources.values()), ""]
+    for code, label in choice_labels(Resource.Kind.choices).items():
+        yield [section, label, resources.get(code, 0), ""]
+
+    section = gettext("Registrations")
+    counts = registration_counts(scope)
+    yield [section, gettext("Confirmed registrations"), counts["confirmed"], ""]
+    yield [section, gettext("Cancellations"), counts["cancelled"], ""]
+    yield [section, gettext("On the waiting list"), counts["waiting"], ""]
+
+
+def registration_counts(scope):
+    live = dict(scope.registrations().order_by().values_list("status").annotate(Count("pk")))
+    erased = scope.tallies().aggregate(
+        confirmed=Coalesce(Sum("confirmed"), 0),
+        waiting=Coalesce(Sum("waiting"), 0),
+        cancelled=Coalesce(Sum("cancelled"), 0),
+    )
+    return {status: live.get(status, 0) + erased[status] for status in ("confirmed", "waiting", "cancelled")}
+
+
+ACTIVITY_TYPES = [code for code, _label in Attendance.ActivityType.choices]
+
+
+def _grouped(queryset, key, **aggregates):
+    return {row[key]: row for row in queryset.order_by().values(key).annotate(**aggregates)}
+
+
+def library_rows(scope: Scope) -> Iterator[list]:
+    """Per organiser of events: the chosen libraries (even without events) and every organiser in the period."""
+    events = _grouped(scope.events_held(), "organiser", held=Count("pk"))
+    attendance = _grouped(
+        scope.attendance(),
+        "event__organiser",
+        participants=Sum("total"),
+        tcn=Sum("third_country_nationals"),
+        **{code: Sum("total", filter=Q(activity_type=code)) for code in ACTIVITY_TYPES},
+    )
+    live = {}
+    for organiser, status, count in (
+        scope.registrations().order_by().values_list("event__organiser", "status").annotate(Count("pk"))
+    ):
+        live[organiser, status] = count
+    erased = _grouped(
+        scope.tallies(),
+        "event__organiser",
+        confirmed=Sum("confirmed"),
+        waiting=Sum("waiting"),
+        cancelled=Sum("cancelled"),
+    )
+    ids = set(scope.library_ids) | set(scope.events().values_list("organiser", flat=True).distinct())
+    organisations = Organisation.objects.filter(pk__in=ids).annotate(
+        label=localized(Organisation, "short_name", "name")
+    )
+    for organisation in sorted(organisations, key=lambda o: (o.label.casefold(), o.pk)):
+        pk = organisation.pk
+        people = attendance.get(pk, {})
+        tally = erased.get(pk, {})
+        yield [
+            organisation.label,
+            str(country_names.name(organisation.country)) if organisation.country else "",
+            events.get(pk, {}).get("held", 0),
+            people.get("participants") or 0,
+            people.get("tcn") or 0,
+            *(people.get(code) or 0 for code in ACTIVITY_TYPES),
+            *(live.get((pk, status), 0) + (tally.get(status) or 0) for status in ("confirmed", "waiting", "cancelled")),
+        ]
+
+
+def month_rows(scope: Scope) -> Iterator[list]:
+    """Per month of the period, every month listed, empty ones included."""
+    month_of = {"year": ExtractYear("starts_at"), "month": ExtractMonth("starts_at")}
+    event_month = {"year": ExtractYear("event__starts_at"), "month": ExtractMonth("event__starts_at")}
+
+    def by_month(queryset, keys, **aggregates):
+        return {(row["year"], row["month"]): row for row in queryset.order_by().values(**keys).annotate(**aggregates)}
+
+    events = by_month(scope.events_held(), month_of, held=Count("pk"))
+    attendance = by_month(
+        scope.attendance(), event_month, participants=Sum("total"), tcn=Sum("third_country_nationals")
+    )
+    live = {}
+    for row in scope.registrations().order_by().values(**event_month, state=F("status")).annotate(count=Count("pk")):
+        live[row["year"], row["month"], row["state"]] = row["count"]
+    erased = by_month(
+        scope.tallies(), event_month, confirmed=Sum("confirmed"), waiting=Sum("waiting"), cancelled=Sum("cancelled")
+    )
+    for year, month in scope.months():
+        key = (year, month)
+        people = attendance.get(key, {})
+        tally = erased.get(key, {})
+        yield [
+            f"{MONTHS[month]} {year}",
+            events.get(key, {}).get("held", 0),
+            people.get("participants") or 0,
+            people.get("tcn") or 0,
+            *(
+                live.get((year, month, status), 0) + (tally.get(status) or 0)
+                for status in ("confirmed", "waiting", "cancelled")
+            ),
+        ]
+
+
+def event_rows(scope: Scope) -> Iterator[list]:
+    """One row per event, in start order; registrations counted in a second streamed query merged by event.
+
+    Two ordered streams merged in Python instead of one subquery per event per status: the database scans each
+    table once, and memory stays flat however many events there are.
+    """
+    kinds = choice_labels(Event.Kind.choices)
+    statuses = choice_labels(Event.Status.choices)
+    activity = choice_labels(Attendance.ActivityType.choices)
+    language_names = delivery_language_labels()
+    events = (
+        scope.events()
+        .order_by("starts_at", "pk")
+        .values_list(
+            "pk",
+            "starts_at",
+            localized(Event, "title"),
+            "kind",
+            localized(Organisation, "organiser__short_name", "organiser__name"),
+            "languages",
+            "status",
+            "attendance__activity_type",
+            "attendance__total",
+            "attendance__third_country_nationals",
+            "registration_tally__confirmed",
+            "registration_tally__waiting",
+            "registration_tally__cancelled",
+        )
+    )
+    counts = (
+        scope.registrations()
+        .order_by("event__starts_at", "event_id")
+        .values_list("event__starts_at", "event_id")
+        .annotate(
+            confirmed=Count("pk", filter=Q(status=Registration.Status.CONFIRMED)),
+            waiting=Count("pk", filter=Q(status=Registration.Status.WAITING)),
+            cancelled=Count("pk", filter=Q(status=Registration.Status.CANCELLED)),
+        )
+        .iterator(chunk_size=CHUNK_SIZE)
+    )
+    pending = next(counts, None)
+    for pk, starts_at, title, kind, organiser, languages, status, activity_type, total, tcn, *erased in events.iterator(
+        chunk_size=CHUNK_SIZE
+    ):
+        live = (0, 0, 0)
+        while pending is not None and (pending[0], pending[1]) < (starts_at, pk):
+            pending = next(counts, None)
+        if pending is not None and pending[1] == pk:
+            live = pending[2:]
+            pending = next(counts, None)
+        yield [
+            local(starts_at),
+            title,
+            kinds.get(kind, kind),
+            organiser,
+            ", ".join(language_names.get(code, code) for code in languages or ()),
+            statuses.get(status, status),
+            activity.get(activity_type, "") if activity_type else "",
+            total,
+            tcn,
+            *(count + (tally or 0) for count, tally in zip(live, erased, strict=True)),
+        ]
+
+
+def agreement_rows(scope: Scope) -> Iterator[list]:
+    kinds = choice_labels(Agreement.Kind.choices)
+    agreements = scope.agreements().order_by("signed_on", "pk").prefetch_related("parties")
+    for agreement in agreements.iterator(chunk_size=CHUNK_SIZE):
+        parties = sorted(str(party) for party in agreement.parties.all())
+        yield [
+            agreement.signed_on,
+            agreement.title,
+            kinds.get(agreement.kind),
+            "; ".join(parties),
+            agreement.valid_until,
+        ]
+
+
+def initiative_rows(scope: Scope) -> Iterator[list]:
+    categories = choice_labels(Initiative.Category.choices)
+    language_names = delivery_language_labels()
+    initiatives = (
+        scope.initiatives_listed()
+        .order_by("created_at", "pk")
+        .values_list(
+            localized(Initiative, "title"),
+            "category",
+            localized(Organisation, "host__short_name", "host__name"),
+            "city",
+            "country",
+            "languages",
+            "active_since",
+            "active_until",
+            "created_at",
+        )
+    )
+    for title, category, host, city, country, languages, since, until, created_at in initiatives.iterator(
+        chunk_size=CHUNK_SIZE
+    ):
+        yield [
+            title,
+            categories.get(category, category),
+            host,
+            city,
+            str(country_names.name(country)) if country else "",
+            ", ".join(language_names.get(code, code) for code in languages or ()),
+            since,
+            until,
+            timezone.localtime(created_at).date(),
+        ]
+
+
+def resource_rows(scope: Scope) -> Iterator[list]:
+    kinds = choice_labels(Resource.Kind.choices)
+    topics = choice_labels(Resource.Topic.choices)
+    resources = (
+        scope.resources()
+        .order_by("published_on", "pk")
+        .values_list(
+            "published_on",
+            localized(Resource, "title"),
+            "kind",
+            localized(Organisation, "owner__short_name", "owner__name"),
+            "topics",
+        )
+    )
+    for published_on, title, kind, owner, codes in resources.iterator(chunk_size=CHUNK_SIZE):
+        yield [
+            published_on,
+            title,
+            kinds.get(kind, kind),
+            owner,
+            ", ".join(topics.get(code, code) for code in codes or ()),
+        ]
+
+
+def registration_header():
+    return [gettext("Confirmed registrations"), gettext("Waiting list"), gettext("Cancellations")]
+
+
+def sheets(scope: Scope) -> list[Sheet]:
+    """The report's tables in their order; the labels are taken in the active language."""
+    activity_labels = [
+        gettext("Participants: %(activity)s") % {"activity": label} for _code, label in Attendance.ActivityType.choices
+    ]
+    return [
+        Sheet(
+            slug="summary",
+            title=gettext("Indicators"),
+            header=[gettext("Section"), gettext("Indicator"), gettext("Value"), gettext("Note")],
+            rows=lambda: summary_rows(scope),
+            weight=5,
+            column_widths=(34, 54, 12, 60),
+        ),
+        Sheet(
+            slug="by-library",
+            title=gettext("By library"),
+            header=[
+                gettext("Library"),
+                gettext("Country"),
+                gettext("Events held"),
+                gettext("Participants"),
+                gettext("Of whom third-country nationals"),
+                *activity_labels,
+                *registration_header(),
+            ],
+            rows=lambda: library_rows(scope),
+            weight=5,
+            column_widths=(40, 14),
+        ),
+        Sheet(
+            slug="by-month",
+            title=gettext("By month"),
+            header=[
+                gettext("Month"),
+                gettext("Events held"),
+                gettext("Participants"),
+                gettext("Of whom third-country nationals"),
+                *registration_header(),
+            ],
+            rows=lambda: month_rows(scope),
+            weight=5,
+            column_widths=(20,),
+        ),
+        Sheet(
+            slug="events",
+            title=gettext("Events"),
+            header=[
+                gettext("Starts at"),
+                gettext("Title"),
+                gettext("Kind"),
+                gettext("Organiser"),
+                gettext("Languages of delivery"),
+                gettext("Status"),
+                gettext("Activity type"),
+                gettext("Participants"),
+                gettext("Of whom third-country nationals"),
+                *registration_header(),
+            ],
+            rows=lambda: event_rows(scope),
+            count=lambda: scope.events().count(),
+            weight=70,
+            column_widths=(17, 50, 20, 32, 24),
+        ),
+        Sheet(
+            slug="agreements",
+            title=gettext("Agreements"),
+            header=[
+                gettext("Signed on"),
+                gettext("Title"),
+                gettext("Kind"),
+                gettext("Parties"),
+                gettext("Valid until"),
+            ],
+            rows=lambda: agreement_rows(scope),
+            count=lambda: scope.agreements().count(),
+            weight=5,
+            column_widths=(12, 50, 24, 60, 12),
+        ),
+        Sheet(
+            slug="initiatives",
+            title=gettext("Initiatives"),
+            header=[
+                gettext("Title"),
+                gettext("Category"),
+                pgettext("initiative", "Host organisation"),
+                gettext("City"),
+                gettext("Country"),
+                gettext("Languages"),
+                gettext("Active since"),
+                gettext("Active until"),
+                gettext("Mapped on"),
+            ],
+            rows=lambda: initiative_rows(scope),
+            count=lambda: scope.initiatives_listed().count(),
+            weight=3,
+            column_widths=(50, 28, 32, 16, 14, 24, 12, 12, 12),
+        ),
+        Sheet(
+            slug="resources",
+            title=gettext("Resources"),
+            header=[
+                gettext("Published on"),
+                gettext("Title"),
+                gettext("Kind"),
+                gettext("Publishing organisation"),
+                gettext("Topics"),
+            ],
+            rows=lambda: resource_rows(scope),
+            count=lambda: scope.resources().count(),
+            weight=2,
+            column_widths=(12, 50, 24, 32, 40),
+        ),
+    ]

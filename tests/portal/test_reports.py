@@ -1,0 +1,778 @@
+"""Progress reports: requested on the staff pages, built by the Celery task, checked against counts made here."""
+
+import datetime
+import hashlib
+import os
+import socket
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.core.management import call_command
+from django.urls import reverse as django_reverse
+from django.utils import translation
+
+from activities.models import Attendance, Event, Registration, RegistrationTally
+from mapping.models import Initiative
+from partners.models import Agreement, Organisation
+from partners.spreadsheets import spreadsheet_safe
+from portal import celery_app, services, tasks
+from portal.models import Report
+from portal.reports import writers
+from resources.models import Resource
+from tests.factories import InitiativeFactory, OrganisationFactory, ResourceFactory, UserFactory
+
+from .reporting import (
+    CANCELLED,
+    CONFIRMED,
+    NOW,
+    PERIOD,
+    held_event,
+    indicators,
+    local_date,
+    read_csv_zip,
+    read_workbook,
+    riga,
+)
+
+
+def reverse(name, kwargs=None):
+    """Pages in English, whose labels these tests read (Latvian is the site's default language)."""
+    with translation.override("en"):
+        return django_reverse(name, kwargs=kwargs)
+
+
+def page_of(report):
+    return reverse("staff:report_detail", kwargs={"pk": report.pk})
+
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_report_time", "inline_tasks", "media_root")]
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Each test its own media folder: report ids start again in every test, so would their folders."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def inline_tasks(request):
+    """Tasks run inline, in the request, as without REDIS_URL; the test through Redis keeps the real queue."""
+    if request.node.get_closest_marker("redis"):
+        yield
+        return
+    saved = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = saved
+
+
+def request_report(client, *, libraries=(), countries=(), format="xlsx", language="en", period=PERIOD, capture):
+    """Ask for a report through the staff page, the way a coordinator does; the task runs inline (no broker)."""
+    data = {
+        "period_from": period[0].isoformat(),
+        "period_to": period[1].isoformat(),
+        "libraries": [library.pk for library in libraries],
+        "countries": list(countries),
+        "format": format,
+        "language": language,
+    }
+    with capture(execute=True):
+        response = client.post(reverse("staff:report_create"), data)
+    return response
+
+
+def download(client, report):
+    response = client.get(reverse("staff:report_download", kwargs={"pk": report.pk}))
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
+
+
+# --- What the report should say, counted from the rows here -------------------------------------------------------
+
+
+def expected(*, libraries=(), countries=()):
+    start, end = PERIOD
+    library_ids = {library.pk for library in libraries}
+
+    def in_scope(organisation):
+        return (not library_ids or organisation.pk in library_ids) and (
+            not countries or organisation.country in countries
+        )
+
+    events = [
+        event
+        for event in Event.objects.select_related("organiser")
+        if event.status in (Event.Status.PUBLISHED, Event.Status.CANCELLED)
+        and start <= local_date(event.starts_at) <= end
+        and in_scope(event.organiser)
+    ]
+    held = [event for event in events if event.status == Event.Status.PUBLISHED]
+    attendance = [a for a in Attendance.objects.all() if a.event_id in {event.pk for event in held}]
+    registrations = Counter(
+        r.status for r in Registration.objects.all() if r.event_id in {event.pk for event in events}
+    )
+    for tally in RegistrationTally.objects.filter(event__in=[event.pk for event in events]):
+        registrations["confirmed"] += tally.confirmed
+        registrations["waiting"] += tally.waiting
+        registrations["cancelled"] += tally.cancelled
+    agreements = [
+        agreement
+        for agreement in Agreement.objects.prefetch_related("parties")
+        if start <= agreement.signed_on <= end
+        and (not (library_ids or countries) or any(in_scope(party) for party in agreement.parties.all()))
+    ]
+    involved = set()
+    for event in held:
+        involved |= {event.organiser, *event.co_organisers.all()}
+        if event.venue_organisation:
+            involved.add(event.venue_organisation)
+    for agreement in agreements:
+        involved |= set(agreement.parties.all())
+    initiatives = [
+        i
+        for i in Initiative.objects.filter(status=Initiative.Status.PUBLISHED)
+        if (not library_ids or i.host_id in library_ids) and (not countries or i.country in countries)
+    ]
+    mapped = [i for i in initiatives if start <= local_date(i.created_at) <= end]
+    active = [
+        i
+        for i in initiatives
+        if (i.active_since is None or i.active_since <= end)
+        and (i.active_until is None or i.active_until >= start)
+        and local_date(i.created_at) <= end
+    ]
+    resources = [
+        r
+        for r in Resource.objects.select_related("owner")
+        if r.published_on
+        and start <= r.published_on <= end
+        and ((r.owner is None and not (library_ids or countries)) or (r.owner and in_scope(r.owner)))
+    ]
+    by_type = {code: [a for a in attendance if a.activity_type == code] for code in Attendance.ActivityType.values}
+    kinds = Counter(o.kind for o in involved)
+    return {
+        "events": events,
+        "held": held,
+        "attendance": attendance,
+        ("Events held", "Events held in total"): len(held),
+        ("Events held", "Kind: Workshop"): sum(e.kind == Event.Kind.WORKSHOP for e in held),
+        ("Events held", "Kind: Seminar"): sum(e.kind == Event.Kind.SEMINAR for e in held),
+        ("Events held", "Language of delivery: Ukrainian"): sum("uk" in e.languages for e in held),
+        ("Participants", "Participants in total"): sum(a.total for a in attendance),
+        ("Participants", "Of whom third-country nationals"): sum(a.third_country_nationals for a in attendance),
+        ("Participants by activity type (AMIF, Annex VIII)", "Language course: participants"): sum(
+            a.total for a in by_type["language_course"]
+        ),
+        ("Participants by activity type (AMIF, Annex VIII)", "Civic orientation: participants"): sum(
+            a.total for a in by_type["civic_orientation"]
+        ),
+        ("Participants by activity type (AMIF, Annex VIII)", "Personal professional guidance: participants"): sum(
+            a.total for a in by_type["professional_guidance"]
+        ),
+        (
+            "Participants by activity type (AMIF, Annex VIII)",
+            "Personal professional guidance: of whom third-country nationals",
+        ): sum(a.third_country_nationals for a in by_type["professional_guidance"]),
+        ("Organisations involved", "Local and regional authorities"): kinds[Organisation.Kind.MUNICIPAL_SERVICE],
+        ("Organisations involved", "Partner organisations"): kinds[Organisation.Kind.NGO]
+        + kinds[Organisation.Kind.CONSORTIUM_PARTNER]
+        + kinds[Organisation.Kind.OTHER],
+        ("Organisations involved", "Libraries"): kinds[Organisation.Kind.PARTNER_LIBRARY],
+        ("Agreements signed", "Agreements signed in total"): len(agreements),
+        ("Initiatives", "Initiatives mapped in the period"): len(mapped),
+        ("Initiatives", "Initiatives active in the period"): len(active),
+        ("Resources published", "Resources published in total"): len(resources),
+        ("Registrations", "Confirmed registrations"): registrations["confirmed"],
+        ("Registrations", "Cancellations"): registrations["cancelled"],
+        ("Registrations", "On the waiting list"): registrations["waiting"],
+    }
+
+
+def assert_indicators_match(summary, facts):
+    for key, value in facts.items():
+        if isinstance(key, tuple):
+            assert summary[key] == value, key
+
+
+# --- Numbers --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("project_year")
+def test_the_workbook_numbers_equal_counts_made_from_the_rows(client, coordinator, django_capture_on_commit_callbacks):
+    client.force_login(coordinator)
+
+    response = request_report(client, capture=django_capture_on_commit_callbacks)
+
+    report = Report.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == page_of(report)
+    assert report.status == Report.Status.DONE, report.error
+    assert report.progress == 100
+    sheets = read_workbook(download(client, report))
+    assert list(sheets) == ["Indicators", "By library", "By month", "Events", "Agreements", "Initiatives", "Resources"]
+    facts = expected()
+    summary = indicators(sheets["Indicators"])
+    assert_indicators_match(summary, facts)
+    # The fixture's figures, so that a wrong independent count cannot hide a wrong report.
+    assert summary["Participants", "Participants in total"] == 20 + 7 + 12 + 30
+    assert summary["Registrations", "Confirmed registrations"] == 2 + 3 + 1 + 3
+    assert summary["Registrations", "Cancellations"] == 1 + 1 + 2
+
+    events = sheets["Events"][1:]
+    assert len(events) == len(facts["events"])
+    ordered = sorted(facts["events"], key=lambda event: (event.starts_at, event.pk))
+    assert [row[1] for row in events] == [event.title for event in ordered]
+    assert sum(row[7] or 0 for row in events) == summary["Participants", "Participants in total"]
+    assert sum(row[9] for row in events) == summary["Registrations", "Confirmed registrations"]
+    assert sum(row[11] for row in events) == summary["Registrations", "Cancellations"]
+
+
+@pytest.mark.usefixtures("project_year")
+def test_breakdowns_per_library_and_month_add_up_to_the_rows(
+    client, coordinator, ogre, django_capture_on_commit_callbacks
+):
+    client.force_login(coordinator)
+    request_report(client, capture=django_capture_on_commit_callbacks)
+
+    sheets = read_workbook(download(client, Report.objects.get()))
+
+    facts = expected()
+    by_library = {row[0]: row for row in sheets["By library"][1:]}
+    ogre_attendance = [a for a in facts["attendance"] if a.event.organiser_id == ogre.pk]
+    assert by_library["Ogre"][2] == sum(e.organiser_id == ogre.pk for e in facts["held"])
+    assert by_library["Ogre"][3] == sum(a.total for a in ogre_attendance)
+    assert by_library["Ogre"][5] == sum(a.total for a in ogre_attendance if a.activity_type == "language_course")
+    by_month = sheets["By month"][1:]
+    assert [row[0] for row in by_month][:2] == ["January 2025", "February 2025"]
+    assert len(by_month) == 12
+    for row, month in zip(by_month, range(1, 13), strict=True):
+        in_month = [a for a in facts["attendance"] if local_date(a.event.starts_at).month == month]
+        assert row[1] == sum(local_date(e.starts_at).month == month for e in facts["held"])
+        assert row[2] == sum(a.total for a in in_month)
+    assert sum(row[2] for row in by_month) == sum(a.total for a in facts["attendance"])
+
+
+@pytest.mark.usefixtures("project_year")
+def test_choosing_libraries_or_countries_narrows_every_count(
+    client, coordinator, ogre, jelgava, django_capture_on_commit_callbacks
+):
+    client.force_login(coordinator)
+
+    request_report(client, libraries=[ogre, jelgava], capture=django_capture_on_commit_callbacks)
+    request_report(client, countries=["FR"], capture=django_capture_on_commit_callbacks)
+
+    latvian, french = Report.objects.order_by("pk")
+    assert_indicators_match(
+        indicators(read_workbook(download(client, latvian))["Indicators"]), expected(libraries=[ogre, jelgava])
+    )
+    french_summary = indicators(read_workbook(download(client, french))["Indicators"])
+    assert_indicators_match(french_summary, expected(countries=["FR"]))
+    assert french_summary["Participants", "Participants in total"] == 30
+
+
+@pytest.mark.usefixtures("project_year")
+def test_the_csv_archive_holds_the_same_tables_as_the_workbook(client, coordinator, django_capture_on_commit_callbacks):
+    client.force_login(coordinator)
+    request_report(client, format="xlsx", capture=django_capture_on_commit_callbacks)
+    request_report(client, format="csv_zip", capture=django_capture_on_commit_callbacks)
+
+    workbook_report, csv_report = Report.objects.order_by("pk")
+    workbook = read_workbook(download(client, workbook_report))
+    archive = read_csv_zip(download(client, csv_report))
+
+    assert list(archive) == [
+        "01-summary.csv",
+        "02-by-library.csv",
+        "03-by-month.csv",
+        "04-events.csv",
+        "05-agreements.csv",
+        "06-initiatives.csv",
+        "07-resources.csv",
+    ]
+    assert {key: str(value) for key, value in indicators(workbook["Indicators"]).items()} == indicators(
+        archive["01-summary.csv"]
+    )
+    assert len(archive["04-events.csv"]) == len(workbook["Events"])
+    assert csv_report.download_name.endswith(".zip")
+
+
+# --- Safety of the cells --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ['=HYPERLINK("http://x")', "+371 2000", "-2+3", "@SUM(A1)", "\tTab", "\rReturn"])
+def test_text_that_a_spreadsheet_would_run_is_escaped(text):
+    assert spreadsheet_safe(text) == f"'{text}"
+    assert spreadsheet_safe(f"Plain {text}") == f"Plain {text}"
+
+
+def test_formula_like_titles_stay_text_in_both_formats(client, coordinator, django_capture_on_commit_callbacks):
+    library = OrganisationFactory(name="=cmd|' /C calc'!A0", short_name="")
+    held_event(
+        library,
+        riga(2025, 4, 4, 12),
+        title='=HYPERLINK("http://evil.example","x")',
+        attendance={"activity_type": "other", "total": 5},
+    )
+    with time_machine.travel(riga(2025, 4, 6, 12), tick=False):
+        InitiativeFactory(host=library, title="@SUM(1+1)")
+    ResourceFactory(owner=library, title="+1 resource", published_on=datetime.date(2025, 4, 5))
+    client.force_login(coordinator)
+
+    request_report(client, format="xlsx", capture=django_capture_on_commit_callbacks)
+    request_report(client, format="csv_zip", capture=django_capture_on_commit_callbacks)
+
+    workbook_report, csv_report = Report.objects.order_by("pk")
+    workbook = read_workbook(download(client, workbook_report))
+    archive = read_csv_zip(download(client, csv_report))
+    assert workbook["Events"][1][1] == '\'=HYPERLINK("http://evil.example","x")'
+    assert workbook["Events"][1][3] == "'=cmd|' /C calc'!A0"
+    assert workbook["By library"][1][0] == "'=cmd|' /C calc'!A0"
+    assert workbook["Resources"][1][1] == "'+1 resource"
+    assert archive["04-events.csv"][1][1] == '\'=HYPERLINK("http://evil.example","x")'
+    assert archive["06-initiatives.csv"][1][0] == "'@SUM(1+1)"
+    for rows in [*workbook.values(), *archive.values()]:
+        for row in rows:
+            for cell in row:
+                assert not (isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r")), cell
+
+
+def test_counts_of_people_below_five_are_not_shown(client, coordinator, ogre, django_capture_on_commit_callbacks):
+    held_event(
+        ogre,
+        riga(2025, 2, 2, 12),
+        attendance={
+            "activity_type": "language_course",
+            "total": 30,
+            "third_country_nationals": 3,
+            "age_0_17": 2,
+            "age_18_29": 20,
+            "age_30_49": 8,
+            "women": 26,
+            "men": 4,
+        },
+    )
+    client.force_login(coordinator)
+
+    request_report(client, capture=django_capture_on_commit_callbacks)
+
+    summary = indicators(read_workbook(download(client, Report.objects.get()))["Indicators"])
+    ages = {indicator: value for (section, indicator), value in summary.items() if section == "Participants by age"}
+    genders = {
+        indicator: value for (section, indicator), value in summary.items() if section == "Participants by gender"
+    }
+    assert ages == {
+        "aged 0–17": "<5",
+        # Hidden too: with only one hidden cell it could be worked out from the total.
+        "aged 18–29": 20,
+        "aged 30–49": "<5",
+        "aged 50–64": 0,
+        "aged 65 or more": 0,
+        "not recorded": 0,
+    }
+    assert genders["men"] == "<5" and genders["women"] == "<5"
+    assert genders["other or not disclosed"] == 0
+    # Totals are not about a person's attributes and stay as they are.
+    assert summary["Participants", "Of whom third-country nationals"] == 3
+
+
+# --- Reliability ----------------------------------------------------------------------------------------------
+
+
+def report_files(report):
+    folder = Path(settings.MEDIA_ROOT) / services.report_folder(report)
+    return sorted(path.name for path in folder.iterdir())
+
+
+@pytest.mark.usefixtures("project_year")
+@pytest.mark.parametrize("format", ["xlsx", "csv_zip"])
+def test_building_a_report_again_gives_the_same_bytes(client, coordinator, format, django_capture_on_commit_callbacks):
+    client.force_login(coordinator)
+    request_report(client, format=format, capture=django_capture_on_commit_callbacks)
+    report = Report.objects.get()
+    first = download(client, report)
+
+    Report.objects.filter(pk=report.pk).update(status=Report.Status.QUEUED, file="")
+    with time_machine.travel(NOW + datetime.timedelta(hours=5), tick=False):
+        tasks.build_report(report.pk)
+
+    report.refresh_from_db()
+    assert report.attempts == 2
+    assert download(client, report) == first
+    assert report.file_sha256 == hashlib.sha256(first).hexdigest()
+    assert report_files(report) == [report.download_name]
+
+
+@pytest.mark.usefixtures("project_year")
+def test_a_finished_report_delivered_again_is_left_alone(client, coordinator, django_capture_on_commit_callbacks):
+    client.force_login(coordinator)
+    request_report(client, capture=django_capture_on_commit_callbacks)
+    report = Report.objects.get()
+
+    tasks.build_report(report.pk)
+
+    report.refresh_from_db()
+    assert report.attempts == 1
+    assert report.status == Report.Status.DONE
+
+
+class WorkerKilled(BaseException):
+    """Stands for SIGKILL: not an Exception, so nothing in the task may catch it and record a failure."""
+
+
+@pytest.mark.usefixtures("project_year")
+def test_a_build_killed_halfway_is_finished_by_the_redelivered_task_with_one_complete_file(
+    client, coordinator, monkeypatch, django_capture_on_commit_callbacks
+):
+    client.force_login(coordinator)
+    written = {}
+    real_write = writers.write_xlsx
+
+    def killed_after_a_few_rows(sheets, target, *, moment, progress):
+        def progress_then_die(sheet, rows):
+            if sheet.slug == "events":
+                written["partial"] = target.name
+                raise WorkerKilled
+            progress(sheet, rows)
+
+        real_write(sheets, target, moment=moment, progress=progress_then_die)
+
+    monkeypatch.setattr(writers, "write_xlsx", killed_after_a_few_rows)
+    with pytest.raises(WorkerKilled):
+        request_report(client, capture=django_capture_on_commit_callbacks)
+    report = Report.objects.get()
+    assert report.status == Report.Status.RUNNING
+    assert not report.file
+    assert report_files(report) == [Path(written["partial"]).name]
+    assert client.get(reverse("staff:report_download", kwargs={"pk": report.pk})).status_code == 404
+
+    monkeypatch.setattr(writers, "write_xlsx", real_write)
+    tasks.build_report(report.pk)  # the broker delivers the unacknowledged task again
+
+    report.refresh_from_db()
+    assert report.status == Report.Status.DONE
+    assert report.attempts == 2
+    assert report_files(report) == [report.download_name]
+    data = download(client, report)
+    assert read_workbook(data)["Events"][1:]
+    assert hashlib.sha256(data).hexdigest() == report.file_sha256
+
+
+def use_broker(**conf):
+    """Point the Celery app at another broker: new settings, and connection pools made afresh from them."""
+    celery_app.conf.update(conf)
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def broker_down():
+    """The broker URL points at a port nobody listens on, and tasks are sent rather than run inline."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    saved = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager", "broker_transport_options")}
+    # One connection attempt: kombu's retries wait on the clock, which these tests stop.
+    use_broker(
+        broker_url=f"redis://127.0.0.1:{closed_port}/0",
+        task_always_eager=False,
+        broker_transport_options={"max_retries": 0},
+    )
+    yield
+    use_broker(**saved)
+
+
+@pytest.mark.usefixtures("project_year")
+def test_a_request_made_while_the_broker_is_down_is_kept_and_built_once_it_is_back(
+    client, coordinator, broker_down, django_capture_on_commit_callbacks
+):
+    client.force_login(coordinator)
+
+    response = request_report(client, capture=django_capture_on_commit_callbacks)
+
+    report = Report.objects.get()
+    assert response.status_code == 302
+    assert (report.status, report.dispatched) == (Report.Status.QUEUED, False)
+    page = client.get(page_of(report))
+    assert "The task queue cannot be reached at the moment" in page.content.decode()
+    call_command("dispatch_reports")  # the broker is still down: nothing lost, nothing sent
+    assert Report.objects.get().dispatched is False
+
+    use_broker(broker_url="memory://", task_always_eager=True)
+    call_command("dispatch_reports")
+
+    report.refresh_from_db()
+    assert report.dispatched is True
+    assert report.status == Report.Status.DONE
+    assert indicators(read_workbook(download(client, report))["Indicators"])["Events held", "Events held in total"]
+
+
+def test_a_failed_build_tells_the_coordinator_what_to_do(
+    client, coordinator, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broken(*args, **kwargs):
+        raise ValueError("internal detail nobody should see")
+
+    monkeypatch.setattr(writers, "write_xlsx", broken)
+    client.force_login(coordinator)
+
+    request_report(client, capture=django_capture_on_commit_callbacks)
+
+    report = Report.objects.get()
+    assert report.status == Report.Status.FAILED
+    page = client.get(page_of(report)).content.decode()
+    assert "could not be prepared because of an unexpected error" in page
+    assert f"report number {report.pk}" in page
+    assert "internal detail" not in page
+    assert report_files(report) == []
+
+
+def test_a_sheet_longer_than_the_row_limit_continues_on_the_next_sheet(
+    client, coordinator, ogre, monkeypatch, django_capture_on_commit_callbacks
+):
+    for day in range(1, 8):
+        held_event(ogre, riga(2025, 3, day, 12), title=f"Event {day}")
+    monkeypatch.setattr(writers, "MAX_SHEET_ROWS", 3)
+    client.force_login(coordinator)
+
+    request_report(client, capture=django_capture_on_commit_callbacks)
+
+    sheets = read_workbook(download(client, Report.objects.get()))
+    assert [name for name in sheets if name.startswith("Events")] == ["Events", "Events (2)", "Events (3)"]
+    titles = [row[1] for name in ("Events", "Events (2)", "Events (3)") for row in sheets[name][1:]]
+    assert titles == [f"Event {day}" for day in range(1, 8)]
+    assert all(sheets[name][0][1] == "Title" for name in ("Events", "Events (2)", "Events (3)"))
+
+
+# --- Progress, history and the coordinator's language ---------------------------------------------------------
+
+
+def test_the_status_endpoint_and_the_page_show_the_progress(client, coordinator):
+    report = Report.objects.create(
+        requested_by=coordinator,
+        period_from=PERIOD[0],
+        period_to=PERIOD[1],
+        language="en",
+        status=Report.Status.RUNNING,
+        progress=42,
+        step="Writing “Events”: 5000 rows",
+        dispatched=True,
+    )
+    client.force_login(coordinator)
+
+    state = client.get(reverse("staff:report_status", kwargs={"pk": report.pk}))
+    page = client.get(page_of(report)).content.decode()
+
+    assert state.json() == {
+        "status": "running",
+        "status_label": "Being prepared",
+        "progress": 42,
+        "step": "Writing “Events”: 5000 rows",
+        "error": "",
+        "finished": False,
+        "download_url": "",
+    }
+    assert state["Cache-Control"].startswith("max-age=0")
+    assert '<progress id="report-progress" max="100" value="42">' in page
+    assert "Writing “Events”: 5000 rows" in page
+    assert 'http-equiv="refresh"' not in page
+    assert "portal/dashboard.js" in page
+    assert " style=" not in page
+
+
+@pytest.mark.usefixtures("project_year")
+def test_the_report_is_labelled_in_the_language_chosen(client, coordinator, django_capture_on_commit_callbacks):
+    client.force_login(coordinator)
+
+    request_report(client, language="en", capture=django_capture_on_commit_callbacks)
+    request_report(client, language="uk", capture=django_capture_on_commit_callbacks)
+    request_report(client, language="lv", capture=django_capture_on_commit_callbacks)
+
+    # The third sheet is the monthly one, whatever its name in the report's language.
+    months = [
+        list(read_workbook(download(client, report)).values())[2][1][0] for report in Report.objects.order_by("pk")
+    ]
+    # Month names from Django's own catalogues: the build ran under each report's language.
+    assert months == ["January 2025", "Січень 2025", "janvāris 2025"]
+
+
+@pytest.mark.usefixtures("project_year")
+def test_the_history_lists_who_asked_when_and_for_what_with_filters(
+    client, coordinator, ogre, django_capture_on_commit_callbacks
+):
+    client.force_login(coordinator)
+    request_report(client, libraries=[ogre], capture=django_capture_on_commit_callbacks)
+    Report.objects.create(
+        requested_by=UserFactory(username="other"),
+        period_from=PERIOD[0],
+        period_to=PERIOD[1],
+        language="lv",
+        status=Report.Status.FAILED,
+        error="x",
+    )
+
+    everything = client.get(reverse("staff:report_list")).content.decode()
+    failed = client.get(reverse("staff:report_list"), {"status": "failed"}).content.decode()
+
+    assert "kisc-coordinator" in everything and "other" in everything
+    assert "Ogre" in everything
+    assert "2 reports" in everything
+    assert "1 report" in failed and "kisc-coordinator" not in failed.split("<tbody>")[1]
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_history_takes_the_same_number_of_queries_at_any_size(
+    client, coordinator, ogre, count, django_assert_max_num_queries
+):
+    for _ in range(count):
+        report = Report.objects.create(
+            requested_by=coordinator, period_from=PERIOD[0], period_to=PERIOD[1], language="lv"
+        )
+        report.libraries.set([ogre])
+    client.force_login(coordinator)
+
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("staff:report_list"))
+
+    assert response.status_code == 200
+
+
+# --- Who may do what --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["staff:dashboard", "staff:report_list", "staff:report_create"])
+def test_anonymous_visitors_are_sent_to_the_admin_login(client, name):
+    response = client.get(reverse(name))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login") + "?next=")
+
+
+def test_people_without_a_staff_role_are_refused(client):
+    client.force_login(UserFactory(is_staff=False))
+
+    assert client.get(reverse("staff:report_list")).status_code == 403
+
+
+def test_a_librarian_cannot_ask_for_another_librarys_report(
+    client, librarian, jelgava, django_capture_on_commit_callbacks
+):
+    client.force_login(librarian)
+
+    response = request_report(client, libraries=[jelgava], capture=django_capture_on_commit_callbacks)
+    without_library = request_report(client, libraries=[], capture=django_capture_on_commit_callbacks)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["libraries"][0].startswith("Select a valid choice")
+    assert without_library.status_code == 200
+    assert "libraries" in without_library.context["form"].errors
+    assert not Report.objects.exists()
+
+
+def test_a_librarian_reports_on_her_library_and_sees_only_her_reports(
+    client, librarian, coordinator, ogre, jelgava, django_capture_on_commit_callbacks
+):
+    held_event(ogre, riga(2025, 5, 5, 12), attendance={"activity_type": "other", "total": 11})
+    held_event(jelgava, riga(2025, 5, 5, 12), attendance={"activity_type": "other", "total": 40})
+    theirs = Report.objects.create(requested_by=coordinator, period_from=PERIOD[0], period_to=PERIOD[1], language="lv")
+    client.force_login(librarian)
+
+    request_report(client, libraries=[ogre], capture=django_capture_on_commit_callbacks)
+
+    mine = Report.objects.get(requested_by=librarian)
+    summary = indicators(read_workbook(download(client, mine))["Indicators"])
+    assert summary["Participants", "Participants in total"] == 11
+    assert client.get(page_of(theirs)).status_code == 404
+    assert client.get(reverse("staff:report_download", kwargs={"pk": theirs.pk})).status_code == 404
+    history = client.get(reverse("staff:report_list")).content.decode()
+    assert page_of(mine) in history and page_of(theirs) not in history
+
+
+# --- Expiry -------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("project_year")
+def test_files_are_deleted_after_the_retention_period_and_the_history_stays(
+    client, coordinator, django_capture_on_commit_callbacks
+):
+    client.force_login(coordinator)
+    request_report(client, capture=django_capture_on_commit_callbacks)
+    report = Report.objects.get()
+    assert report.expires_at == report.finished_at + datetime.timedelta(days=settings.REPORT_RETENTION_DAYS)
+
+    with time_machine.travel(NOW + datetime.timedelta(days=settings.REPORT_RETENTION_DAYS - 1), tick=False):
+        call_command("expire_reports")
+    assert report_files(report) == [report.download_name]
+
+    with time_machine.travel(NOW + datetime.timedelta(days=settings.REPORT_RETENTION_DAYS, hours=1), tick=False):
+        call_command("expire_reports")
+
+    report.refresh_from_db()
+    assert not report.file
+    assert not (Path(settings.MEDIA_ROOT) / services.report_folder(report)).exists()
+    assert client.get(reverse("staff:report_download", kwargs={"pk": report.pk})).status_code == 404
+    assert "has been deleted after its retention period" in client.get(page_of(report)).content.decode()
+
+
+def test_a_build_interrupted_for_good_is_marked_failed(coordinator):
+    report = Report.objects.create(
+        requested_by=coordinator,
+        period_from=PERIOD[0],
+        period_to=PERIOD[1],
+        language="en",
+        status=Report.Status.RUNNING,
+        dispatched=True,
+        attempts=1,
+        requested_at=NOW - datetime.timedelta(hours=7),
+        started_at=NOW - datetime.timedelta(hours=7),
+    )
+
+    with translation.override("en"):
+        call_command("expire_reports")
+
+    report.refresh_from_db()
+    assert report.status == Report.Status.FAILED
+    assert report.error == "The report was interrupted and could not be finished. Request it again."
+
+
+# --- Through a real broker and worker -----------------------------------------------------------------------------
+
+
+@pytest.mark.redis
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL and a Celery worker (see .ci/run)")
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_builds_the_report_through_redis(client, coordinator, ogre):
+    """The worker of .ci/run reads the test database (`test_` + the name), so the rows are committed here."""
+    held_event(ogre, riga(2025, 5, 5, 12), attendance={"activity_type": "language_course", "total": 17})
+    held_event(ogre, riga(2025, 6, 5, 12), registrations=[CONFIRMED, CANCELLED])
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("staff:report_create"),
+        {"period_from": "2025-01-01", "period_to": "2025-12-31", "format": "xlsx", "language": "en"},
+    )
+
+    assert response.status_code == 302
+    report = Report.objects.get()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        report.refresh_from_db()
+        if report.is_finished:
+            break
+        time.sleep(0.5)
+    assert report.dispatched
+    assert report.status == Report.Status.DONE, (
+        f"status {report.status} after 60 s: is a worker running with REDIS_URL and DATABASE_URL of the test "
+        f"database ({settings.DATABASES['default']['NAME']})? {report.error}"
+    )
+    # The worker's media folder may be another one: build the same report here and compare the digests.
+    Report.objects.filter(pk=report.pk).update(status=Report.Status.QUEUED, file="")
+    tasks.build_report.apply(args=[report.pk])
+    rebuilt = Report.objects.get(pk=report.pk)
+    assert rebuilt.file_sha256 == report.file_sha256
+    summary = indicators(read_workbook(download(client, rebuilt))["Indicators"])
+    assert summary["Participants", "Participants in total"] == 17
+    assert summary["Registrations", "Cancellations"] == 1

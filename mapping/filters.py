@@ -2,7 +2,7 @@
 
 import django_filters
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from modeltranslation.utils import build_localized_fieldname
@@ -27,7 +27,9 @@ def _published_cities():
 
 
 def _published_hosts(request):
-    return Organisation.objects.filter(initiatives__status=Initiative.Status.PUBLISHED).distinct()
+    # EXISTS probes the host index once per organisation; a join with DISTINCT would read every initiative.
+    published = Initiative.objects.published().filter(host=OuterRef("pk"))
+    return Organisation.objects.filter(Exists(published))
 
 
 class InitiativeFilter(django_filters.FilterSet):

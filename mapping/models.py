@@ -134,6 +134,9 @@ class Initiative(Place):
             # Map views select a box of published points; map data versions read the latest change.
             models.Index(fields=["status", "latitude", "longitude"], name="initiative_status_point"),
             models.Index(fields=["updated_at"], name="initiative_updated_at"),
+            # The city and country choices of the filters are read from these without touching the table.
+            models.Index(fields=["status", "city"], name="initiative_status_city"),
+            models.Index(fields=["status", "country"], name="initiative_status_country"),
         ]
 
     def __str__(self):

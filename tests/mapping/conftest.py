@@ -3,6 +3,7 @@ import shutil
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.utils import translation
 
 
@@ -37,3 +38,9 @@ def map_page(page, live_server):
     page.route(lambda url: not url.startswith(live_server.url), lambda route: route.fulfill(status=204, body=""))
     page.set_default_timeout(15_000)
     return page
+
+
+@pytest.fixture
+def client():
+    """The admin (outside the language-prefixed URLs) answers in the browser's language: English for the tests."""
+    return Client(headers={"Accept-Language": "en"})

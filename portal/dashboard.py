@@ -12,6 +12,7 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 from django.utils.dates import MONTHS as MONTH_NAMES
 from django.utils.dates import MONTHS_3
+from django.utils.text import capfirst
 
 from mapping.models import Initiative
 from partners.models import Organisation
@@ -144,7 +145,7 @@ def dashboard(*, organisation_ids=None, today=None):
                 "total": sum(counts),
                 "chart": columns(
                     [
-                        (str(MONTHS_3[month]), f"{MONTH_NAMES[month]} {year}", count)
+                        (capfirst(MONTHS_3[month]), f"{MONTH_NAMES[month]} {year}", count)
                         for (year, month), count in zip(months, counts, strict=True)
                     ],
                     largest,
@@ -171,7 +172,7 @@ def dashboard(*, organisation_ids=None, today=None):
         "start": start,
         "end": end,
         "months": [f"{MONTH_NAMES[month]} {year}" for year, month in months],
-        "short_months": [str(MONTHS_3[month]) for _year, month in months],
+        "short_months": [capfirst(MONTHS_3[month]) for _year, month in months],
         "libraries": libraries,
         "month_totals": [sum(library["counts"][i] for library in libraries) for i in range(len(months))],
         "languages": languages,

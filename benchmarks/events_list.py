@@ -9,8 +9,11 @@ Django view that returns the captured bytes of the list page, and measures with 
 wrk`), one after the other:
 
 - minimal:     the minimal view (same middleware, no queries, no template);
-- uncached:    the event list page, built on every request;
-- conditional: the event list page asked again with the ETag it gave (If-None-Match: 304 Not Modified).
+- uncached:    the event list page, built on every request: its query of the page of events and their
+               organisations and the whole template; what every visitor shares is read from the cache under the
+               data version of the events (activities.conditional): the per-language counts and the filter choices;
+- conditional: the event list page asked again with the ETag it gave (If-None-Match: 304 Not Modified); the
+               data version comes from the cache, so no query (one every DATA_VERSION_SECONDS per worker).
 
 The ratios (list / minimal requests per second) and the command line are written to
 benchmarks/results/events_list.txt. Targets (issue 4): uncached at least 0.25, conditional at least 0.8.
@@ -203,6 +206,7 @@ def main():
         f"# {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPUs, SQLite, "
         f"gunicorn {args.workers} sync workers, DEBUG off",
         f"# {EVENTS} published upcoming events; page {LIST_PATH} ({len(body)} bytes, 20 events per page)",
+        "# uncached: page built per request (counts per language and filter choices cached under the data version)",
         f"# command: {python} benchmarks/events_list.py --seconds {args.seconds} --workers {args.workers} "
         f"--connections {args.connections}",
         "",

@@ -318,6 +318,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "partners/admin/locked_out.html"
 AXES_VERBOSE = False
+if SECURE_PROXY_SSL_HEADER:
+    # Behind the TLS proxy every request comes from the proxy's address: count attempts by the client address the
+    # proxy forwards, or five failures would lock a user name out for everyone.
+    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 OTP_TOTP_ISSUER = "LIBRI"
 # On, coordinators must set up and give a one-time password before using the admin; production turns it on.

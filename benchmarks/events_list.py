@@ -53,8 +53,10 @@ if __name__ != "__main__":
     from django.http import HttpResponse
     from django.urls import path
 
-    # The portal's URLs plus the minimal view; set before Django loads the URLconf (this process only).
+    # The portal's URLs plus the minimal view; set before Django loads the URLconf (this process only). The
+    # catalogues compiled into the benchmark's folder, so that the working tree's locale/ is left as it is.
     settings.ROOT_URLCONF = __name__
+    settings.LOCALE_PATHS = [os.environ["BENCH_LOCALE"]]
     django.setup()
 
     from django.core.wsgi import get_wsgi_application
@@ -88,6 +90,7 @@ def environment(folder):
         "MEDIA_ROOT": str(folder / "media"),
         "LOG_LEVEL": "WARNING",
         "BENCH_CAPTURED": str(folder / "captured.html"),
+        "BENCH_LOCALE": str(folder / "locale"),
         "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'benchmarks'}",
     }
 
@@ -121,6 +124,17 @@ for n in range(EVENT_COUNT):
 Event.objects.bulk_create(events, batch_size=500)
 print(Event.objects.count(), "events")
 """
+
+
+def compile_catalogues(target):
+    """The portal's message catalogues compiled into `target` (polib, a dev dependency), not next to their .po
+    files: `compilemessages` would rewrite the .mo files of the shared working tree."""
+    import polib
+
+    for po in (ROOT / "locale").glob("*/LC_MESSAGES/django.po"):
+        mo = target / po.relative_to(ROOT / "locale").with_suffix(".mo")
+        mo.parent.mkdir(parents=True, exist_ok=True)
+        polib.pofile(str(po)).save_as_mofile(str(mo))
 
 
 def free_port():
@@ -166,7 +180,7 @@ def main():
     env = environment(folder)
     manage = [python, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True, cwd=ROOT)
-    subprocess.run([*manage, "compilemessages", "--ignore=.venv", "-v", "0"], env={**env, "DEBUG": "1"}, cwd=ROOT)
+    compile_catalogues(folder / "locale")
     subprocess.run([*manage, "shell", "-c", SEED.replace("EVENT_COUNT", str(EVENTS))], env=env, check=True, cwd=ROOT)
 
     port = free_port()

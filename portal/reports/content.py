@@ -405,15 +405,23 @@ def month_rows(scope: Scope) -> Iterator[list]:
     event_month = {"year": ExtractYear("event__starts_at"), "month": ExtractMonth("event__starts_at")}
 
     def by_month(queryset, keys, **aggregates):
-        return {(row["year"], row["month"]): row for row in queryset.order_by().values(**keys).annotate(**aggregates)}
+        # annotate() then values() by name: modeltranslation's values() does not group by expressions it is given.
+        grouped = queryset.order_by().annotate(**keys).values(*keys).annotate(**aggregates)
+        return {(row["year"], row["month"]): row for row in grouped}
 
     events = by_month(scope.events_held(), month_of, held=Count("pk"))
     attendance = by_month(
         scope.attendance(), event_month, participants=Sum("total"), tcn=Sum("third_country_nationals")
     )
     live = {}
-    for row in scope.registrations().order_by().values(**event_month, state=F("status")).annotate(count=Count("pk")):
-        live[row["year"], row["month"], row["state"]] = row["count"]
+    for row in (
+        scope.registrations()
+        .order_by()
+        .annotate(**event_month)
+        .values("year", "month", "status")
+        .annotate(count=Count("pk"))
+    ):
+        live[row["year"], row["month"], row["status"]] = row["count"]
     erased = by_month(
         scope.tallies(), event_month, confirmed=Sum("confirmed"), waiting=Sum("waiting"), cancelled=Sum("cancelled")
     )

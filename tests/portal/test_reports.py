@@ -776,3 +776,17 @@ def test_a_worker_builds_the_report_through_redis(client, coordinator, ogre):
     summary = indicators(read_workbook(download(client, rebuilt))["Indicators"])
     assert summary["Participants", "Participants in total"] == 17
     assert summary["Registrations", "Cancellations"] == 1
+
+
+def test_coordinators_find_the_history_in_the_admin_and_librarians_do_not(client, coordinator, librarian):
+    report = Report.objects.create(requested_by=coordinator, period_from=PERIOD[0], period_to=PERIOD[1], language="lv")
+    changelist = django_reverse("admin:portal_report_changelist")
+
+    client.force_login(coordinator)
+    page = client.get(changelist, HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(librarian)
+    refused = client.get(changelist)
+
+    assert page.status_code == 200
+    assert f'href="/en/staff/reports/{report.pk}/"' in page.content.decode()
+    assert refused.status_code == 403

@@ -118,3 +118,14 @@ def test_related_events_and_strategy_documents_offer_only_her_librarys_rows(libr
     assert list(action_items.formset.form.base_fields["events"].queryset) == [own_event]
     # Any organisation may be responsible for an action or be where a good practice comes from.
     assert set(action_items.formset.form.base_fields["responsible"].queryset) == {ogre, jelgava}
+
+
+@pytest.mark.parametrize("role", ["librarian", "coordinator"])
+def test_the_user_tools_link_to_the_dashboard_and_two_step_login(client, request, role):
+    client.force_login(request.getfixturevalue(role))
+
+    page = client.get(reverse("admin:index")).content.decode()
+
+    assert f'href="{reverse("staff:dashboard")}"' in page
+    assert f'href="{reverse("admin:partners_two_factor_setup")}"' in page
+    assert client.get(reverse("admin:partners_two_factor_setup")).status_code == 200

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Count, F, Max, Min, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from partners.fields import ChoiceListField, LanguageListField
 from partners.models import Organisation, Place, RandomUploadPath
@@ -115,6 +116,9 @@ class Initiative(Place):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = InitiativeQuerySet.as_manager()
+    # Who created, changed, approved, rejected or deleted the initiative (the admin request gives the person).
+    # The submitter's address is erased once she is told of the decision, so the trail must not keep a copy.
+    history = HistoricalRecords(excluded_fields=["updated_at", "submitter_email"])
 
     class Meta(Place.Meta):
         verbose_name = _("initiative")

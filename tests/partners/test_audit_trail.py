@@ -1,4 +1,4 @@
-"""The audit trail of events and guides: who created, changed, published, cancelled or deleted what, and when."""
+"""The audit trail of events, initiatives and guides: who created, changed, published, cancelled or deleted what."""
 
 import datetime
 import itertools
@@ -10,9 +10,11 @@ from django.contrib.admin import helpers
 from django.urls import reverse
 
 from activities.models import Event
+from mapping.models import Initiative
 from resources.models import Resource
 from tests.activities.test_event_admin import event_form
-from tests.factories import EventFactory, ResourceFactory
+from tests.factories import EventFactory, InitiativeFactory, ResourceFactory
+from tests.mapping.test_admin import initiative_form
 from tests.resources.test_resource_admin import form_data as resource_form
 
 pytestmark = pytest.mark.django_db
@@ -95,6 +97,36 @@ def test_co_organisers_are_part_of_the_event_history(coordinator_client, ogre, j
     assert [row.organisation_id for row in latest.co_organisers.all()] == [jelgava.pk]
 
 
+def test_an_initiatives_life_is_recorded_with_who_did_each_step(client, librarian, coordinator, ogre):
+    client.force_login(librarian)
+    client.post(
+        reverse("admin:mapping_initiative_add"), initiative_form(host=ogre.pk, status=Initiative.Status.PENDING)
+    )
+    initiative = Initiative.objects.get(slug="valodas-kafejnica-ogre")
+    client.force_login(coordinator)
+    run_action(client, "admin:mapping_initiative_changelist", "approve_initiatives", initiative)
+    run_action(client, "admin:mapping_initiative_changelist", "archive_initiatives", initiative)
+    client.post(reverse("admin:mapping_initiative_delete", args=[initiative.pk]), {"post": "yes"})
+
+    records = trail(Initiative, initiative.pk)
+    assert [(record.history_type, record.history_user) for record in records] == [
+        ("+", librarian),
+        ("~", coordinator),
+        ("~", coordinator),
+        ("-", coordinator),
+    ]
+    assert edits(records[:-1]) == [
+        ({"status": ("pending", "published")}, "kisc-coordinator"),
+        ({"status": ("published", "archived")}, "kisc-coordinator"),
+    ]
+
+
+def test_a_suggestions_e_mail_address_stays_out_of_the_trail(ogre):
+    initiative = InitiativeFactory(host=ogre, submitter_email="anna@example.org")
+
+    assert not hasattr(initiative.history.get(), "submitter_email")
+
+
 def test_a_guides_creation_publication_and_deletion_are_recorded(client, librarian, ogre):
     client.force_login(librarian)
     client.post(reverse("admin:resources_resource_add"), resource_form(owner=ogre.pk, published_on=""))
@@ -125,6 +157,7 @@ def test_the_guide_history_page_lists_who_changed_it(coordinator_client, coordin
     ("model", "make"),
     [
         ("activities_event", lambda organisation: EventFactory(organiser=organisation)),
+        ("mapping_initiative", lambda organisation: InitiativeFactory(host=organisation)),
         ("resources_resource", lambda organisation: ResourceFactory(owner=organisation)),
     ],
 )

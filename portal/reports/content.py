@@ -19,6 +19,8 @@ the same data always gives the same file. Labels are in the active language: run
 """
 
 import datetime
+import functools
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
@@ -205,9 +207,17 @@ def localized(model, *fields):
     return Coalesce(*parts, Value(""), output_field=CharField())
 
 
-def local(moment):
+def plain(queryset):
+    """The same query as a plain Django QuerySet: modeltranslation's queryset adds work to every row it yields,
+    which streams of hundreds of thousands of rows with their translations already chosen in SQL do not need."""
+    return QuerySet(model=queryset.model, query=queryset.query.chain())
+
+
+def local(moment, zone=None):
     """A stored instant as the naive Riga date and time a spreadsheet shows (spreadsheets have no time zones)."""
-    return timezone.localtime(moment).replace(tzinfo=None, microsecond=0) if moment else None
+    if moment is None:
+        return None
+    return moment.astimezone(zone or timezone.get_current_timezone()).replace(tzinfo=None, microsecond=0)
 
 
 def choice_labels(choices):
@@ -232,17 +242,92 @@ def suppress_small(values):
     return [SUPPRESSED if i in small else value for i, value in enumerate(values)]
 
 
-def summary_rows(scope: Scope) -> Iterator[list]:
-    """The indicators: [section, indicator, value, note] per row."""
-    kinds = choice_labels(Event.Kind.choices)
-    held = scope.events_held()
+PEOPLE_FIELDS = ("total", "third_country_nationals", *Attendance.AGE_BANDS, *Attendance.GENDERS)
+STATUSES = ("confirmed", "waiting", "cancelled")
+ACTIVITY_TYPES = [code for code, _label in Attendance.ActivityType.choices]
 
+
+def _month_of(path):
+    return {"year": ExtractYear(path), "month": ExtractMonth(path)}
+
+
+@dataclass
+class Facts:
+    """The period's counts grouped by organiser and month (and kind, activity type or registration status).
+
+    Four grouped queries, whose few rows (libraries x months x kinds at most) add up to the indicators and to both
+    breakdowns, so the data is read once for all three sheets however large it is.
+    """
+
+    held: Counter  # (organiser, year, month, kind) -> events held
+    people: dict  # (organiser, year, month, activity type) -> {"events": n, field: sum for PEOPLE_FIELDS}
+    registrations: Counter  # (organiser, year, month, status) -> registrations, live rows and tallies
+
+    @classmethod
+    def of(cls, scope: Scope):
+        held = Counter(
+            {
+                key[:4]: key[4]
+                for key in scope.events_held()
+                .order_by()
+                .annotate(**_month_of("starts_at"))
+                .values_list("organiser", "year", "month", "kind")
+                .annotate(count=Count("pk"))
+            }
+        )
+        people = {}
+        for row in (
+            scope.attendance()
+            .order_by()
+            .annotate(**_month_of("event__starts_at"))
+            .values("event__organiser", "year", "month", "activity_type")
+            .annotate(events=Count("pk"), **{f"sum_{name}": Sum(name) for name in PEOPLE_FIELDS})
+        ):
+            key = (row["event__organiser"], row["year"], row["month"], row["activity_type"])
+            people[key] = {"events": row["events"], **{name: row[f"sum_{name}"] or 0 for name in PEOPLE_FIELDS}}
+        registrations = Counter()
+        for organiser, year, month, status, count in (
+            scope.registrations()
+            .order_by()
+            .annotate(**_month_of("event__starts_at"))
+            .values_list("event__organiser", "year", "month", "status")
+            .annotate(count=Count("pk"))
+        ):
+            registrations[organiser, year, month, status] += count
+        for organiser, year, month, *erased in (
+            scope.tallies()
+            .order_by()
+            .annotate(**_month_of("event__starts_at"))
+            .values_list("event__organiser", "year", "month")
+            .annotate(**{f"sum_{status}": Sum(status) for status in STATUSES})
+        ):
+            for status, count in zip(STATUSES, erased, strict=True):
+                registrations[organiser, year, month, status] += count or 0
+        return cls(held=held, people=people, registrations=registrations)
+
+    def events_held(self, match=lambda key: True):
+        return sum(count for key, count in self.held.items() if match(key))
+
+    def attended(self, field, match=lambda key: True):
+        return sum(row[field] for key, row in self.people.items() if match(key))
+
+    def registered(self, status, match=lambda key: True):
+        return sum(count for key, count in self.registrations.items() if key[3] == status and match(key))
+
+    def organisers(self):
+        return {key[0] for key in (*self.held, *self.people, *self.registrations)}
+
+
+def summary_rows(scope: Scope, facts: Facts) -> Iterator[list]:
+    """The indicators: [section, indicator, value, note] per row."""
     section = gettext("Events held")
-    by_kind = dict(held.order_by().values_list("kind").annotate(count=Count("pk")))
-    total, by_language = held.count_by_language()
-    yield [section, gettext("Events held in total"), total, ""]
-    for code, label in kinds.items():
-        yield [section, gettext("Kind: %(kind)s") % {"kind": label}, by_kind.get(code, 0), ""]
+    by_language = Counter()
+    for languages, count in scope.events_held().order_by().values_list("languages").annotate(Count("pk")):
+        by_language.update(dict.fromkeys(languages or (), count))
+    yield [section, gettext("Events held in total"), facts.events_held(), ""]
+    for code, label in choice_labels(Event.Kind.choices).items():
+        count = facts.events_held(lambda key, code=code: key[3] == code)
+        yield [section, gettext("Kind: %(kind)s") % {"kind": label}, count, ""]
     for code, label in delivery_language_labels().items():
         if by_language.get(code):
             yield [
@@ -252,68 +337,57 @@ def summary_rows(scope: Scope) -> Iterator[list]:
                 gettext("An event held in several languages counts once for each."),
             ]
 
-    attendance = scope.attendance()
-    sums = attendance.aggregate(
-        events=Count("pk"),
-        total=Coalesce(Sum("total"), 0),
-        tcn=Coalesce(Sum("third_country_nationals"), 0),
-        **{name: Coalesce(Sum(name), 0) for name in (*Attendance.AGE_BANDS, *Attendance.GENDERS)},
-    )
     section = gettext("Participants")
-    yield [section, gettext("Events with attendance recorded"), sums["events"], ""]
-    yield [section, gettext("Participants in total"), sums["total"], ""]
-    yield [section, gettext("Of whom third-country nationals"), sums["tcn"], ""]
+    yield [section, gettext("Events with attendance recorded"), facts.attended("events"), ""]
+    yield [section, gettext("Participants in total"), facts.attended("total"), ""]
+    yield [section, gettext("Of whom third-country nationals"), facts.attended("third_country_nationals"), ""]
 
     section = gettext("Participants by activity type (AMIF, Annex VIII)")
-    by_type = {
-        row["activity_type"]: row
-        for row in attendance.order_by()
-        .values("activity_type")
-        .annotate(events=Count("pk"), participants=Sum("total"), tcn=Sum("third_country_nationals"))
-    }
     for code, label in choice_labels(Attendance.ActivityType.choices).items():
-        row = by_type.get(code, {"events": 0, "participants": 0, "tcn": 0})
-        yield [section, gettext("%(activity)s: events") % {"activity": label}, row["events"], ""]
-        yield [section, gettext("%(activity)s: participants") % {"activity": label}, row["participants"], ""]
+
+        def of_type(key, code=code):
+            return key[3] == code
+
+        names = {"activity": label}
+        yield [section, gettext("%(activity)s: events") % names, facts.attended("events", of_type), ""]
+        yield [section, gettext("%(activity)s: participants") % names, facts.attended("total", of_type), ""]
         yield [
             section,
-            gettext("%(activity)s: of whom third-country nationals") % {"activity": label},
-            row["tcn"],
+            gettext("%(activity)s: of whom third-country nationals") % names,
+            facts.attended("third_country_nationals", of_type),
             "",
         ]
 
     note = gettext("Counts from 1 to 4 are not shown (%(mark)s), so that nobody can be recognised.") % {
         "mark": SUPPRESSED
     }
-    field_labels = {name: str(Attendance._meta.get_field(name).verbose_name) for name in Attendance.AGE_BANDS}
-    field_labels.update({name: str(Attendance._meta.get_field(name).verbose_name) for name in Attendance.GENDERS})
+    total = facts.attended("total")
     for section, names in (
         (gettext("Participants by age"), Attendance.AGE_BANDS),
         (gettext("Participants by gender"), Attendance.GENDERS),
     ):
-        counts = [sums[name] for name in names]
-        not_recorded = sums["total"] - sum(counts)
-        shown = suppress_small([*counts, not_recorded])
-        labels = [field_labels[name] for name in names] + [gettext("not recorded")]
+        counts = [facts.attended(name) for name in names]
+        shown = suppress_small([*counts, total - sum(counts)])
+        labels = [str(Attendance._meta.get_field(name).verbose_name) for name in names] + [gettext("not recorded")]
         for label, value in zip(labels, shown, strict=True):
             yield [section, label, value, note if value == SUPPRESSED else ""]
 
     section = gettext("Organisations involved")
     organisation_kinds = dict(scope.organisations_involved().order_by().values_list("kind").annotate(Count("pk")))
-    kinds_org = Organisation.Kind
+    kinds = Organisation.Kind
     yield [
         section,
         gettext("Local and regional authorities"),
-        organisation_kinds.get(kinds_org.MUNICIPAL_SERVICE, 0),
+        organisation_kinds.get(kinds.MUNICIPAL_SERVICE, 0),
         gettext("Municipal services that organised, co-organised or hosted an event held, or signed an agreement."),
     ]
     yield [
         section,
         gettext("Partner organisations"),
-        sum(organisation_kinds.get(kind, 0) for kind in (kinds_org.NGO, kinds_org.CONSORTIUM_PARTNER, kinds_org.OTHER)),
+        sum(organisation_kinds.get(kind, 0) for kind in (kinds.NGO, kinds.CONSORTIUM_PARTNER, kinds.OTHER)),
         gettext("Non-governmental organisations, consortium partners and others, counted the same way."),
     ]
-    yield [section, gettext("Libraries"), organisation_kinds.get(kinds_org.PARTNER_LIBRARY, 0), ""]
+    yield [section, gettext("Libraries"), organisation_kinds.get(kinds.PARTNER_LIBRARY, 0), ""]
 
     section = gettext("Agreements signed")
     agreements = dict(scope.agreements().order_by().values_list("kind").annotate(Count("pk")))
@@ -335,109 +409,49 @@ def summary_rows(scope: Scope) -> Iterator[list]:
         yield [section, label, resources.get(code, 0), ""]
 
     section = gettext("Registrations")
-    counts = registration_counts(scope)
-    yield [section, gettext("Confirmed registrations"), counts["confirmed"], ""]
-    yield [section, gettext("Cancellations"), counts["cancelled"], ""]
-    yield [section, gettext("On the waiting list"), counts["waiting"], ""]
+    yield [section, gettext("Confirmed registrations"), facts.registered("confirmed"), ""]
+    yield [section, gettext("Cancellations"), facts.registered("cancelled"), ""]
+    yield [section, gettext("On the waiting list"), facts.registered("waiting"), ""]
 
 
-def registration_counts(scope):
-    live = dict(scope.registrations().order_by().values_list("status").annotate(Count("pk")))
-    erased = scope.tallies().aggregate(
-        confirmed=Coalesce(Sum("confirmed"), 0),
-        waiting=Coalesce(Sum("waiting"), 0),
-        cancelled=Coalesce(Sum("cancelled"), 0),
-    )
-    return {status: live.get(status, 0) + erased[status] for status in ("confirmed", "waiting", "cancelled")}
-
-
-ACTIVITY_TYPES = [code for code, _label in Attendance.ActivityType.choices]
-
-
-def _grouped(queryset, key, **aggregates):
-    return {row[key]: row for row in queryset.order_by().values(key).annotate(**aggregates)}
-
-
-def library_rows(scope: Scope) -> Iterator[list]:
-    """Per organiser of events: the chosen libraries (even without events) and every organiser in the period."""
-    events = _grouped(scope.events_held(), "organiser", held=Count("pk"))
-    attendance = _grouped(
-        scope.attendance(),
-        "event__organiser",
-        participants=Sum("total"),
-        tcn=Sum("third_country_nationals"),
-        **{code: Sum("total", filter=Q(activity_type=code)) for code in ACTIVITY_TYPES},
-    )
-    live = {}
-    for organiser, status, count in (
-        scope.registrations().order_by().values_list("event__organiser", "status").annotate(Count("pk"))
-    ):
-        live[organiser, status] = count
-    erased = _grouped(
-        scope.tallies(),
-        "event__organiser",
-        confirmed=Sum("confirmed"),
-        waiting=Sum("waiting"),
-        cancelled=Sum("cancelled"),
-    )
-    ids = set(scope.library_ids) | set(scope.events().values_list("organiser", flat=True).distinct())
+def library_rows(scope: Scope, facts: Facts) -> Iterator[list]:
+    """Per organiser: the chosen libraries (even without events) and every organiser with figures in the period."""
+    ids = set(scope.library_ids) | facts.organisers()
     organisations = Organisation.objects.filter(pk__in=ids).annotate(
         label=localized(Organisation, "short_name", "name")
     )
     for organisation in sorted(organisations, key=lambda o: (o.label.casefold(), o.pk)):
-        pk = organisation.pk
-        people = attendance.get(pk, {})
-        tally = erased.get(pk, {})
+
+        def own(key, pk=organisation.pk):
+            return key[0] == pk
+
         yield [
             organisation.label,
             str(country_names.name(organisation.country)) if organisation.country else "",
-            events.get(pk, {}).get("held", 0),
-            people.get("participants") or 0,
-            people.get("tcn") or 0,
-            *(people.get(code) or 0 for code in ACTIVITY_TYPES),
-            *(live.get((pk, status), 0) + (tally.get(status) or 0) for status in ("confirmed", "waiting", "cancelled")),
+            facts.events_held(own),
+            facts.attended("total", own),
+            facts.attended("third_country_nationals", own),
+            *(
+                facts.attended("total", lambda key, own=own, code=code: own(key) and key[3] == code)
+                for code in ACTIVITY_TYPES
+            ),
+            *(facts.registered(status, own) for status in STATUSES),
         ]
 
 
-def month_rows(scope: Scope) -> Iterator[list]:
+def month_rows(scope: Scope, facts: Facts) -> Iterator[list]:
     """Per month of the period, every month listed, empty ones included."""
-    month_of = {"year": ExtractYear("starts_at"), "month": ExtractMonth("starts_at")}
-    event_month = {"year": ExtractYear("event__starts_at"), "month": ExtractMonth("event__starts_at")}
-
-    def by_month(queryset, keys, **aggregates):
-        # annotate() then values() by name: modeltranslation's values() does not group by expressions it is given.
-        grouped = queryset.order_by().annotate(**keys).values(*keys).annotate(**aggregates)
-        return {(row["year"], row["month"]): row for row in grouped}
-
-    events = by_month(scope.events_held(), month_of, held=Count("pk"))
-    attendance = by_month(
-        scope.attendance(), event_month, participants=Sum("total"), tcn=Sum("third_country_nationals")
-    )
-    live = {}
-    for row in (
-        scope.registrations()
-        .order_by()
-        .annotate(**event_month)
-        .values("year", "month", "status")
-        .annotate(count=Count("pk"))
-    ):
-        live[row["year"], row["month"], row["status"]] = row["count"]
-    erased = by_month(
-        scope.tallies(), event_month, confirmed=Sum("confirmed"), waiting=Sum("waiting"), cancelled=Sum("cancelled")
-    )
     for year, month in scope.months():
-        key = (year, month)
-        people = attendance.get(key, {})
-        tally = erased.get(key, {})
+
+        def in_month(key, year=year, month=month):
+            return key[1] == year and key[2] == month
+
         yield [
             f"{MONTHS[month]} {year}",
-            events.get(key, {}).get("held", 0),
-            people.get("participants") or 0,
-            people.get("tcn") or 0,
-            *(
-                live.get((year, month, status), 0) + (tally.get(status) or 0)
-                for status in ("confirmed", "waiting", "cancelled")
-            ),
+            facts.events_held(in_month),
+            facts.attended("total", in_month),
+            facts.attended("third_country_nationals", in_month),
+            *(facts.registered(status, in_month) for status in STATUSES),
         ]
 
 
@@ -452,7 +466,7 @@ def event_rows(scope: Scope) -> Iterator[list]:
     activity = choice_labels(Attendance.ActivityType.choices)
     language_names = delivery_language_labels()
     events = (
-        scope.events()
+        plain(scope.events())
         .order_by("starts_at", "pk")
         .values_list(
             "pk",
@@ -482,6 +496,7 @@ def event_rows(scope: Scope) -> Iterator[list]:
         .iterator(chunk_size=CHUNK_SIZE)
     )
     pending = next(counts, None)
+    zone = timezone.get_current_timezone()
     for pk, starts_at, title, kind, organiser, languages, status, activity_type, total, tcn, *erased in events.iterator(
         chunk_size=CHUNK_SIZE
     ):
@@ -492,7 +507,7 @@ def event_rows(scope: Scope) -> Iterator[list]:
             live = pending[2:]
             pending = next(counts, None)
         yield [
-            local(starts_at),
+            local(starts_at, zone),
             title,
             kinds.get(kind, kind),
             organiser,
@@ -583,6 +598,7 @@ def registration_header():
 
 def sheets(scope: Scope) -> list[Sheet]:
     """The report's tables in their order; the labels are taken in the active language."""
+    facts = functools.cache(lambda: Facts.of(scope))
     activity_labels = [
         gettext("Participants: %(activity)s") % {"activity": label} for _code, label in Attendance.ActivityType.choices
     ]
@@ -591,7 +607,7 @@ def sheets(scope: Scope) -> list[Sheet]:
             slug="summary",
             title=gettext("Indicators"),
             header=[gettext("Section"), gettext("Indicator"), gettext("Value"), gettext("Note")],
-            rows=lambda: summary_rows(scope),
+            rows=lambda: summary_rows(scope, facts()),
             weight=5,
             column_widths=(34, 54, 12, 60),
         ),
@@ -607,7 +623,7 @@ def sheets(scope: Scope) -> list[Sheet]:
                 *activity_labels,
                 *registration_header(),
             ],
-            rows=lambda: library_rows(scope),
+            rows=lambda: library_rows(scope, facts()),
             weight=5,
             column_widths=(40, 14),
         ),
@@ -621,7 +637,7 @@ def sheets(scope: Scope) -> list[Sheet]:
                 gettext("Of whom third-country nationals"),
                 *registration_header(),
             ],
-            rows=lambda: month_rows(scope),
+            rows=lambda: month_rows(scope, facts()),
             weight=5,
             column_widths=(20,),
         ),

@@ -23,7 +23,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
-from partners.spreadsheets import spreadsheet_safe
+from partners.spreadsheets import FORMULA_TRIGGERS, spreadsheet_safe
 
 from .content import Sheet
 
@@ -35,14 +35,23 @@ PROGRESS_EVERY = 5000
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 SHEET_NAME_LENGTH = 31
 
+# The same triggers as `spreadsheet_safe`, as a set for the per-cell test ("" is never in it).
+FORMULA_STARTS = frozenset(FORMULA_TRIGGERS)
+
 Progress = Callable[[Sheet, int], None]
 
 
 def cell_value(value):
-    """Numbers, dates and times as they are; text escaped; nothing as empty."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
+    """Numbers, dates and times as they are; text escaped; nothing as empty.
+
+    Called for every cell of every row, so the common types are told apart by exact type first.
+    """
+    kind = type(value)
+    if kind is int or value is None or kind is float:
+        return value
+    if kind is str:
+        return f"'{value}" if value[:1] in FORMULA_STARTS else value
+    if kind is bool:
         return int(value)
     if isinstance(value, int | float | datetime.date):
         return value
@@ -50,14 +59,18 @@ def cell_value(value):
 
 
 def csv_value(value):
-    value = cell_value(value)
+    kind = type(value)
+    if kind is int:
+        return value
+    if kind is str:
+        return f"'{value}" if value[:1] in FORMULA_STARTS else value
     if value is None:
         return ""
-    if isinstance(value, datetime.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, datetime.date):
+    if kind is datetime.datetime:
+        return value.isoformat(sep=" ", timespec="minutes")
+    if kind is datetime.date:
         return value.isoformat()
-    return value
+    return csv_value(cell_value(value))
 
 
 class FixedTimeZipFile(zipfile.ZipFile):

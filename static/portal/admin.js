@@ -1,7 +1,7 @@
 /* Accessible names for the admin's script-built and multi-part controls, which Django and its libraries leave
  * unlabelled: select2 search boxes and selections, the date and time boxes of a split date/time field, the cells of
  * tabular inlines and modeltranslation's language switch. The language tabs lose the links nested in them (a tab
- * with a link inside is two controls in one; jQuery UI finds a tab's panel through aria-controls, not the link).
+ * with a link inside is two controls in one; jQuery UI finds a tab's panel through aria-controls).
  * Runs after the admin's own scripts and again whenever they add controls (select2 opening, inline rows added). */
 (function () {
   "use strict";
@@ -103,7 +103,13 @@
 
   function fixTranslationTabs(root) {
     root.querySelectorAll('.ui-tabs-nav li[role="tab"] > a.ui-tabs-anchor[href]').forEach(function (anchor) {
+      // jQuery UI still reads the link's address when a tab is chosen: a panel on this page is shown, any other
+      // address would be fetched. Keep the address as a property of this element, without the attribute.
+      var href = anchor.href;
+      var hash = anchor.hash;
       anchor.removeAttribute("href");
+      Object.defineProperty(anchor, "href", { value: href });
+      Object.defineProperty(anchor, "hash", { value: hash });
     });
     var languageSwitch = root.querySelector("#modeltranslation-main-switch");
     if (languageSwitch && !hasName(languageSwitch) && languageSwitchLabel) {

@@ -4,13 +4,30 @@ import datetime
 from decimal import Decimal
 
 import factory
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from activities.models import Event
 from mapping.models import Initiative
 from partners.models import Agreement, Organisation, StaffMembership
 from resources.models import Resource, ResourceFile
+
+
+class ContentFactory(factory.django.DjangoModelFactory):
+    """Content written in the default language, as editors do.
+
+    modeltranslation stores a plain `title=` in the active language's column; tests run in English (see
+    conftest.py), so creation switches to the default language to fill the column every fallback ends in.
+    """
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+            return super()._create(model_class, *args, **kwargs)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -24,7 +41,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     is_staff = False
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
+class OrganisationFactory(ContentFactory):
     class Meta:
         model = Organisation
 
@@ -39,7 +56,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     website = "https://www.example.org"
 
 
-class AgreementFactory(factory.django.DjangoModelFactory):
+class AgreementFactory(ContentFactory):
     class Meta:
         model = Agreement
         skip_postgeneration_save = True
@@ -65,7 +82,7 @@ class StaffMembershipFactory(factory.django.DjangoModelFactory):
     role = StaffMembership.Role.LIBRARIAN
 
 
-class EventFactory(factory.django.DjangoModelFactory):
+class EventFactory(ContentFactory):
     class Meta:
         model = Event
         skip_postgeneration_save = True
@@ -83,7 +100,7 @@ class EventFactory(factory.django.DjangoModelFactory):
     status = Event.Status.PUBLISHED
 
 
-class InitiativeFactory(factory.django.DjangoModelFactory):
+class InitiativeFactory(ContentFactory):
     class Meta:
         model = Initiative
 
@@ -102,7 +119,7 @@ class InitiativeFactory(factory.django.DjangoModelFactory):
     source = Initiative.Source.STAFF
 
 
-class ResourceFactory(factory.django.DjangoModelFactory):
+class ResourceFactory(ContentFactory):
     class Meta:
         model = Resource
 

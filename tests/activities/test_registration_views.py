@@ -108,8 +108,8 @@ def test_a_person_registers_and_lands_on_her_own_page(client, seminar, django_ca
     assert registration.consent_at is not None
     assert len(mail.outbox) == 1
     page = client.get(response["Location"]).content.decode()
-    assert "Thank you: you are registered and your place is confirmed." in page
-    assert "Your place is confirmed." in page
+    assert "Дякуємо: ви зареєстровані, і ваше місце підтверджено." in page
+    assert "Ваше місце підтверджено." in page
 
 
 def test_a_person_registering_for_a_full_event_joins_the_waiting_list(client, seminar):

@@ -6,7 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from activities.models import Event
 from mapping.models import Initiative
-from partners.admin import OrganisationAdmin, OrganisationScopedAdminMixin
+from partners.admin import OrganisationAdmin, OrganisationScopedAdminMixin, localized
 from partners.models import Organisation, StaffMembership
 from portal import urls as portal_urls
 
@@ -21,7 +21,7 @@ class EventAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
     change_form_template = "admin/change_form.html"
     list_display = ("title", "organiser", "starts_at")
     list_filter = ("organiser", "status")
-    search_fields = ("title",)
+    search_fields = localized("title")
     autocomplete_fields = ("organiser", "co_organisers", "venue_organisation")
     fields = ("title", "slug", "organiser", "co_organisers", "starts_at", "ends_at", "languages", "status")
 
@@ -30,7 +30,7 @@ class EventAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
 class InitiativeAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
     organisation_field = "host"
     list_filter = ("host",)
-    search_fields = ("title",)
+    search_fields = localized("title")
 
 
 @admin.register(StaffMembership, site=site)

@@ -110,11 +110,11 @@ def test_directory_groups_organisations_by_kind_then_country_with_translated_nam
 
     headings = re.findall(r"<(h[23])>([^<]+)</h[23]>", html)
     assert headings == [
-        ("h2", "Partner libraries"),
+        ("h2", "Partnerbibliotēkas"),
         ("h3", "Latvija"),
-        ("h2", "Municipal services"),
+        ("h2", "Pašvaldību dienesti"),
         ("h3", "Latvija"),
-        ("h2", "Consortium partners"),
+        ("h2", "Konsorcija partneri"),
         ("h3", "Francija"),
         ("h3", "Nīderlande"),
     ]

@@ -10,7 +10,7 @@ from django.utils import translation
 
 from resources.models import ActionItem, Strategy
 from resources.services import resource_index
-from tests.factories import OrganisationFactory, ResourceFactory
+from tests.factories import ContentFactory, OrganisationFactory, ResourceFactory
 
 TODAY = datetime.date(2025, 10, 6)
 
@@ -88,7 +88,7 @@ def upload(name, data, content_type="application/pdf"):
     return SimpleUploadedFile(name, data, content_type=content_type)
 
 
-class StrategyFactory(factory.django.DjangoModelFactory):
+class StrategyFactory(ContentFactory):
     class Meta:
         model = Strategy
 
@@ -100,7 +100,7 @@ class StrategyFactory(factory.django.DjangoModelFactory):
     adopted_on = datetime.date(2025, 6, 1)
 
 
-class ActionItemFactory(factory.django.DjangoModelFactory):
+class ActionItemFactory(ContentFactory):
     class Meta:
         model = ActionItem
 

@@ -13,12 +13,13 @@ from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 from modeltranslation.utils import build_localized_fieldname
 
+from partners.antispam import rate_limit_reached
+
 from . import services
 from .conditional import cached_by_data_version
 from .filters import ALL_LANGUAGES, EventFilter
 from .forms import RegistrationForm, time_trap_stamp
 from .models import REGISTRATION_LINK_SALT, Event, Registration
-from .ratelimit import client_ip, rate_limit_exceeded
 from .schema_org import event_json_ld
 
 
@@ -190,8 +191,7 @@ class EventRegisterView(FormView):
         )
 
     def post(self, request, *args, **kwargs):
-        key = f"registration:{client_ip(request)}"
-        if rate_limit_exceeded(key, limit=self.rate_limit, period=self.rate_period):
+        if rate_limit_reached(request, scope="event-registration", limit=self.rate_limit, period=self.rate_period):
             refusal = gettext(
                 "Too many registrations were sent from your connection in a short time. Please wait %(minutes)d "
                 "minutes and try again, or contact the organiser."

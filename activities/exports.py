@@ -6,16 +6,9 @@ import io
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partners.spreadsheets import spreadsheet_safe
+
 from .models import Registration
-
-# A cell starting with one of these is read as a formula by spreadsheet programs (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value) -> str:
-    """The value as text; when it would start a formula, prefixed with a single quote so it stays text."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def registrations_csv(registrations) -> str:

@@ -10,6 +10,8 @@ from collections.abc import Iterable, Iterator
 from django.conf import settings
 from modeltranslation.utils import build_localized_fieldname
 
+from partners.spreadsheets import spreadsheet_safe
+
 from .models import Initiative
 
 LIST_SEPARATOR = ", "
@@ -39,15 +41,6 @@ PUBLIC_COLUMNS = (
 CONTACT_COLUMNS = ("contact_name", "contact_email", "contact_phone")
 SHEET_COLUMNS = (*PUBLIC_COLUMNS, *CONTACT_COLUMNS)
 
-# A spreadsheet program runs a cell that starts with one of these as a formula (CSV injection, OWASP).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def escape_cell(value):
-    """Text as a spreadsheet shows it literally: a leading apostrophe defuses a would-be formula."""
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_TRIGGERS) else text
-
 
 def initiative_row(initiative: Initiative, columns: Iterable[str]) -> list:
     """One initiative's cells; text is escaped, numbers (coordinates) are written as they are."""
@@ -57,16 +50,16 @@ def initiative_row(initiative: Initiative, columns: Iterable[str]) -> list:
             value = getattr(initiative, column)
             cells.append("" if value is None else str(value))
         elif column in ("languages", "target_groups"):
-            cells.append(escape_cell(LIST_SEPARATOR.join(getattr(initiative, column))))
+            cells.append(spreadsheet_safe(LIST_SEPARATOR.join(getattr(initiative, column))))
         elif column == "host":
-            cells.append(escape_cell(initiative.host.slug if initiative.host else ""))
+            cells.append(spreadsheet_safe(initiative.host.slug if initiative.host else ""))
         elif column in ("active_since", "active_until"):
             value = getattr(initiative, column)
             cells.append(value.isoformat() if value else "")
         elif column == "url":
             cells.append(settings.SITE_URL + initiative.get_absolute_url())
         else:
-            cells.append(escape_cell(getattr(initiative, column) or ""))
+            cells.append(spreadsheet_safe(getattr(initiative, column) or ""))
     return cells
 
 

@@ -6,9 +6,9 @@ from django.contrib.admin import helpers
 from django.core import mail
 from django.urls import reverse
 
-from activities.exports import spreadsheet_safe
 from activities.models import Event, Registration, RegistrationTally
 from partners.roles import sync_user_groups
+from partners.spreadsheets import spreadsheet_safe
 from tests.activities.conftest import riga
 from tests.activities.registering import RegistrationFactory
 from tests.factories import EventFactory, OrganisationFactory, StaffMembershipFactory

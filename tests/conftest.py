@@ -1,3 +1,6 @@
+import os
+from pathlib import Path
+
 import pytest
 from django.test import Client
 from django.utils import translation
@@ -31,3 +34,23 @@ def superuser(db):
 def admin_client(client, superuser):
     client.force_login(superuser)
     return client
+
+
+# Browser tests (marker `browser`): Playwright's sync API keeps an event loop running in the test thread, and
+# Django's ORM refuses to run in a thread with a running loop unless told that this is deliberate. The live
+# server's own requests run in its thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# No browser is ever downloaded: the system Chromium is used.
+CHROMIUM = os.environ.get("CHROMIUM_EXECUTABLE", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: install it (Debian: apt-get install chromium) "
+            "or point CHROMIUM_EXECUTABLE at a Chromium binary"
+        )
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "headless": True, "args": CHROMIUM_ARGS}

@@ -1,6 +1,3 @@
-import os
-import shutil
-
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -21,15 +18,6 @@ def latvian_content():
     the default, so that a test's explicit `title_en=`/`name_uk=` values sit beside it."""
     with translation.override("lv"):
         yield
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    """Use the system Chromium when Playwright's own download is absent (CI images ship one or the other)."""
-    executable = os.environ.get("CHROMIUM_EXECUTABLE") or shutil.which("chromium")
-    if executable:
-        return {**browser_type_launch_args, "executable_path": executable, "args": ["--no-sandbox"]}
-    return browser_type_launch_args
 
 
 @pytest.fixture

@@ -1,4 +1,3 @@
-import os
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -9,9 +8,6 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from tests.mapping.test_map_browser import INITIATIVE_MARKERS, WCAG_TAGS, towns  # noqa: F401
-
-# Playwright's sync API runs an event loop in this thread; the live server's ORM calls run in their own.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

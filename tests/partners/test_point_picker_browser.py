@@ -1,4 +1,3 @@
-import os
 import re
 from decimal import Decimal
 
@@ -8,9 +7,6 @@ from playwright.sync_api import expect
 
 from partners.models import Organisation
 from tests.factories import OrganisationFactory
-
-# Playwright's sync API runs an event loop in this thread; the live server's ORM calls run in their own.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 FIVE_DECIMALS = re.compile(r"^\d{2}\.\d{5}$")
 

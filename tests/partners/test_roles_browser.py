@@ -1,7 +1,6 @@
 """The issue's scenario in Chromium: the Ogre librarian publishes an event; Jelgava's stays out of her reach."""
 
 import datetime
-import os
 
 import pytest
 from django.urls import reverse
@@ -10,9 +9,6 @@ from playwright.sync_api import expect
 
 from activities.models import Event
 from tests.factories import EventFactory
-
-# Playwright's sync API runs an event loop in this thread; the live server's ORM calls run in their own.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

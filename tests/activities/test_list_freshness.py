@@ -14,6 +14,7 @@ from activities import services
 from activities.conditional import DATA_VERSION_SECONDS
 from activities.models import Event
 from tests.activities.conftest import NOW, riga
+from tests.activities.test_feeds import change_form
 from tests.factories import EventFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,30 +41,6 @@ def seminar():
         ends_at=riga(2025, 10, 14, 20),
         languages=["uk", "en"],
     )
-
-
-def change_form(event, **overrides):
-    data = {
-        "slug": event.slug,
-        "kind": event.kind,
-        "organiser": event.organiser_id,
-        "status": event.status,
-        "starts_at_0": "2025-10-14",
-        "starts_at_1": "18:00",
-        "ends_at_0": "2025-10-14",
-        "ends_at_1": "20:00",
-        "venue": event.venue,
-        "venue_organisation": event.venue_organisation_id or "",
-        "country": "LV",
-        "languages": event.languages,
-        "audience": event.audience,
-        "title_lv": event.title_lv or "",
-        "title_en": event.title_en or "",
-        "attendance-TOTAL_FORMS": "0",
-        "attendance-INITIAL_FORMS": "0",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_an_event_edited_in_the_admin_shows_on_the_next_request(

@@ -19,6 +19,25 @@ def source_language():
         yield
 
 
+@pytest.fixture(autouse=True)
+def inline_tasks_and_local_cache(request, settings):
+    """With REDIS_URL set, only tests marked `redis` go through the broker, the worker and the Redis cache.
+
+    The rest keep what a machine without Redis has (inline tasks, a local-memory cache), so that they can read the
+    e-mail the task sent from `mail.outbox` and start from an empty cache, whatever other tests left in Redis.
+    """
+    if not settings.REDIS_URL or request.node.get_closest_marker("redis"):
+        yield
+        return
+    from portal.celery import app as celery_app
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+    saved = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = saved
+
+
 @pytest.fixture
 def client():
     """A test client whose browser asks for English, as the assertions are written in the source language."""

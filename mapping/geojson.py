@@ -17,16 +17,16 @@ clustering happens on the server, in the database:
   cells. From `INDIVIDUAL_ZOOM` on, a view covers a few streets and initiatives are sent one by one.
 * **Bounds.** The number of cells a request may cover is capped at `MAX_CELLS`: a request for a large box at a high
   zoom is answered at the highest zoom whose grid fits, so a view carries at most `MAX_CELLS` features.
-* **Caching.** Responses carry an ETag and Last-Modified derived from `data_version()` (row counts and latest
-  changes of initiatives and organisations, read from indexes, the same for every filter), so unchanged data is
-  answered with 304. The serialised body is kept in the cache under that ETag: any change to an initiative or an
-  organisation renews every ETag and so every key, and no explicit invalidation is needed. Anything that writes
-  initiatives must therefore go through `save()` (which sets `updated_at`); a bulk `update()` must set
-  `updated_at` itself.
+* **Caching.** Responses carry an ETag and Last-Modified derived from the map data version
+  (`mapping.conditional`: row counts and latest changes of initiatives and organisations, kept in the cache and
+  renewed by every change the portal makes, the same for every filter), so unchanged data is answered with 304. The
+  serialised body is kept in the cache under that ETag: any change renews every ETag and so every key. The final
+  compressed response is kept too, and `mapping.middleware` answers a repeated request with it before the rest of
+  the middleware runs.
 
-Every request runs a constant number of queries: the three version aggregates, then (on a cache miss) the cell query
-and the single-member query, or the one feature query; plus one per filter whose choices are checked in the database
-(city, country, host).
+Every request runs a constant number of queries: none for the version while it is cached (one short statement
+when it is read again), then (on a cache miss) the cell query and the single-member query, or the one feature query;
+plus one per filter whose choices are checked in the database (city, country, host).
 """
 
 import hashlib
@@ -41,8 +41,6 @@ from django.db.models.functions import Cast, Floor, Ln, Pi, Radians, Tan
 from django.utils.translation import get_language, gettext
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
-from partners.models import Organisation
-
 from .models import Initiative
 
 # Bump when the shape of the output changes, so that cached bodies of the old shape are never served.
@@ -55,23 +53,6 @@ MAX_ZOOM = 22
 # Web Mercator stops here; points beyond cannot be drawn on the map, and the projection diverges at the poles.
 MERCATOR_MAX_LATITUDE = 85.0511
 CACHE_SECONDS = 24 * 60 * 60
-
-
-def data_version():
-    """What changes whenever any map answer could change: counts and latest changes of initiatives and hosts.
-
-    Deliberately the same for every filter and viewport: it costs a count and an indexed maximum per table instead
-    of a scan of the filtered rows, and a change anywhere simply renews every ETag. Organisations are counted
-    because deleting a host empties `host` on its initiatives without touching their `updated_at`.
-    """
-    initiatives = Initiative.objects.order_by()
-    hosts = Organisation.objects.order_by().aggregate(host_count=Count("pk"), host_changed=Max("updated_at"))
-    # Two statements: SQLite answers a lone MAX from the index, but scans the table for MAX beside COUNT.
-    return {
-        "count": initiatives.count(),
-        "changed": initiatives.aggregate(changed=Max("updated_at"))["changed"],
-        **hosts,
-    }
 
 
 class MapQueryError(ValueError):
@@ -187,9 +168,10 @@ class MapQuery:
     def clustered(self):
         return self.zoom is not None and self.zoom < INDIVIDUAL_ZOOM
 
-    def etag(self, version):
-        """Names this exact answer: the data version, the query and the language of labels and links."""
-        key = "|".join((FORMAT_VERSION, get_language(), self.query_string, *(str(value) for value in version.values())))
+    def etag(self, version, url_template):
+        """Names this exact answer: the data version, the query, the language of labels and the links' address
+        (scheme and host: a portal reached under two names must not hand one name's links to the other)."""
+        key = "|".join((FORMAT_VERSION, get_language(), url_template, self.query_string, version.token))
         return hashlib.sha256(key.encode()).hexdigest()[:32]
 
     def render(self, etag, url_template):

@@ -1,7 +1,8 @@
 """Writes on initiatives: the admin, imports, suggestions and commands change initiatives only through these.
 
-Each save goes through `Model.save()`, which sets `updated_at`; bulk writes set it themselves: the map data's ETag
-and cache key depend on it (see `mapping.geojson`).
+Each save goes through `Model.save()`, which sets `updated_at` and (through the signals of `mapping.apps`) starts a
+new map data version; bulk writes send no signals, so they set `updated_at` and call `forget_data_version`
+themselves (see `mapping.conditional`).
 """
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
+from .conditional import forget_data_version
 from .imports import SheetError, check_sheet
 from .models import RESERVED_SLUGS, Initiative, InitiativeImport
 
@@ -158,7 +160,8 @@ def submitter_notify(*, initiative: Initiative) -> bool:
     )
     body = render_to_string("mapping/email/suggestion_decision.txt", context)
     send_mail(subject, body, None, [initiative.submitter_email])
-    # Not a change the map shows, so `updated_at` (and with it every map ETag) stays as it is.
+    # Not a change the map shows, so `updated_at` (and with it every map ETag) stays as it is: `update()` sends no
+    # signal and so starts no new map data version.
     Initiative.objects.filter(pk=initiative.pk).update(submitter_email="")
     return True
 
@@ -246,7 +249,7 @@ def _import_write(pk: int) -> InitiativeImport:
     if sheet.error_count:
         raise _RowsNowWrong(sheet)
 
-    # Bulk writes skip `auto_now`: `updated_at` is set here, since the map's ETags and cached bodies follow it.
+    # Bulk writes skip `auto_now`: `updated_at` is set here, since the map data version reads it too.
     now = timezone.now()
     taken = set(Initiative.objects.values_list("slug", flat=True))
     status = Initiative.Status.PUBLISHED if sheet_import.publish else Initiative.Status.PENDING
@@ -264,6 +267,8 @@ def _import_write(pk: int) -> InitiativeImport:
             created.append(initiative)
     Initiative.objects.bulk_create(created, batch_size=IMPORT_BATCH_SIZE)
     Initiative.objects.bulk_update(updated, [*IMPORT_FIELDS, "updated_at"], batch_size=IMPORT_BATCH_SIZE)
+    # Bulk writes send no save signals: the map shows the imported rows on the next request.
+    forget_data_version()
 
     sheet_import.status = InitiativeImport.Status.IMPORTED
     sheet_import.created_count = len(created)

@@ -1,6 +1,7 @@
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.urls import reverse
 from django.utils import translation
 
 
@@ -32,3 +33,17 @@ def map_page(page, live_server):
 def client():
     """The admin (outside the language-prefixed URLs) answers in the browser's language: English for the tests."""
     return Client(headers={"Accept-Language": "en"})
+
+
+@pytest.fixture
+def map_data():
+    """Ask for the map data as a visitor's browser does: no session cookie (so the early answers of
+    mapping.middleware apply), revalidating with the ETag it holds when given one."""
+    visitor = Client()
+
+    def get(etag=None, **params):
+        with translation.override("en"):
+            url = reverse("mapping:geojson")
+        return visitor.get(url, params, headers={"If-None-Match": etag} if etag else {})
+
+    return get

@@ -1,3 +1,4 @@
+import json
 from decimal import Decimal
 
 import pytest
@@ -151,3 +152,42 @@ def test_an_invalid_record_is_reported_and_left_pending(admin_client):
     messages = [str(message) for message in get_messages(response.wsgi_request)]
     assert any(message.startswith(f"{broken}: ") and "xx" in message for message in messages)
     assert "1 initiative published." in messages
+
+
+def titles_on_the_map(response):
+    return [feature["properties"]["title"] for feature in json.loads(response.content)["features"]]
+
+
+def test_an_initiative_changed_in_the_admin_changes_the_map_data_at_once(
+    admin_client, map_data, django_capture_on_commit_callbacks
+):
+    initiative = InitiativeFactory(title_en="Old title")
+    first = map_data()
+    assert map_data(first["ETag"]).status_code == 304
+
+    change_url = reverse("admin:mapping_initiative_change", args=[initiative.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(change_url, initiative_form(slug=initiative.slug))
+    again = map_data(first["ETag"])
+
+    assert response.status_code == 302
+    assert again.status_code == 200
+    assert again["ETag"] != first["ETag"]
+    assert titles_on_the_map(again) == ["Language café"]
+
+
+def test_initiatives_deleted_in_the_admin_leave_the_map_at_once(
+    admin_client, map_data, django_capture_on_commit_callbacks
+):
+    staying, leaving = InitiativeFactory(title_en="Staying"), InitiativeFactory(title_en="Leaving")
+    first = map_data()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            changelist_url, {"action": "delete_selected", "_selected_action": [leaving.pk], "post": "yes"}
+        )
+    again = map_data(first["ETag"])
+
+    assert not Initiative.objects.filter(pk=leaving.pk).exists()
+    assert again.status_code == 200
+    assert titles_on_the_map(again) == [staying.title_en]

@@ -3,7 +3,9 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
@@ -157,12 +159,13 @@ def test_an_unchanged_collection_is_answered_304_to_if_modified_since(client):
     assert again.status_code == 304
 
 
-def test_a_changed_initiative_changes_the_etag_and_the_body(client):
+def test_a_changed_initiative_changes_the_etag_and_the_body(client, django_capture_on_commit_callbacks):
     initiative = InitiativeFactory(title_en="Before")
     first = client.get(geojson_url())
 
     initiative.title_en = "After"
-    initiative.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        initiative.save()
     again = client.get(geojson_url(), HTTP_IF_NONE_MATCH=first["ETag"])
 
     assert again.status_code == 200
@@ -170,35 +173,38 @@ def test_a_changed_initiative_changes_the_etag_and_the_body(client):
     assert json.loads(again.content)["features"][0]["properties"]["title"] == "After"
 
 
-def test_a_renamed_host_changes_the_etag_and_the_body(client):
+def test_a_renamed_host_changes_the_etag_and_the_body(client, django_capture_on_commit_callbacks):
     initiative = InitiativeFactory(host=OrganisationFactory(name_en="Old name"))
     first = client.get(geojson_url())
 
     initiative.host.name_en = "New name"
-    initiative.host.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        initiative.host.save()
     again = client.get(geojson_url(), HTTP_IF_NONE_MATCH=first["ETag"])
 
     assert again.status_code == 200
     assert json.loads(again.content)["features"][0]["properties"]["host"] == "New name"
 
 
-def test_a_deleted_host_changes_the_etag_and_the_body(client):
+def test_a_deleted_host_changes_the_etag_and_the_body(client, django_capture_on_commit_callbacks):
     InitiativeFactory(host=OrganisationFactory(name_en="Closing library"))
     first = client.get(geojson_url())
 
-    Initiative.objects.get().host.delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        Initiative.objects.get().host.delete()
     again = client.get(geojson_url(), HTTP_IF_NONE_MATCH=first["ETag"])
 
     assert again.status_code == 200
     assert json.loads(again.content)["features"][0]["properties"]["host"] == ""
 
 
-def test_an_initiative_leaving_the_map_changes_the_etag(client):
+def test_an_initiative_leaving_the_map_changes_the_etag(client, django_capture_on_commit_callbacks):
     InitiativeFactory()
     leaving = InitiativeFactory()
     first = client.get(geojson_url())
 
-    leaving.delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        leaving.delete()
     again = client.get(geojson_url(), HTTP_IF_NONE_MATCH=first["ETag"])
 
     assert again.status_code == 200
@@ -312,6 +318,8 @@ def test_clusters_follow_the_filters(client):
 
 
 def count_queries(client, params):
+    """Queries of a first request: nothing cached, not even the map data version."""
+    cache.clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(geojson_url(), params)
     assert response.status_code == 200
@@ -344,3 +352,70 @@ def test_map_data_runs_the_same_number_of_queries_for_5_and_50_initiatives(
         many = count_queries(client, params)
 
     assert few == many
+
+
+# --- Early answers (mapping.middleware) -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["gzip, deflate, br", ""], ids=["gzip", "identity"])
+def test_a_repeated_request_is_answered_without_a_query_with_the_same_response(client, encoding):
+    for number in range(5):
+        InitiativeFactory(title_en=f"Initiative {number}")
+    params = {"zoom": 7, "bbox": LATVIA}
+    first = client.get(geojson_url(), params, HTTP_ACCEPT_ENCODING=encoding)
+
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(geojson_url(), params, HTTP_ACCEPT_ENCODING=encoding)
+
+    assert len(queries) == 0
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert dict(again.items()) == dict(first.items())
+    assert ("Content-Encoding" in again) == bool(encoding)
+
+
+def test_a_repeated_conditional_request_gets_304_without_a_query(client):
+    InitiativeFactory()
+    first = client.get(geojson_url(), HTTP_ACCEPT_ENCODING="gzip")
+
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(geojson_url(), HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=first["ETag"])
+    stale = client.get(geojson_url(), HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH='W/"something-else"')
+
+    assert len(queries) == 0
+    assert again.status_code == 304
+    assert again.content == b""
+    for header in ("ETag", "Last-Modified", "Cache-Control", "Vary", "Access-Control-Allow-Origin"):
+        assert again[header] == first[header]
+    assert "Content-Encoding" not in again
+    assert stale.status_code == 200
+    assert stale.content == first.content
+
+
+def test_staff_get_the_same_map_data_as_visitors(client, admin_client):
+    InitiativeFactory(title_en="Open to everyone")
+    visitor = Client(headers={"accept-language": "en"})
+
+    seen_by_visitor = visitor.get(geojson_url(), {"zoom": 16, "bbox": LATVIA})
+    seen_by_staff = admin_client.get(geojson_url(), {"zoom": 16, "bbox": LATVIA})
+
+    assert seen_by_staff.status_code == 200
+    assert seen_by_staff.content == seen_by_visitor.content
+    assert seen_by_staff["ETag"] == seen_by_visitor["ETag"]
+
+
+def test_each_host_name_gets_its_own_links(client):
+    InitiativeFactory(slug="kafejnica")
+
+    [local] = get_collection(client, HTTP_HOST="localhost")["features"]
+    [numeric] = get_collection(client, HTTP_HOST="127.0.0.1")["features"]
+
+    assert local["properties"]["url"] == "http://localhost/en/map/kafejnica/"
+    assert numeric["properties"]["url"] == "http://127.0.0.1/en/map/kafejnica/"
+
+
+def test_a_repeated_request_for_a_host_not_allowed_is_still_refused(client):
+    InitiativeFactory()
+    client.get(geojson_url())
+
+    assert client.get(geojson_url(), HTTP_HOST="evil.example").status_code == 400

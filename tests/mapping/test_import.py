@@ -1,5 +1,6 @@
 import csv
 import io
+import json
 from decimal import Decimal
 
 import pytest
@@ -319,3 +320,20 @@ def test_an_import_renews_the_map_data(coordinator_client, client, ogre_library)
 
     assert after.status_code == 200
     assert len(after.json()["features"]) == 2
+
+
+def test_an_import_changes_the_map_data_at_once(
+    coordinator_client, ogre_library, map_data, django_capture_on_commit_callbacks
+):
+    first = map_data()
+    assert json.loads(first.content)["features"] == []
+    sheet_import_url = upload(coordinator_client, csv_file(GOOD_ROWS)).url
+
+    with django_capture_on_commit_callbacks(execute=True):
+        coordinator_client.post(sheet_import_url)
+    again = map_data(first["ETag"])
+
+    assert again.status_code == 200
+    # Rows with a point are on the map; the third has none.
+    on_the_map = {feature["id"] for feature in json.loads(again.content)["features"]}
+    assert on_the_map == {"sarunu-klubs", "juridiska-palidziba"}

@@ -1,3 +1,5 @@
+import json
+
 import pytest
 from django.contrib.messages import get_messages
 from django.core import mail
@@ -128,7 +130,9 @@ def test_nothing_is_sent_before_the_decision_is_committed(admin_client, suggesti
         run_action(admin_client, "approve_initiatives", [suggestion])
 
     assert mail.outbox == []
-    assert len(callbacks) == 1
+    for callback in callbacks:
+        callback()
+    assert len(mail.outbox) == 1
 
 
 def test_the_notification_task_is_harmless_for_a_deleted_or_undecided_suggestion(suggestion):
@@ -142,3 +146,17 @@ def test_the_change_form_shows_the_suggestion_details_read_only(admin_client, su
 
     assert "olena@example.org" in content
     assert 'name="submitter_email"' not in content
+
+
+def test_an_approved_suggestion_is_in_the_map_data_at_once(
+    admin_client, suggestion, map_data, django_capture_on_commit_callbacks
+):
+    first = map_data()
+    assert json.loads(first.content)["features"] == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run_action(admin_client, "approve_initiatives", [suggestion])
+    again = map_data(first["ETag"])
+
+    assert again.status_code == 200
+    assert [feature["id"] for feature in json.loads(again.content)["features"]] == ["rozmovnyi-klub"]

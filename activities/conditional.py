@@ -13,11 +13,14 @@ moment the next upcoming event ends is kept with the version, so an ending event
 """
 
 import datetime
+import functools
 import hashlib
 import secrets
 
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
@@ -82,16 +85,53 @@ def forget_data_version() -> None:
     transaction.on_commit(lambda: cache.set(_GENERATION_KEY, secrets.token_hex(8), timeout=None))
 
 
-def public_events_etag(request, *args, **kwargs):
-    """The ETag of a list page or feed for this request, or None (no conditional GET) for signed-in staff,
-    whose pages may carry messages or drafts.
-
-    It covers the data version, the language and the full path with its query string.
-    """
-    if request.user.is_authenticated:
+def _public_request_key(request) -> str | None:
+    """What a public list page or feed depends on for this request: the format, the data version, the language and
+    the full path with its query string; None for signed-in staff, whose pages may carry messages or drafts, and
+    for a visitor with a message waiting to be shown."""
+    if request.user.is_authenticated or get_messages(request):
         return None
-    key = "|".join((FORMAT_VERSION, data_version(), get_language() or "", request.get_full_path()))
-    return hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
+    return "|".join((FORMAT_VERSION, data_version(), get_language() or "", request.get_full_path()))
+
+
+def public_events_etag(request, *args, **kwargs):
+    """The ETag of a list page or feed for this request, or None (no conditional GET, see `_public_request_key`)."""
+    key = _public_request_key(request)
+    return key and hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
+
+
+def cached_public_response(view):
+    """Serve a public list page or feed from the cache while the data version stays the same.
+
+    Conditional GET only helps a browser or calendar program that asked before; most visitors of the event list come
+    once, from a link, on a phone. Every anonymous visitor with the same language and query string gets the same
+    bytes, so they are built once per data version. Only what the view sets is kept (content, status, content type
+    and other headers of its own): the middleware still adds its headers to every response.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        key = _public_request_key(request) if request.method == "GET" else None
+        if key is None:
+            return view(request, *args, **kwargs)
+        cache_key = "activities:page:" + hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
+        cached = cache.get(cache_key)
+        if cached is not None:
+            content, headers = cached
+            return HttpResponse(content, headers=headers)
+        response = view(request, *args, **kwargs)
+
+        def keep(response):
+            if response.status_code == 200 and not response.cookies and not response.streaming:
+                cache.set(cache_key, (response.content, dict(response.items())), DERIVED_SECONDS)
+
+        if hasattr(response, "add_post_render_callback"):
+            response.add_post_render_callback(keep)
+        else:
+            keep(response)
+        return response
+
+    return wrapper
 
 
 # Values derived from the public events are kept this long under the data version they were computed for: a change

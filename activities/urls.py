@@ -2,12 +2,16 @@ from django.urls import path
 from django.views.decorators.http import condition
 
 from . import feeds, views
-from .conditional import public_events_etag
+from .conditional import cached_public_response, public_events_etag
 
 app_name = "activities"
 
-# The list and its feeds answer a repeated request with 304 Not Modified while no event has changed.
-unchanged = condition(etag_func=public_events_etag)
+
+def unchanged(view):
+    """The list and its feeds answer a repeated request with 304 Not Modified while no event has changed, and any
+    other anonymous request with the bytes already built for it."""
+    return condition(etag_func=public_events_etag)(cached_public_response(view))
+
 
 urlpatterns = [
     path("", unchanged(views.EventListView.as_view()), name="event_list"),

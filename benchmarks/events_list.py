@@ -1,7 +1,7 @@
 """Event list throughput with 5,000 events against a minimal Django view that returns the same bytes.
 
-    .venv/bin/python benchmarks/events_list.py            # about 1.5 minutes; needs gunicorn and wrk
-    .venv/bin/python benchmarks/events_list.py --seconds 5
+    .venv/bin/python benchmarks/events_list.py            # about 2 minutes; needs gunicorn and wrk
+    .venv/bin/python benchmarks/events_list.py --seconds 10 --rounds 5
 
 One run: builds a fresh SQLite database in a temporary folder with 5,000 published upcoming events, starts
 gunicorn on 127.0.0.1 with the portal (DEBUG off, the production middleware) plus one extra URL, a minimal
@@ -9,14 +9,19 @@ Django view that returns the captured bytes of the list page, and measures with 
 wrk`), one after the other:
 
 - minimal:     the minimal view (same middleware, no queries, no template);
-- uncached:    the event list page, built on every request: its query of the page of events and their
-               organisations and the whole template; what every visitor shares is read from the cache under the
-               data version of the events (activities.conditional): the per-language counts and the filter choices;
+- text page:   for reference, the privacy notice: a page of the same base template without a query or a form;
+- uncached:    the event list page built on every request: each request carries a query string no earlier
+               request had (`&visit=N`, which the filters ignore), so the page cache never has it; its query of the
+               page of events and their organisations and the whole template; the per-language counts and filter
+               choices every visitor shares come from the cache under the data version (activities.conditional);
+- cached:      the event list page as any anonymous visitor gets it once someone asked for the same URL in the same
+               data version: the bytes come from the page cache (activities.conditional.cached_public_response);
 - conditional: the event list page asked again with the ETag it gave (If-None-Match: 304 Not Modified); the
                data version comes from the cache, so no query (one every DATA_VERSION_SECONDS per worker).
 
 The ratios (list / minimal requests per second) and the command line are written to
-benchmarks/results/events_list.txt. Targets (issue 4): uncached at least 0.25, conditional at least 0.8.
+benchmarks/results/events_list.txt. Targets (issue 4): uncached at least 0.25, with caching or conditional GET at
+least 0.8.
 
 Imported by gunicorn (`events_list:application`), this module is the WSGI application instead: the portal's
 URLs plus the minimal view.
@@ -31,6 +36,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -42,6 +48,20 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "events_list.txt"
 LIST_PATH = "/lv/events/?language=all"
 MINIMAL_PATH = "/bench/minimal/"
+TEXT_PAGE_PATH = "/lv/privacy/"
+# wrk asks for the list with a query string of its own on every request: `&visit=1-1`, `&visit=1-2`...
+UNIQUE_VISITS = """
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("id", threads)
+end
+local visit = 0
+function request()
+  visit = visit + 1
+  return wrk.format("GET", wrk.path .. "&visit=" .. id .. "-" .. visit)
+end
+"""
 EVENTS = 5000
 
 
@@ -154,8 +174,10 @@ def wait_for(url, deadline=30):
     raise SystemExit(f"gunicorn did not answer at {url}")
 
 
-def wrk(url, *, seconds, threads, connections, headers=()):
+def wrk(url, *, seconds, threads, connections, headers=(), script=None):
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    if script:
+        command += ["-s", str(script)]
     for header in headers:
         command += ["-H", header]
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
@@ -168,7 +190,8 @@ def wrk(url, *, seconds, threads, connections, headers=()):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=int, default=15, help="duration of each wrk run (default 15)")
+    parser.add_argument("--seconds", type=int, default=5, help="duration of each wrk run (default 5)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds over every tier (default 3)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2)")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
     args = parser.parse_args()
@@ -204,32 +227,52 @@ def main():
             assert response.read() == body, "the minimal view must return the same bytes"
         assert etag, "the event list gives no ETag"
 
-        options = {"seconds": args.seconds, "threads": 2, "connections": args.connections}
-        wrk(base + MINIMAL_PATH, **{**options, "seconds": 2})  # warm-up
-        minimal, minimal_cmd, _ = wrk(base + MINIMAL_PATH, **options)
-        uncached, uncached_cmd, _ = wrk(base + LIST_PATH, **options)
-        time.sleep(2)  # let the workers finish the requests still queued from the slow run
-        conditional, conditional_cmd, _ = wrk(base + LIST_PATH, headers=[f"If-None-Match: {etag}"], **options)
+        unique_visits = folder / "unique_visits.lua"
+        unique_visits.write_text(UNIQUE_VISITS)
+        options = {"threads": 2, "connections": args.connections}
+        tiers = {
+            "minimal": {"url": base + MINIMAL_PATH},
+            "text page": {"url": base + TEXT_PAGE_PATH},
+            "uncached": {"url": base + LIST_PATH, "script": unique_visits},
+            "cached": {"url": base + LIST_PATH},
+            "conditional": {"url": base + LIST_PATH, "headers": [f"If-None-Match: {etag}"]},
+        }
+        wrk(tiers["minimal"]["url"], seconds=2, **options)  # warm-up
+        # Rounds of every tier one after the other, so that a change in the machine's load (it is shared) reaches
+        # the minimal view and the list alike: the ratios are taken within each round, then their median.
+        rates = {name: [] for name in tiers}
+        commands = {}
+        for _round in range(args.rounds):
+            for name, tier in tiers.items():
+                url = tier.pop("url")
+                rate, commands[name], _ = wrk(url, seconds=args.seconds, **options, **tier)
+                tier["url"] = url
+                rates[name].append(rate)
+                time.sleep(1)  # let the workers finish the requests still queued
     finally:
         gunicorn.send_signal(signal.SIGTERM)
         gunicorn.wait(timeout=30)
         shutil.rmtree(folder, ignore_errors=True)
 
+    ratios = {
+        name: statistics.median(rate / minimal for rate, minimal in zip(rates[name], rates["minimal"], strict=True))
+        for name in tiers
+    }
+    targets = {"text page": "reference: the base template alone", "uncached": "target >= 0.25",
+               "cached": "target >= 0.80", "conditional": "target >= 0.80 (304 Not Modified)"}  # fmt: skip
     lines = [
         f"# benchmarks/events_list.py, {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC",
         f"# {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPUs, SQLite, "
         f"gunicorn {args.workers} sync workers, DEBUG off",
         f"# {EVENTS} published upcoming events; page {LIST_PATH} ({len(body)} bytes, 20 events per page)",
-        "# uncached: page built per request (counts per language and filter choices cached under the data version)",
-        f"# command: {python} benchmarks/events_list.py --seconds {args.seconds} --workers {args.workers} "
-        f"--connections {args.connections}",
+        f"# command: {python} benchmarks/events_list.py --seconds {args.seconds} --rounds {args.rounds} "
+        f"--workers {args.workers} --connections {args.connections}",
         "",
-        f"minimal view (same bytes)     {minimal:10.1f} req/s   {minimal_cmd}",
-        f"event list, uncached          {uncached:10.1f} req/s   {uncached_cmd}",
-        f"event list, conditional GET   {conditional:10.1f} req/s   {conditional_cmd} (304 Not Modified)",
+        "requests per second, round by round:",
+        *(f"  {name:<12} {' '.join(f'{rate:9.1f}' for rate in rates[name])}   {commands[name]}" for name in tiers),
         "",
-        f"ratio uncached / minimal      {uncached / minimal:.2f}   (target >= 0.25)",
-        f"ratio conditional / minimal   {conditional / minimal:.2f}   (target >= 0.80)",
+        "ratio to the minimal view (median of the rounds' ratios):",
+        *(f"  {name:<12} {ratios[name]:5.2f}   ({targets[name]})" for name in targets),
     ]
     text = "\n".join(lines) + "\n"
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

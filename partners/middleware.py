@@ -17,12 +17,29 @@ OPEN_BEFORE_VERIFICATION = {
 }
 
 
-class StaffTwoFactorMiddleware:
-    """Sends staff who owe a one-time password to that step before any other admin page.
+def owed_two_factor_step(user):
+    """The one-time password step a signed-in staff member still owes, as the name of its admin view, or None.
 
     Anyone with a confirmed authenticator must give a code from it at each login; coordinators without one must
-    set one up when `settings.OTP_REQUIRED_FOR_COORDINATORS` is on. Needs django_otp's OTPMiddleware before it.
+    set one up when `settings.OTP_REQUIRED_FOR_COORDINATORS` is on.
     """
+    if user.is_verified():
+        return None
+    if user_has_device(user):
+        return "admin:partners_two_factor_verify"
+    if settings.OTP_REQUIRED_FOR_COORDINATORS and roles.is_coordinator(user):
+        return "admin:partners_two_factor_setup"
+    return None
+
+
+def redirect_to_two_factor_step(request, step):
+    """To the step, coming back to the page asked for once it is done."""
+    return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
+
+
+class StaffTwoFactorMiddleware:
+    """Sends staff who owe a one-time password (`owed_two_factor_step`) to that step before any other admin page.
+    Needs django_otp's OTPMiddleware before it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -30,12 +47,12 @@ class StaffTwoFactorMiddleware:
     def __call__(self, request):
         step = self.step_for(request)
         if step:
-            return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
+            return redirect_to_two_factor_step(request, step)
         return self.get_response(request)
 
     def step_for(self, request):
         user = request.user
-        if not (user.is_authenticated and user.is_staff) or user.is_verified():
+        if not (user.is_authenticated and user.is_staff):
             return None
         try:
             match = resolve(request.path_info)
@@ -43,8 +60,4 @@ class StaffTwoFactorMiddleware:
             return None
         if match.namespace != "admin" or match.view_name in OPEN_BEFORE_VERIFICATION:
             return None
-        if user_has_device(user):
-            return "admin:partners_two_factor_verify"
-        if settings.OTP_REQUIRED_FOR_COORDINATORS and roles.is_coordinator(user):
-            return "admin:partners_two_factor_setup"
-        return None
+        return owed_two_factor_step(user)

@@ -4,37 +4,23 @@ Coordinators see everything; a librarian sees her own libraries' figures and her
 through the admin's login, and the admin's one-time password step applies here too.
 """
 
-from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.generic import CreateView, DetailView, TemplateView, View
 from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
-from django_otp import user_has_device
 
 from partners import roles
+from partners.middleware import owed_two_factor_step, redirect_to_two_factor_step
 
 from . import dashboard
 from .forms import ReportFilter, ReportRequestForm
 from .models import Report
-
-
-def two_factor_step(user):
-    """The admin's one-time password step the user still owes, as `partners.middleware` decides it for the
-    admin, or None."""
-    if user.is_verified():
-        return None
-    if user_has_device(user):
-        return "admin:partners_two_factor_verify"
-    if settings.OTP_REQUIRED_FOR_COORDINATORS and roles.is_coordinator(user):
-        return "admin:partners_two_factor_setup"
-    return None
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -47,9 +33,9 @@ class StaffMixin:
             return redirect_to_login(request.get_full_path(), reverse("admin:login"))
         if not (user.is_active and user.is_staff and (roles.is_coordinator(user) or roles.organisation_ids(user))):
             raise PermissionDenied
-        step = two_factor_step(user)
+        step = owed_two_factor_step(user)
         if step:
-            return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
+            return redirect_to_two_factor_step(request, step)
         return super().dispatch(request, *args, **kwargs)
 
     @property

@@ -1,3 +1,5 @@
+from urllib.parse import quote
+
 import pytest
 from axes.models import AccessAttempt
 from django.urls import reverse
@@ -79,6 +81,20 @@ def test_staff_with_an_authenticator_must_give_a_code_after_the_password(client,
 
     assert response.status_code == 302
     assert response.url.startswith(VERIFY_URL)
+
+
+def test_the_staff_pages_ask_for_the_same_steps_as_the_admin(
+    client, librarian, authenticator, coordinator_client, settings
+):
+    settings.OTP_REQUIRED_FOR_COORDINATORS = True
+    dashboard = reverse("staff:dashboard")
+    log_in(client, librarian.username)
+
+    librarian_step = client.get(dashboard)
+    coordinator_step = coordinator_client.get(dashboard)
+
+    assert librarian_step.status_code == 302 and librarian_step.url == f"{VERIFY_URL}?next={quote(dashboard, safe='')}"
+    assert coordinator_step.status_code == 302 and coordinator_step.url.startswith(SETUP_URL)
 
 
 def test_a_wrong_code_is_refused_and_the_right_one_opens_the_admin(client, librarian, authenticator):

@@ -2,6 +2,7 @@ from urllib.parse import quote
 
 import pytest
 from axes.models import AccessAttempt
+from django.test import Client
 from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -83,12 +84,12 @@ def test_staff_with_an_authenticator_must_give_a_code_after_the_password(client,
     assert response.url.startswith(VERIFY_URL)
 
 
-def test_the_staff_pages_ask_for_the_same_steps_as_the_admin(
-    client, librarian, authenticator, coordinator_client, settings
-):
+def test_the_staff_pages_ask_for_the_same_steps_as_the_admin(client, librarian, authenticator, coordinator, settings):
     settings.OTP_REQUIRED_FOR_COORDINATORS = True
     dashboard = reverse("staff:dashboard")
     log_in(client, librarian.username)
+    coordinator_client = Client()
+    coordinator_client.force_login(coordinator)
 
     librarian_step = client.get(dashboard)
     coordinator_step = coordinator_client.get(dashboard)

@@ -67,7 +67,7 @@ class InitiativeMapView(InitiativeFilterMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if self.filterset.is_valid():
+        if not self.filterset.is_bound or self.filterset.is_valid():
             # Counting and bounding every matching initiative reads them all (tens of milliseconds at 100,000):
             # done once per data version and filter, not on every visit.
             summary = cached_by_data_version("summary", self.object_list.map_summary, context["filter_query"])

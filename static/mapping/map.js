@@ -5,6 +5,10 @@
  * GeoJSON endpoint for the visible area and the current zoom only (see mapping/geojson.py): the server clusters
  * at low zoom, so one view never carries more than a bounded number of features. Every move reloads the view;
  * markers that stay in view are kept, so an open popup survives the pan that shows it.
+ * The first view is asked for as soon as the map exists (the template creates it without waiting for the page's
+ * load event), and a view already asked for is not asked for again: moves that end where the map already is
+ * (Leaflet reports several while the page settles) cost nothing. Once the first markers are drawn, the script
+ * leaves a User Timing mark, "libri:initiative-map-drawn", for performance measurements (benchmarks/map_scale.py).
  * Configuration comes from a json_script element and data-* attributes: no inline script, so a strict CSP holds.
  */
 (function () {
@@ -109,6 +113,8 @@
     var markers = {};
     var request = null;
     var timer = null;
+    var asked = null;
+    var drawnOnce = false;
     var icon = L.icon({
       // Explicit URLs: Leaflet's icon path detection fails with hashed static file names.
       iconUrl: labels.iconUrl,
@@ -252,17 +258,31 @@
         }
       });
       announce(format(labels.labelVisible, visible));
+      if (!drawnOnce && window.performance && performance.mark) {
+        drawnOnce = true;
+        // In the frame that paints the markers just added.
+        window.requestAnimationFrame(function () {
+          performance.mark("libri:initiative-map-drawn");
+        });
+      }
     }
 
     function load() {
+      window.clearTimeout(timer);
       var parameters = new URLSearchParams(config.filterQuery);
       parameters.set("bbox", bboxParameter(map));
       parameters.set("zoom", String(Math.round(map.getZoom())));
+      var url = config.dataUrl + "?" + parameters.toString();
+      if (url === asked) {
+        // Already on the map, or on its way.
+        return;
+      }
+      asked = url;
       if (request) {
         request.abort();
       }
       request = new AbortController();
-      fetch(config.dataUrl + "?" + parameters.toString(), {
+      fetch(url, {
         signal: request.signal,
         headers: { Accept: "application/geo+json" },
       })
@@ -275,6 +295,8 @@
         .then(draw)
         .catch(function (error) {
           if (error.name !== "AbortError") {
+            // The next move asks again.
+            asked = null;
             announce(labels.labelLoadError);
           }
         });
@@ -287,9 +309,12 @@
 
     map.on("moveend", scheduleLoad);
     if (config.extent) {
-      map.fitBounds(config.extent, { padding: [24, 24], maxZoom: FIT_MAX_ZOOM });
+      // Not animated: the view is final at once, so the first request below asks for it (an animated zoom would
+      // first ask for the default view and then for this one).
+      map.fitBounds(config.extent, { padding: [24, 24], maxZoom: FIT_MAX_ZOOM, animate: false });
     }
-    scheduleLoad();
+    // The first view without the delay that lets a visitor's moves settle: nobody is moving the map yet.
+    load();
 
     var nearMe = document.getElementById("initiative-map-near-me");
     if (nearMe && "geolocation" in navigator) {

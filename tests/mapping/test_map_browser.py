@@ -138,3 +138,18 @@ def test_the_list_and_the_initiative_page_pass_axe(map_page, live_server, towns,
     results = Axe().run(map_page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
 
     assert results.response["violations"] == [], results.generate_report()
+
+
+def test_the_first_view_is_asked_for_once_and_marked_when_drawn(map_page, live_server, towns):
+    asked = []
+    map_page.on("request", lambda request: "initiatives.geojson" in request.url and asked.append(request.url))
+
+    map_page.goto(map_url(live_server))
+    expect(map_page.locator(INITIATIVE_MARKERS)).to_have_count(3)
+    # Longer than the delay after which a move reloads the view: any second request would have been made.
+    map_page.wait_for_timeout(600)
+
+    assert len(asked) == 1
+    assert "zoom=" in asked[0]
+    # benchmarks/map_scale.py measures the drawn map by this mark.
+    assert map_page.evaluate("() => performance.getEntriesByName('libri:initiative-map-drawn').length") == 1

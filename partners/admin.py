@@ -359,6 +359,7 @@ class StaffMembershipAdmin(CoordinatorOnlyAdminMixin, SimpleHistoryAdmin):
     )
     autocomplete_fields = ("user", "organisation")
     change_list_template = "partners/admin/staffmembership_change_list.html"
+    actions = ("resend_invitations",)
 
     def get_urls(self):
         return [
@@ -386,6 +387,27 @@ class StaffMembershipAdmin(CoordinatorOnlyAdminMixin, SimpleHistoryAdmin):
 
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(request, {"can_invite": self.can_invite(request), **(extra_context or {})})
+
+    @admin.action(description=_("Send the invitation link again"), permissions=["invite"])
+    def resend_invitations(self, request, queryset):
+        sent, skipped = [], []
+        for membership in queryset.select_related("user", "organisation"):
+            resent = services.staff_invitation_resend(membership=membership, invited_by=request.user)
+            (sent if resent else skipped).append(membership.user.email or membership.user.get_username())
+        if sent:
+            self.message_user(
+                request, gettext("Invitation sent again to %(emails)s.") % {"emails": ", ".join(sent)}, messages.SUCCESS
+            )
+        if skipped:
+            self.message_user(
+                request,
+                gettext("Not sent to %(emails)s: they have set a password already or their account is inactive.")
+                % {"emails": ", ".join(skipped)},
+                messages.WARNING,
+            )
+
+    def has_invite_permission(self, request):
+        return self.can_invite(request)
 
     def invite_view(self, request):
         if not self.can_invite(request):

@@ -60,10 +60,24 @@ def staff_invite(
     membership.full_clean()
     membership.save()
     sync_user_groups(user)
+    _send_invitation(membership, invited_by=invited_by)
+    return user
 
+
+def staff_invitation_resend(*, membership: StaffMembership, invited_by) -> bool:
+    """E-mail a new link to set her password to a person who has not set one yet (the first link expired or went
+    astray). False, and nothing sent, when she has a password already: she signs in, or resets it herself."""
+    if membership.user.has_usable_password() or not membership.user.is_active:
+        return False
+    _send_invitation(membership, invited_by=invited_by)
+    return True
+
+
+def _send_invitation(membership: StaffMembership, *, invited_by) -> None:
+    user = membership.user
     context = {
         "user": user,
-        "organisation": organisation,
+        "organisation": membership.organisation,
         "role": membership.get_role_display(),
         "invited_by": invited_by.get_full_name() or invited_by.get_username(),
         "url": password_set_url(user),
@@ -72,7 +86,6 @@ def staff_invite(
     subject = _("Your LIBRI staff account")
     body = render_to_string("partners/email/staff_invitation.txt", context)
     transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
-    return user
 
 
 def totp_device_for_setup(user):

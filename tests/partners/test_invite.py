@@ -115,3 +115,48 @@ def test_the_membership_list_offers_the_invitation_to_coordinators(coordinator_c
 
     assert INVITE_URL in response.content.decode()
     assert coordinator_client.get(INVITE_URL).status_code == 200
+
+
+def resend(client, memberships, captured):
+    with captured(execute=True):
+        return client.post(
+            reverse("admin:partners_staffmembership_changelist"),
+            {"action": "resend_invitations", "_selected_action": [membership.pk for membership in memberships]},
+            follow=True,
+        )
+
+
+def test_a_coordinator_sends_an_expired_invitation_again_and_the_new_link_works(
+    client, coordinator_client, coordinator, ogre, django_capture_on_commit_callbacks
+):
+    invite(coordinator_client, ogre, django_capture_on_commit_callbacks)
+    expired = link_in(mail.outbox[0])
+    membership = StaffMembership.objects.get(user__email="Anna.Berzina@ogre.example.org")
+    later = datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT, days=1)
+
+    with time_machine.travel(later):
+        coordinator_client.force_login(coordinator)  # her session from the day of the invitation has expired
+        response = resend(coordinator_client, [membership], django_capture_on_commit_callbacks)
+        fresh = link_in(mail.outbox[1])
+        client.logout()
+        assert not client.get(expired, follow=True).context["validlink"]
+        assert client.get(fresh, follow=True).context["validlink"]
+
+    assert "Invitation sent again to Anna.Berzina@ogre.example.org." in response.content.decode()
+    assert mail.outbox[1].to == ["Anna.Berzina@ogre.example.org"]
+
+
+def test_nobody_with_a_password_gets_an_invitation_again(coordinator_client, ogre, django_capture_on_commit_callbacks):
+    user = UserFactory(username="ilze", email="ilze@ogre.example.org", is_staff=True)
+    membership = StaffMembership.objects.create(user=user, organisation=ogre, role=StaffMembership.Role.LIBRARIAN)
+
+    response = resend(coordinator_client, [membership], django_capture_on_commit_callbacks)
+
+    assert not mail.outbox
+    assert "Not sent to ilze@ogre.example.org: they have set a password already" in response.content.decode()
+
+
+def test_a_librarian_has_no_invitation_action(librarian_client, ogre):
+    response = librarian_client.get(reverse("admin:partners_staffmembership_changelist"))
+
+    assert response.status_code == 403

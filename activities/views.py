@@ -3,7 +3,7 @@ import hashlib
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -13,12 +13,10 @@ from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 from modeltranslation.utils import build_localized_fieldname
 
-from partners.antispam import rate_limit_reached
-
 from . import services
 from .conditional import cached_by_data_version
 from .filters import ALL_LANGUAGES, EventFilter
-from .forms import RegistrationForm, time_trap_stamp
+from .forms import RegistrationForm
 from .models import REGISTRATION_LINK_SALT, Event, Registration
 from .schema_org import event_json_ld
 
@@ -165,14 +163,12 @@ def poster_languages(event):
 
 
 class EventRegisterView(FormView):
-    """The registration form of an event. Automated posts are refused with a clear message: too many from one
-    address (429), a filled honeypot or a form sent too fast (400); the service holds the capacity."""
+    """The registration form of an event. Automated posts are refused by the form's checks with a clear message:
+    a filled honeypot or a form sent too fast (400), too many from one address (429); the service holds the
+    capacity."""
 
     template_name = "activities/event_register.html"
     form_class = RegistrationForm
-    # Posts per address in a window. A library's public computers share one address, so there is room for a group.
-    rate_limit = 10
-    rate_period = 10 * 60
 
     def dispatch(self, request, *args, **kwargs):
         events = Event.objects.published().for_detail().with_registration_counts()
@@ -180,23 +176,12 @@ class EventRegisterView(FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "event": self.event}
+        return {**super().get_form_kwargs(), "event": self.event, "request": self.request}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            event=self.event,
-            time_trap_stamp=time_trap_stamp(self.event),
-            retention_days=settings.REGISTRATION_RETENTION_DAYS,
-            **kwargs,
-        )
+        return super().get_context_data(event=self.event, retention_days=settings.REGISTRATION_RETENTION_DAYS, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        if rate_limit_reached(request, scope="event-registration", limit=self.rate_limit, period=self.rate_period):
-            refusal = gettext(
-                "Too many registrations were sent from your connection in a short time. Please wait %(minutes)d "
-                "minutes and try again, or contact the organiser."
-            ) % {"minutes": self.rate_period // 60}
-            return self.render_to_response(self.get_context_data(refusal=refusal), status=429)
         if not self.event.accepts_registrations:
             return self.render_to_response(self.get_context_data(), status=400)
         return super().post(request, *args, **kwargs)
@@ -223,7 +208,8 @@ class EventRegisterView(FormView):
         return redirect(registration.get_manage_url())
 
     def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+        status = 429 if form.has_error(NON_FIELD_ERRORS, "rate_limited") else 400
+        return self.render_to_response(self.get_context_data(form=form), status=status)
 
 
 @method_decorator(never_cache, name="dispatch")

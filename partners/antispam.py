@@ -8,17 +8,23 @@ built with the request::
 
     form = SuggestionForm(request.POST, request=request)
 
-- **Honeypot.** A text field people never see (hidden by the `form-trap` class, out of the tab order, labelled
-  "leave this field empty" for anyone whose browser shows it anyway); robots fill every field they find.
+- **Honeypot.** A text field people never see (hidden by the template's `form-trap` or `trap-field` class, out of
+  the tab order, labelled "leave this field empty" for anyone whose browser shows it anyway); robots fill every
+  field they find. Templates render `form.trap_fields` together.
 - **Time trap.** A signed timestamp of when the form was shown; a submission faster than `min_seconds` is a robot,
-  one older than `max_seconds` is stale. Every rendering carries a fresh stamp, so a person correcting an error
-  is never locked out.
+  one older than `max_seconds` is stale (a form people open and send much later, such as an event's registration,
+  sets a longer `max_seconds`). Every rendering carries a fresh stamp, so a person correcting an error is never
+  locked out. A form shown for one object (an event) binds the stamp to it through `stamp_subject()`: a stamp
+  handed out on one event's page does not pass on another's.
 - **Rate limit.** At most `rate_limit` accepted submissions per client address and `rate_limit_scope` within
-  `rate_limit_period` seconds, counted in the cache (Redis in production). The address is the one the login
+  `rate_limit_period` seconds, counted in the cache (Redis in production). Only submissions that passed every
+  other check count, so a person correcting mistakes is not locked out. The address is the one the login
   lockout uses (django-axes), so both follow one proxy configuration.
 
-The checks run in `clean()` and report as non-field errors with plain messages; the honeypot's message does not
-say what gave the robot away.
+The checks run in `clean()` and report as non-field errors with plain messages and the codes `honeypot`,
+`time_trap_invalid`, `too_fast`, `expired` and `rate_limited` (a view may answer the last with 429); the
+honeypot's message does not say what gave the robot away. A form with checks of its own across fields runs them
+before calling `super().clean()`, so that a submission they refuse is not counted.
 """
 
 import hashlib
@@ -35,16 +41,26 @@ STARTED_FIELD = "form_started"
 _SALT = "partners.antispam.form-started"
 
 
-def started_token():
-    """A signed stamp of the present moment."""
-    return signing.dumps(time.time(), salt=_SALT, compress=False)
+def _salt(subject):
+    # The subject goes into the salt rather than the stamp: a stamp for another subject fails its signature, and an
+    # unbound stamp stays the bare signed time.
+    return _SALT if subject is None else f"{_SALT}:{subject}"
+
+
+def started_token(subject=None):
+    """A signed stamp of the present moment, valid only for a form with the same `subject`."""
+    return signing.dumps(time.time(), salt=_salt(subject), compress=False)
 
 
 class FreshStampInput(forms.HiddenInput):
     """Renders a new time stamp every time, whatever was posted: the posted stamp is only read by `clean()`."""
 
+    def __init__(self, attrs=None, *, subject=None):
+        super().__init__(attrs)
+        self.subject = subject
+
     def format_value(self, value):
-        return started_token()
+        return started_token(self.subject)
 
 
 def client_rate_key(request, scope, period):
@@ -84,7 +100,15 @@ class SpamProtectedFormMixin:
             label=_("Leave this field empty"),
             widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
         )
-        self.fields[STARTED_FIELD] = forms.CharField(required=False, widget=FreshStampInput)
+        # No label: the input is hidden, and a label would point at nothing.
+        self.fields[STARTED_FIELD] = forms.CharField(
+            required=False, label="", widget=FreshStampInput(subject=self.stamp_subject())
+        )
+
+    def stamp_subject(self):
+        """What the time stamp is bound to, as a string (e.g. the event a registration form is for); None binds
+        nothing. Called from `__init__`: a form sets what it reads before calling `super().__init__()`."""
+        return None
 
     def clean(self):
         cleaned_data = super().clean()
@@ -93,7 +117,7 @@ class SpamProtectedFormMixin:
                 _("Your submission could not be accepted. Please try again later."), code="honeypot"
             )
         try:
-            started = signing.loads(self.data.get(self.add_prefix(STARTED_FIELD), ""), salt=_SALT)
+            started = signing.loads(self.data.get(self.add_prefix(STARTED_FIELD), ""), salt=_salt(self.stamp_subject()))
             elapsed = time.time() - float(started)
         except (signing.BadSignature, TypeError, ValueError):
             raise forms.ValidationError(

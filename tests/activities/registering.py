@@ -1,11 +1,13 @@
-"""Helpers of the registration tests: a factory for registrations and the data a person sends with the form."""
+"""Helpers of the registration tests: a factory for registrations and a person sending the form."""
 
+import re
 import time
 
 import factory
-from django.utils import timezone
+import time_machine
+from django.urls import reverse
+from django.utils import timezone, translation
 
-from activities.forms import time_trap_stamp
 from activities.models import Registration
 from tests.factories import EventFactory
 
@@ -22,8 +24,18 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     consent_at = factory.LazyFunction(timezone.now)
 
 
-def form_data(event, **overrides):
-    """What a person sends: the form handed out a minute ago, honeypot left empty."""
+def register_url(event, language="en"):
+    with translation.override(language):
+        return reverse("activities:event_register", kwargs={"slug": event.slug})
+
+
+def stamp_of(page):
+    """The time stamp a rendered registration page hands out with its form."""
+    return re.search(r'name="form_started" value="([^"]+)"', page.content.decode())[1]
+
+
+def form_data(**overrides):
+    """What a person sends, honeypot left empty; the time stamp comes from the page she opened."""
     data = {
         "name": "Olena",
         "email": "olena@example.org",
@@ -31,8 +43,15 @@ def form_data(event, **overrides):
         "language": "uk",
         "needs": ["wheelchair"],
         "consent": "on",
-        "website": "",
-        "started": time_trap_stamp(event, at=time.time() - 60),
+        "homepage": "",
     }
     data.update(overrides)
     return data
+
+
+def register(client, event, *, after=60, language="en", opened_on=None, follow=False, **overrides):
+    """Open the registration page of `opened_on` (the same event by default), fill the form in for `after` seconds
+    and send it to `event`'s page. The clock is back at the opening time afterwards."""
+    stamp = stamp_of(client.get(register_url(opened_on or event, language)))
+    with time_machine.travel(time.time() + after, tick=False):
+        return client.post(register_url(event, language), form_data(form_started=stamp, **overrides), follow=follow)

@@ -1,4 +1,5 @@
 import re
+import time
 
 import pytest
 from django.core import mail
@@ -7,10 +8,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from activities.forms import time_trap_stamp
 from activities.models import Registration, RegistrationTally
 from tests.activities.conftest import riga
-from tests.activities.registering import RegistrationFactory, form_data
+from tests.activities.registering import RegistrationFactory, form_data, register, register_url, stamp_of
 from tests.factories import EventFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,13 +42,13 @@ def url(name, language="en", **kwargs):
         return reverse(f"activities:{name}", kwargs=kwargs)
 
 
-def register_url(event, language="en"):
-    return url("event_register", language, slug=event.slug)
-
-
 def manage_url(registration, language="en"):
     with translation.override(language):
         return registration.get_manage_url()
+
+
+def refusal_codes(response):
+    return [error.code for error in response.context["form"].errors.as_data().get("__all__", [])]
 
 
 def test_the_event_page_shows_places_left_and_links_to_the_form(client, seminar):
@@ -86,19 +86,22 @@ def test_the_form_asks_only_for_what_is_needed_and_says_why(client, seminar):
 
     assert response.status_code == 200
     form = response.context["form"]
-    assert list(form.fields) == ["name", "email", "phone", "language", "needs", "consent", "website"]
+    assert list(form.fields) == ["name", "email", "phone", "language", "needs", "consent", "homepage", "form_started"]
     assert form.initial["language"] == "uk"
     content = response.content.decode()
     assert 'href="/uk/privacy/"' in content
     assert "nationality" not in content.lower()
     # The honeypot is out of people's way: hidden from assistive technology and outside the tab order.
     trap = re.search(r'<div class="trap-field" aria-hidden="true">.*?</div>', content, re.S).group(0)
-    assert 'tabindex="-1"' in trap and 'autocomplete="off"' in trap
+    honeypot = re.search(r"<input [^>]*name=\"homepage\"[^>]*>", trap).group(0)
+    assert 'tabindex="-1"' in honeypot and 'autocomplete="off"' in honeypot
+    assert '<label for="id_homepage">' in trap
+    assert 'type="hidden" name="form_started"' in trap
 
 
 def test_a_person_registers_and_lands_on_her_own_page(client, seminar, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(register_url(seminar, "uk"), form_data(seminar, needs=["wheelchair", "childcare"]))
+        response = register(client, seminar, language="uk", needs=["wheelchair", "childcare"])
 
     registration = Registration.objects.get()
     assert response.status_code == 302
@@ -115,7 +118,7 @@ def test_a_person_registers_and_lands_on_her_own_page(client, seminar, django_ca
 def test_a_person_registering_for_a_full_event_joins_the_waiting_list(client, seminar):
     RegistrationFactory.create_batch(2, event=seminar)
 
-    response = client.post(register_url(seminar), form_data(seminar), follow=True)
+    response = register(client, seminar, follow=True)
 
     assert Registration.objects.get(name="Olena").status == Registration.Status.WAITING
     content = response.content.decode()
@@ -124,7 +127,7 @@ def test_a_person_registering_for_a_full_event_joins_the_waiting_list(client, se
 
 
 def test_a_form_without_contact_is_refused_with_a_clear_message(client, seminar):
-    response = client.post(register_url(seminar), form_data(seminar, email="", phone=""))
+    response = register(client, seminar, email="", phone="")
 
     assert response.status_code == 400
     assert "Give an e-mail address or a phone number" in response.content.decode()
@@ -132,10 +135,7 @@ def test_a_form_without_contact_is_refused_with_a_clear_message(client, seminar)
 
 
 def test_without_consent_nobody_is_registered(client, seminar):
-    data = form_data(seminar)
-    del data["consent"]
-
-    response = client.post(register_url(seminar), data)
+    response = register(client, seminar, consent="")
 
     assert response.status_code == 400
     assert "Please agree, or we cannot register you." in response.content.decode()
@@ -143,50 +143,78 @@ def test_without_consent_nobody_is_registered(client, seminar):
 
 
 def test_a_filled_honeypot_is_refused_as_a_bot(client, seminar):
-    response = client.post(register_url(seminar), form_data(seminar, website="https://spam.example"))
+    response = register(client, seminar, homepage="https://spam.example")
 
     assert response.status_code == 400
-    assert "a field that people do not see was filled in" in response.content.decode()
+    assert refusal_codes(response) == ["honeypot"]
+    assert "Your submission could not be accepted." in response.content.decode()
     assert not Registration.objects.exists()
 
 
-def test_a_form_sent_too_fast_is_refused_and_can_be_sent_again(client, seminar):
-    response = client.post(register_url(seminar), form_data(seminar, started=time_trap_stamp(seminar)))
+def test_a_form_sent_too_fast_is_refused_and_can_be_sent_again(client, seminar, time_machine):
+    response = register(client, seminar, after=1)
 
     assert response.status_code == 400
+    assert refusal_codes(response) == ["too_fast"]
     content = response.content.decode()
-    assert "The form was sent too quickly after the page opened" in content
+    assert "The form was sent too quickly." in content
     assert not Registration.objects.exists()
-    # The answers stay in the form, which carries a new stamp.
+    # The answers stay in the form, which carries a new stamp: sent again a little later, it passes.
     assert 'value="Olena"' in content
-    assert f'value="{time_trap_stamp(seminar)}"' in content
+    time_machine.move_to(time.time() + 10, tick=False)
+    assert client.post(register_url(seminar), form_data(form_started=stamp_of(response))).status_code == 302
 
 
-@pytest.mark.parametrize("started", ["", "forged", "time_trap_of_other_event"])
-def test_a_missing_forged_or_foreign_time_stamp_is_refused(client, seminar, started):
-    if started == "time_trap_of_other_event":
-        started = time_trap_stamp(EventFactory(), at=0)
-    response = client.post(register_url(seminar), form_data(seminar, started=started))
+def test_a_page_opened_the_day_before_still_registers_but_not_one_older_than_a_day(client, seminar):
+    # Longer than the six hours of the other public forms: people open an event's page and register later.
+    stale = register(client, seminar, after=24 * 60 * 60 + 60)
+    assert stale.status_code == 400
+    assert refusal_codes(stale) == ["expired"]
+    assert "The form was open for too long." in stale.content.decode()
+
+    assert register(client, seminar, after=23 * 60 * 60).status_code == 302
+
+
+@pytest.mark.parametrize("started", ["", "forged"])
+def test_a_missing_or_forged_time_stamp_is_refused(client, seminar, started):
+    response = client.post(register_url(seminar), form_data(form_started=started))
 
     assert response.status_code == 400
+    assert refusal_codes(response) == ["time_trap_invalid"]
     assert "The form could not be checked" in response.content.decode()
     assert not Registration.objects.exists()
 
 
-def test_too_many_posts_from_one_address_are_refused(client, seminar):
-    for number in range(10):
-        response = client.post(register_url(seminar), form_data(seminar, email=f"person{number}@example.org"))
-        assert response.status_code == 302
+def test_the_time_stamp_of_another_events_page_is_refused(client, seminar):
+    other = EventFactory(registration_required=True, starts_at=seminar.starts_at)
 
-    response = client.post(register_url(seminar), form_data(seminar, email="eleventh@example.org"))
+    response = register(client, seminar, opened_on=other)
+
+    assert response.status_code == 400
+    assert refusal_codes(response) == ["time_trap_invalid"]
+    assert not Registration.objects.exists()
+    assert register(client, other).status_code == 302
+
+
+def test_too_many_registrations_from_one_address_are_refused(client, seminar):
+    for number in range(10):
+        assert register(client, seminar, email=f"person{number}@example.org").status_code == 302
+
+    response = register(client, seminar, email="eleventh@example.org")
 
     assert response.status_code == 429
-    assert "Too many registrations were sent from your connection" in response.content.decode()
+    assert refusal_codes(response) == ["rate_limited"]
+    assert "Too many submissions from your connection." in response.content.decode()
     assert Registration.objects.count() == 10
-    other_address = client.post(
-        register_url(seminar), form_data(seminar, email="neighbour@example.org"), REMOTE_ADDR="10.0.0.2"
-    )
-    assert other_address.status_code == 302
+    neighbour = register(Client(REMOTE_ADDR="10.0.0.2"), seminar, email="neighbour@example.org")
+    assert neighbour.status_code == 302
+
+
+def test_a_person_correcting_mistakes_is_not_locked_out(client, seminar):
+    for _attempt in range(12):
+        assert register(client, seminar, consent="").status_code == 400
+
+    assert register(client, seminar).status_code == 302
 
 
 def test_a_cancelled_event_takes_no_registrations(client, seminar):
@@ -194,7 +222,7 @@ def test_a_cancelled_event_takes_no_registrations(client, seminar):
     seminar.save()
 
     assert "it takes no registrations" in client.get(register_url(seminar)).content.decode()
-    response = client.post(register_url(seminar), form_data(seminar))
+    response = client.post(register_url(seminar), form_data())
     assert response.status_code == 400
     assert not Registration.objects.exists()
 
@@ -278,7 +306,7 @@ def test_actions_need_the_csrf_token(seminar):
     client = Client(enforce_csrf_checks=True)
 
     assert client.post(manage_url(registration), {"action": "erase"}).status_code == 403
-    assert client.post(register_url(seminar), form_data(seminar)).status_code == 403
+    assert register(client, seminar).status_code == 403
     assert Registration.objects.count() == 1
 
 

@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
+from partners import roles
 from partners.admin import OrganisationScopedAdminMixin, OrganisationScopedInlineMixin, localized
+from partners.models import Agreement
 
 from . import services
 from .files import validate_upload
@@ -158,3 +160,20 @@ class StrategyAdmin(OrganisationScopedAdminMixin, TabbedTranslationAdmin):
         (_("Adoption"), {"fields": ("status", "adopted_on", "partners", "agreements", "document")}),
         (_("Record"), {"fields": ("is_sample", "created_at", "updated_at")}),
     )
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "agreements" and not roles.is_coordinator(request.user):
+            # Agreements are the coordinators' to manage, so a librarian cannot search them; she ticks among those
+            # her library is a party to (a handful), see `get_form` for the ones linked already.
+            kwargs["queryset"] = Agreement.objects.filter(parties__in=roles.organisation_ids(request.user)).distinct()
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        field = form.base_fields.get("agreements")
+        if field is not None and obj is not None and not roles.is_coordinator(request.user):
+            # Agreements a coordinator linked stay offered, ticked, so that her saving the strategy keeps them.
+            field.queryset = Agreement.objects.filter(pk__in=field.queryset.values("pk")) | obj.agreements.all()
+            field.queryset = field.queryset.distinct()
+        return form

@@ -4,8 +4,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from activities.models import Event
+from partners.models import StaffMembership
 from resources.models import GoodPractice, Resource, Strategy
 from tests.factories import AgreementFactory, EventFactory, OrganisationFactory, ResourceFileFactory
+from tests.partners.conftest import staff_member
 from tests.resources.conftest import ActionItemFactory, StrategyFactory
 from tests.resources.test_resource_admin import form_data
 
@@ -153,3 +155,42 @@ def test_resource_slugs_cannot_take_the_library_own_paths(admin_client):
 def test_adopted_on_is_required_by_the_database_too():
     with pytest.raises(IntegrityError):
         StrategyFactory(adopted_on=None, status=Strategy.Status.ADOPTED)
+
+
+def strategy_form(strategy, **overrides):
+    data = {
+        "title_lv": strategy.title_lv,
+        "slug": strategy.slug,
+        "library": str(strategy.library_id),
+        "municipality": strategy.municipality,
+        "status": strategy.status,
+        "adopted_on": strategy.adopted_on.isoformat() if strategy.adopted_on else "",
+        "action_items-TOTAL_FORMS": "0",
+        "action_items-INITIAL_FORMS": "0",
+        "action_items-MIN_NUM_FORMS": "0",
+        "action_items-MAX_NUM_FORMS": "1000",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_librarian_links_her_librarys_agreements_and_keeps_those_a_coordinator_linked(client):
+    ogre, jelgava, red_cross, kisc = OrganisationFactory.create_batch(4)
+    librarian = staff_member(ogre, StaffMembership.Role.LIBRARIAN, "ogre-librarian")
+    ours = AgreementFactory(title_lv="Ogres memorands", parties=[ogre, red_cross])
+    theirs = AgreementFactory(title_lv="Jelgavas līgums", parties=[jelgava, red_cross])
+    national = AgreementFactory(title_lv="KISC līgums", parties=[kisc, red_cross])
+    strategy = StrategyFactory(library=ogre)
+    strategy.agreements.add(national)  # linked by a coordinator
+    change_url = reverse("admin:resources_strategy_change", args=[strategy.pk])
+    client.force_login(librarian)
+
+    page = client.get(change_url).content.decode()
+    refused = client.post(change_url, strategy_form(strategy, agreements=[ours.pk, theirs.pk]))
+    saved = client.post(change_url, strategy_form(strategy, agreements=[ours.pk, national.pk]))
+
+    assert 'type="checkbox" name="agreements"' in page
+    assert "Ogres memorands" in page and "KISC līgums" in page and "Jelgavas līgums" not in page
+    assert refused.status_code == 200 and refused.context["adminform"].form.has_error("agreements")
+    assert saved.status_code == 302
+    assert set(strategy.agreements.all()) == {ours, national}

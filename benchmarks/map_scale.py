@@ -94,7 +94,9 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-back
 
 def populate(count):
     """Exactly `count` published initiatives: most in Latvian towns, the rest spread over Europe."""
-    Initiative.objects.all().delete()
+    # Straight to SQL: an ORM delete of 100,000 initiatives writes a history record and sends signals for each.
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {Initiative._meta.db_table}")
     host, _created = Organisation.objects.get_or_create(
         slug="bench-library", defaults={"name": "Benchmark library", "kind": Organisation.Kind.PARTNER_LIBRARY}
     )

@@ -91,11 +91,18 @@ def data_version() -> DataVersion:
     return versioned_get()[0]
 
 
+def _renew_generation():
+    cache.set(_GENERATION_KEY, secrets.token_hex(8), timeout=None)
+
+
 def forget_data_version() -> None:
     """Start a new data version once the current transaction (if any) has committed, so that the next request sees
     the change. A new generation rather than only forgetting the cached version: two writes within one tick of the
-    clock can leave the same counts and latest change behind."""
-    transaction.on_commit(lambda: cache.set(_GENERATION_KEY, secrets.token_hex(8), timeout=None))
+    clock can leave the same counts and latest change behind.
+
+    Called for every row a signal reports, so deleting many initiatives at once sets the key once per row after the
+    commit: far less than the history record each of those rows writes, so it is not worth deduplicating."""
+    transaction.on_commit(_renew_generation)
 
 
 def cached_by_data_version(name, compute, *parts):

@@ -20,14 +20,30 @@ the same data always gives the same file. Labels are in the active language: run
 
 import datetime
 import functools
+import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import CharField, Count, F, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, NullIf
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateTimeField,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    Q,
+    QuerySet,
+    Sum,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import get_language, gettext, pgettext
@@ -81,6 +97,18 @@ class Scope:
         while (year, month) <= (self.end.year, self.end.month):
             yield year, month
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+    def month_bucket(self, path):
+        """The position in `months()` of the month in which the instant at `path` falls, as an SQL expression for
+        rows of the period: comparisons with the months' first instants, so no row's time is converted to the
+        local calendar."""
+        zone = ZoneInfo(settings.TIME_ZONE)
+        firsts = [datetime.datetime(year, month, 1, tzinfo=zone) for year, month in self.months()][1:]
+        return Case(
+            *(When(**{f"{path}__lt": first}, then=Value(index)) for index, first in enumerate(firsts)),
+            default=Value(len(firsts)),
+            output_field=IntegerField(),
+        )
 
     def organisation_q(self, path):
         """The condition that the organisation at `path` is one of the chosen libraries and countries."""
@@ -214,10 +242,31 @@ def plain(queryset):
 
 
 def local(moment, zone=None):
-    """A stored instant as the naive Riga date and time a spreadsheet shows (spreadsheets have no time zones)."""
-    if moment is None:
-        return None
+    """A stored instant as the naive Riga date and time a spreadsheet shows (spreadsheets have no time zones).
+
+    A naive value is already local (`LocalDateTime`)."""
+    if moment is None or moment.tzinfo is None:
+        return moment
     return moment.astimezone(zone or timezone.get_current_timezone()).replace(tzinfo=None, microsecond=0)
+
+
+class LocalDateTime(Func):
+    """An instant as the naive date and time (whole seconds) of the active time zone, for `local()`.
+
+    PostgreSQL converts in the query: the database driver turns a naive timestamp into a datetime several times
+    faster than Django's loader of time-zone aware ones, and long detail sheets have one per row. Elsewhere the
+    instant comes back as stored and `local()` converts it.
+    """
+
+    arity = 1
+    output_field = DateTimeField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return compiler.compile(self.source_expressions[0])
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"DATE_TRUNC('second', {sql} AT TIME ZONE %s)", (*params, timezone.get_current_timezone_name())
 
 
 def choice_labels(choices):
@@ -247,16 +296,14 @@ STATUSES = ("confirmed", "waiting", "cancelled")
 ACTIVITY_TYPES = [code for code, _label in Attendance.ActivityType.choices]
 
 
-def _month_of(path):
-    return {"year": ExtractYear(path), "month": ExtractMonth(path)}
-
-
 @dataclass
 class Facts:
     """The period's counts grouped by organiser and month (and kind, activity type or registration status).
 
-    Four grouped queries, whose few rows (libraries x months x kinds at most) add up to the indicators and to both
-    breakdowns, so the data is read once for all three sheets however large it is.
+    Three grouped queries, whose few rows (libraries x months x kinds at most) add up to the indicators and to both
+    breakdowns, so the data is read once for all three sheets however large it is. Months are told apart by
+    comparing start times with the months' first instants (`Scope.month_bucket`), not by converting every row's
+    time to the local calendar.
     """
 
     held: Counter  # (organiser, year, month, kind) -> events held
@@ -265,44 +312,48 @@ class Facts:
 
     @classmethod
     def of(cls, scope: Scope):
-        held = Counter(
-            {
-                key[:4]: key[4]
-                for key in scope.events_held()
-                .order_by()
-                .annotate(**_month_of("starts_at"))
-                .values_list("organiser", "year", "month", "kind")
-                .annotate(count=Count("pk"))
-            }
-        )
+        months = list(scope.months())
+        held = Counter()
         people = {}
-        for row in (
-            scope.attendance()
+        for organiser, bucket, kind, activity_type, count, events, *sums in (
+            plain(scope.events_held())
             .order_by()
-            .annotate(**_month_of("event__starts_at"))
-            .values("event__organiser", "year", "month", "activity_type")
-            .annotate(events=Count("pk"), **{f"sum_{name}": Sum(name) for name in PEOPLE_FIELDS})
+            .annotate(bucket=scope.month_bucket("starts_at"))
+            .values_list("organiser", "bucket", "kind", "attendance__activity_type")
+            .annotate(
+                count=Count("pk"),
+                events=Count("attendance"),
+                **{f"sum_{name}": Sum(f"attendance__{name}") for name in PEOPLE_FIELDS},
+            )
         ):
-            key = (row["event__organiser"], row["year"], row["month"], row["activity_type"])
-            people[key] = {"events": row["events"], **{name: row[f"sum_{name}"] or 0 for name in PEOPLE_FIELDS}}
+            year, month = months[bucket]
+            held[organiser, year, month, kind] += count
+            if activity_type is None:
+                continue  # events held without attendance recorded
+            row = people.setdefault(
+                (organiser, year, month, activity_type), {"events": 0, **dict.fromkeys(PEOPLE_FIELDS, 0)}
+            )
+            row["events"] += events
+            for name, value in zip(PEOPLE_FIELDS, sums, strict=True):
+                row[name] += value or 0
         registrations = Counter()
-        for organiser, year, month, status, count in (
+        for organiser, bucket, status, count in (
             scope.registrations()
             .order_by()
-            .annotate(**_month_of("event__starts_at"))
-            .values_list("event__organiser", "year", "month", "status")
+            .annotate(bucket=scope.month_bucket("event__starts_at"))
+            .values_list("event__organiser", "bucket", "status")
             .annotate(count=Count("pk"))
         ):
-            registrations[organiser, year, month, status] += count
-        for organiser, year, month, *erased in (
+            registrations[organiser, *months[bucket], status] += count
+        for organiser, bucket, *erased in (
             scope.tallies()
             .order_by()
-            .annotate(**_month_of("event__starts_at"))
-            .values_list("event__organiser", "year", "month")
+            .annotate(bucket=scope.month_bucket("event__starts_at"))
+            .values_list("event__organiser", "bucket")
             .annotate(**{f"sum_{status}": Sum(status) for status in STATUSES})
         ):
             for status, count in zip(STATUSES, erased, strict=True):
-                registrations[organiser, year, month, status] += count or 0
+                registrations[organiser, *months[bucket], status] += count or 0
         return cls(held=held, people=people, registrations=registrations)
 
     def events_held(self, match=lambda key: True):
@@ -455,68 +506,80 @@ def month_rows(scope: Scope, facts: Facts) -> Iterator[list]:
         ]
 
 
-def event_rows(scope: Scope) -> Iterator[list]:
-    """One row per event, in start order; registrations counted in a second streamed query merged by event.
+class OfRow(Func):
+    """A value computed from the columns of the query's own table, left out of a GROUP BY on its primary key.
 
-    Two ordered streams merged in Python instead of one subquery per event per status: the database scans each
-    table once, and memory stays flat however many events there are.
+    Both databases take such a value as it is, since the key determines it; grouping by the value itself (a
+    title, a converted time) made PostgreSQL compare it on every joined row.
+    """
+
+    template = "%(expressions)s"
+
+    def get_group_by_cols(self):
+        return []
+
+
+def event_rows(scope: Scope) -> Iterator[list]:
+    """One row per event, in start order, with its registrations counted in the same query.
+
+    The registrations are joined and counted per event (live rows plus the tally left by erasure), grouped by the
+    event's key alone, rather than counted in a subquery per event and status. The one attendance and tally row
+    of an event come through MAX, which leaves them as they are. Languages come as the stored JSON text, whose
+    few distinct values are turned into labels once each; organisers as ids, labelled from one small query.
     """
     kinds = choice_labels(Event.Kind.choices)
     statuses = choice_labels(Event.Status.choices)
     activity = choice_labels(Attendance.ActivityType.choices)
     language_names = delivery_language_labels()
+    language_labels = {}
+    organisers = dict(
+        Organisation.objects.filter(pk__in=scope.events().values("organiser")).values_list(
+            "pk", localized(Organisation, "short_name", "name")
+        )
+    )
+
+    def registered(status):
+        live = Count("registrations", filter=Q(registrations__status=status))
+        return live + Coalesce(Max(f"registration_tally__{status}"), 0)
+
     events = (
         plain(scope.events())
         .order_by("starts_at", "pk")
         .values_list(
             "pk",
-            "starts_at",
-            localized(Event, "title"),
+            OfRow(LocalDateTime("starts_at")),
+            OfRow(localized(Event, "title")),
             "kind",
-            localized(Organisation, "organiser__short_name", "organiser__name"),
-            "languages",
+            "organiser",
+            OfRow(Cast("languages", TextField())),
             "status",
-            "attendance__activity_type",
-            "attendance__total",
-            "attendance__third_country_nationals",
-            "registration_tally__confirmed",
-            "registration_tally__waiting",
-            "registration_tally__cancelled",
         )
-    )
-    counts = (
-        scope.registrations()
-        .order_by("event__starts_at", "event_id")
-        .values_list("event__starts_at", "event_id")
         .annotate(
-            confirmed=Count("pk", filter=Q(status=Registration.Status.CONFIRMED)),
-            waiting=Count("pk", filter=Q(status=Registration.Status.WAITING)),
-            cancelled=Count("pk", filter=Q(status=Registration.Status.CANCELLED)),
+            Max("attendance__activity_type"),
+            Max("attendance__total"),
+            Max("attendance__third_country_nationals"),
+            **{status: registered(status) for status in STATUSES},
         )
-        .iterator(chunk_size=CHUNK_SIZE)
     )
-    pending = next(counts, None)
     zone = timezone.get_current_timezone()
-    for pk, starts_at, title, kind, organiser, languages, status, activity_type, total, tcn, *erased in events.iterator(
-        chunk_size=CHUNK_SIZE
-    ):
-        live = (0, 0, 0)
-        while pending is not None and (pending[0], pending[1]) < (starts_at, pk):
-            pending = next(counts, None)
-        if pending is not None and pending[1] == pk:
-            live = pending[2:]
-            pending = next(counts, None)
+    for row in events.iterator(chunk_size=CHUNK_SIZE):
+        _pk, starts_at, title, kind, organiser, languages, status, activity_type, total, tcn, *registrations = row
+        labels = language_labels.get(languages)
+        if labels is None:
+            labels = language_labels[languages] = ", ".join(
+                language_names.get(code, code) for code in json.loads(languages) or ()
+            )
         yield [
             local(starts_at, zone),
             title,
             kinds.get(kind, kind),
-            organiser,
-            ", ".join(language_names.get(code, code) for code in languages or ()),
+            organisers[organiser],
+            labels,
             statuses.get(status, status),
             activity.get(activity_type, "") if activity_type else "",
             total,
             tcn,
-            *(count + (tally or 0) for count, tally in zip(live, erased, strict=True)),
+            *registrations,
         ]
 
 

@@ -4,19 +4,24 @@ For each size and each typical map view (the map data request the page makes for
 
 * bytes sent, compressed as the browser receives them (gzip);
 * server time: cold (nothing cached) and warm (the same request again, as a browser without a session cookie sends
-  it: answered from the cache), median;
+  it), median. Warm requests are answered by `mapping.middleware` right after WhiteNoise from the response cached
+  for the current data version, so the warm path and the static file path go through the same few steps;
 * the ratio of the warm time to serving the very same compressed bytes as a static file the way the portal serves
   its static files: the file is written into the static root (as `name.json` and `name.json.gz`) and requested
   from a WSGI application built by `get_wsgi_application()` after that, so WhiteNoise's middleware inside the
   portal's own Django application (request set-up, SecurityMiddleware, WhiteNoise) serves it, through the same
   handler and WSGI interface as the map data. The bytes are checked to be identical. Warm and static requests are
   interleaved and the medians compared, so that the machine's load hits both alike;
+* for information only, the warm time through the full middleware chain and view ("full ms"): the same request
+  with a session cookie (an unknown one, so an anonymous visitor), which `mapping.middleware` leaves to the full
+  path, as it does for signed-in staff;
 * for information only, the time of a bare WhiteNoise WSGI application outside Django serving the same file (the
   reference this script used until November 2026: tens of microseconds that no Django response can approach);
-* the time to a drawn map in headless Chromium, first visit (new browser, nothing cached on the server) and warm
-  visit: from navigation start until the map script has drawn the markers of the first view (tiles answered with
-  an empty response). The map script leaves a User Timing mark (`libri:initiative-map-drawn`) in the frame that
-  draws them, and that mark is the measurement. The column "polled" is the older reading, `performance.now()`
+* the time to a drawn map in headless Chromium, first visit (new browser, cache cleared on the server; the server
+  process itself is warm from the earlier sizes, as a long-running worker is) and warm visit: from navigation
+  start until the map script has drawn the markers of the first view (tiles answered with an empty response).
+  The map script leaves a User Timing mark (`libri:initiative-map-drawn`) in the frame that draws them, and that
+  mark is the measurement. The column "polled" is the older reading, `performance.now()`
   once Playwright's waits have seen the markers: its polling interval grows to half a second on long waits, so it
   can be up to that much late. Tile requests are answered with an empty response by a route matched inside the
   browser driver (until November 2026 a Python predicate routed every request through this process, the map data
@@ -24,7 +29,7 @@ For each size and each typical map view (the map data request the page makes for
 
 Targets at 100,000 initiatives: at most 150 KB per view, warm response within 1.5x the static file, drawn map
 within 2 s (first and warm visit). It runs with DEBUG off, on its own database (never the development one) and static
-root, and takes about two minutes on SQLite:
+root, and takes about a minute on SQLite or PostgreSQL:
 
     .venv/bin/python benchmarks/map_scale.py
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/libri_map_bench .venv/bin/python benchmarks/map_scale.py
@@ -173,7 +178,7 @@ def call(app, path, query="", headers=None):
 
 
 def interleaved_medians(*requests):
-    """Median seconds of each (app, path, query) request, asked in turn WARM_REPEATS times."""
+    """Median seconds of each (app, path, query[, headers]) request, asked in turn WARM_REPEATS times."""
     times = [[] for _ in requests]
     for _ in range(WARM_REPEATS):
         for seconds, request in zip(times, requests, strict=True):
@@ -251,7 +256,7 @@ def main():
         print(f"\n{size:,} initiatives (loaded in {time.perf_counter() - started:.1f} s)", flush=True)
         print(
             f"  {'view':<17} {'features':>8} {'KB gz':>7} {'cold ms':>8} {'warm ms':>8} {'static ms':>9}"
-            f" {'ratio':>6} {'bare WN ms':>10}"
+            f" {'ratio':>6} {'bare WN ms':>10} {'full ms':>8}"
         )
         for number, (name, query) in enumerate(VIEWS.items()):
             cache.clear()
@@ -275,13 +280,17 @@ def main():
                 assert static_status.startswith("200"), (path, static_status)
                 assert static_headers.get("Content-Encoding") == "gzip", static_headers
                 assert static_body == body, "the static file must send the very same bytes"
-            warm, static_time, bare_time = interleaved_medians(
-                (app, data_path, query), (portal_static_app, static_path), (bare_app, bare_path)
+            cookie = {"HTTP_COOKIE": f"{settings.SESSION_COOKIE_NAME}=none"}
+            warm, static_time, bare_time, full_time = interleaved_medians(
+                (app, data_path, query),
+                (portal_static_app, static_path),
+                (bare_app, bare_path),
+                (app, data_path, query, cookie),
             )
             ratio = warm / static_time
             print(
                 f"  {name:<17} {features:>8} {len(body) / 1024:>7.1f} {cold * 1000:>8.1f} {warm * 1000:>8.3f}"
-                f" {static_time * 1000:>9.3f} {ratio:>6.2f} {bare_time * 1000:>10.3f}",
+                f" {static_time * 1000:>9.3f} {ratio:>6.2f} {bare_time * 1000:>10.3f} {full_time * 1000:>8.2f}",
                 flush=True,
             )
             rows.append((size, name, len(body), cold, warm, static_time, ratio))

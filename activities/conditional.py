@@ -1,42 +1,33 @@
 """Conditional GET for the public event list and the event feeds, and the data version behind it.
 
-The data version is a short hash that changes whenever what the list or a feed shows can change: the events (count
-and latest change), the next moment an upcoming event ends and so leaves the list, and the organisations shown with
-them. It is read from indexes in one small query and then kept in the cache, so a browser or a calendar program
-that asks again gets a 304 Not Modified without any query, and the values derived from the data (the counts per
-language, the filter choices) are cached under it.
+The data version (`EVENT_DATA`, see `portal.freshness`) changes whenever what the list or a feed shows can change:
+the events (count and latest change), the next moment an upcoming event ends and so leaves the list, and the
+organisations shown with them. It is read from indexes in one small query and then kept in the cache, so a browser
+or a calendar program that asks again gets a 304 Not Modified without any query, and the values derived from the
+data (the counts per language, the filter choices) are cached under it.
 
 How fresh it is: an event change made through `activities.services` or the event admin starts a new version once
-the transaction commits (`forget_data_version`), so the next request has it. Any other change (an
-organisation edited in the partners admin, a data import, a shell) shows within `DATA_VERSION_SECONDS`. The
-moment the next upcoming event ends is kept with the version, so an ending event leaves the list on time.
+the transaction commits (`forget_data_version`), so the next request has it. Any other change (an organisation
+edited in the partners admin, a data import, a shell) shows within `EVENT_DATA.seconds`. The moment the next
+upcoming event ends is kept with the version, so an ending event leaves the list on time.
 """
 
-import datetime
 import functools
 import hashlib
-import secrets
 
 from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.http import HttpResponse
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 
 from partners.models import Organisation
+from portal.freshness import DERIVED_SECONDS, DataVersion, Reading, as_datetime
 
 from .models import Event
 
 # Raised when the markup or the feed format changes in a way the data does not show.
 FORMAT_VERSION = "2"
-# How long a data version read from the database is trusted for changes made elsewhere than the event services and
-# admin (see the module's docstring). A few seconds keep repeated requests free of queries and staleness short.
-DATA_VERSION_SECONDS = 2
-_DATA_VERSION_KEY = "activities:data-version"
-# Changed by every change through the services and admin (`forget_data_version`); part of the version.
-_GENERATION_KEY = "activities:data-generation"
 
 
 def _read_data_version(now):
@@ -51,38 +42,19 @@ def _read_data_version(now):
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [connection.ops.adapt_datetimefield_value(now)])
-        return cursor.fetchone()
+        row = cursor.fetchone()
+    # Past the next end, an event has left the list since the version was read.
+    return Reading(values=row, valid_until=as_datetime(row[0]))
 
 
-def _as_datetime(value):
-    """A raw datetime column as an aware datetime: PostgreSQL gives one, SQLite gives UTC text."""
-    if value is None or isinstance(value, datetime.datetime):
-        return value
-    parsed = parse_datetime(value)
-    return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=datetime.UTC)
+EVENT_DATA = DataVersion("activities", read=_read_data_version)
+# What the services and the admin call after they change events, so the change shows on the next request.
+forget_data_version = EVENT_DATA.forget
 
 
-def data_version(now=None) -> str:
-    """The current data version of the public events (see the module's docstring)."""
-    now = now or timezone.now()
-    cached = cache.get_many([_DATA_VERSION_KEY, _GENERATION_KEY])
-    generation = cached.get(_GENERATION_KEY, "")
-    if _DATA_VERSION_KEY in cached:
-        version, read_in_generation, next_end = cached[_DATA_VERSION_KEY]
-        # Past the next end, an event has left the list since the version was read.
-        if read_in_generation == generation and (next_end is None or now <= next_end):
-            return version
-    row = _read_data_version(now)
-    version = hashlib.blake2b("|".join(map(str, (generation, *row))).encode(), digest_size=12).hexdigest()
-    cache.set(_DATA_VERSION_KEY, (version, generation, _as_datetime(row[0])), DATA_VERSION_SECONDS)
-    return version
-
-
-def forget_data_version() -> None:
-    """Start a new data version once the current transaction (if any) has committed: called by the services and the
-    admin after they change events, so the change shows on the next request. A new generation rather than only
-    forgetting the cached version: two edits within one tick of the clock leave the same latest change behind."""
-    transaction.on_commit(lambda: cache.set(_GENERATION_KEY, secrets.token_hex(8), timeout=None))
+def cached_by_data_version(name: str, compute, *parts: str):
+    """`compute()`, or its value already cached for the current data version and `parts` (a language, a filter)."""
+    return EVENT_DATA.cached(name, compute, FORMAT_VERSION, *parts)
 
 
 def _public_request_key(request) -> str | None:
@@ -91,7 +63,7 @@ def _public_request_key(request) -> str | None:
     for a visitor with a message waiting to be shown."""
     if request.user.is_authenticated or get_messages(request):
         return None
-    return "|".join((FORMAT_VERSION, data_version(), get_language() or "", request.get_full_path()))
+    return "|".join((FORMAT_VERSION, EVENT_DATA.current().token, get_language() or "", request.get_full_path()))
 
 
 def public_events_etag(request, *args, **kwargs):
@@ -132,14 +104,3 @@ def cached_public_response(view):
         return response
 
     return wrapper
-
-
-# Values derived from the public events are kept this long under the data version they were computed for: a change
-# to the data gives a new version and so new entries, whatever this timeout; it only lets unused entries go.
-DERIVED_SECONDS = 10 * 60
-
-
-def cached_by_data_version(name: str, compute, *parts: str):
-    """`compute()`, or its value already cached for the current data version and `parts` (a language, a filter)."""
-    key = ":".join(("activities", name, FORMAT_VERSION, data_version(), *parts))
-    return cache.get_or_set(key, compute, DERIVED_SECONDS)

@@ -35,7 +35,9 @@ from django.utils import translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
-from .conditional import DERIVED_SECONDS, versioned_get
+from portal.freshness import DERIVED_SECONDS
+
+from .conditional import MAP_DATA
 
 # The test Django's gzip_page applies: the stored response is compressed exactly when this matches.
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
@@ -57,7 +59,7 @@ class MapDataMiddleware:
         key = self.key(request)
         if key is None:
             return self.get_response(request)
-        version, stored = versioned_get(key)
+        version, stored = MAP_DATA.get(key)
         if stored is not None and stored["version"] == version.token:
             answer = _replay(request, stored)
             if answer is not None:

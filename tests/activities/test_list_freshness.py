@@ -1,5 +1,5 @@
 """The event list keeps its data version in the cache (activities.conditional): a change made through the event
-admin or services shows on the very next request; any other change within DATA_VERSION_SECONDS. Time is frozen in
+admin or services shows on the very next request; any other change within EVENT_DATA.seconds. Time is frozen in
 these tests, so a cached version never expires on its own unless a test moves the clock."""
 
 import datetime
@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from activities import services
-from activities.conditional import DATA_VERSION_SECONDS
+from activities.conditional import EVENT_DATA
 from activities.models import Event
 from tests.activities.conftest import NOW, riga
 from tests.activities.test_feeds import change_form
@@ -127,8 +127,8 @@ def test_a_series_made_through_the_services_shows_at_once(visitor, seminar, djan
 
 def test_a_change_outside_the_event_services_shows_within_the_data_version_lifetime(visitor, seminar):
     first = visitor.get(events_url(), {"language": "all"})
-    later = NOW + datetime.timedelta(seconds=DATA_VERSION_SECONDS / 2)
-    expired = NOW + datetime.timedelta(seconds=DATA_VERSION_SECONDS + 1)
+    later = NOW + datetime.timedelta(seconds=EVENT_DATA.seconds / 2)
+    expired = NOW + datetime.timedelta(seconds=EVENT_DATA.seconds + 1)
 
     with time_machine.travel(later, tick=False):
         seminar.title_en = "Renamed in a shell"

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from mapping.conditional import MAP_DATA
 from mapping.geojson import MAX_CELLS
 from mapping.models import Initiative
 from tests.factories import InitiativeFactory, OrganisationFactory
@@ -361,7 +362,7 @@ def test_map_data_runs_the_same_number_of_queries_for_5_and_50_initiatives(
 def version_kept(monkeypatch):
     """The data version read from the database is trusted for a few seconds; on a busy machine a test can take
     longer than that between two requests, and the second would read it again."""
-    monkeypatch.setattr("mapping.conditional.DATA_VERSION_SECONDS", 600)
+    monkeypatch.setattr(MAP_DATA, "seconds", 600)
 
 
 @pytest.mark.parametrize("encoding", ["gzip, deflate, br", ""], ids=["gzip", "identity"])

@@ -3,17 +3,19 @@ data and the same `moment` (workbook properties and ZIP entry times are set from
 
 Both stream: openpyxl's write-only workbook keeps one row in memory (its strings are written inline), the CSV
 files are compressed as they are written, and a sheet longer than `MAX_SHEET_ROWS` continues on a new sheet.
-Text cells are escaped (`partners.spreadsheets.spreadsheet_safe`): a spreadsheet program must never run them.
+Text cells are escaped (`partners.spreadsheets`): a spreadsheet program must never run them.
 """
 
 import contextlib
 import csv
 import datetime
 import io
+import itertools
+import operator
 import re
 import shutil
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from django.utils.translation import gettext
@@ -23,7 +25,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
-from partners.spreadsheets import FORMULA_TRIGGERS, spreadsheet_safe
+from partners.spreadsheets import escape_formula, spreadsheet_safe, starts_like_formula
 
 from .content import Sheet
 
@@ -34,9 +36,6 @@ PROGRESS_EVERY = 5000
 # Characters Excel refuses in sheet names, and their length limit.
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 SHEET_NAME_LENGTH = 31
-
-# The same triggers as `spreadsheet_safe`, as a set for the per-cell test ("" is never in it).
-FORMULA_STARTS = frozenset(FORMULA_TRIGGERS)
 
 Progress = Callable[[Sheet, int], None]
 
@@ -50,7 +49,7 @@ def cell_value(value):
     if kind is int or value is None or kind is float:
         return value
     if kind is str:
-        return f"'{value}" if value[:1] in FORMULA_STARTS else value
+        return escape_formula(value)
     if kind is bool:
         return int(value)
     if isinstance(value, int | float | datetime.date):
@@ -59,18 +58,49 @@ def cell_value(value):
 
 
 def csv_value(value):
+    """A cell as the CSV writer takes it: numbers as they are (None is written empty), text escaped, times to the
+    minute and dates in ISO format."""
     kind = type(value)
-    if kind is int:
+    if kind is int or value is None or kind is float:
         return value
     if kind is str:
-        return f"'{value}" if value[:1] in FORMULA_STARTS else value
-    if value is None:
-        return ""
+        return escape_formula(value)
     if kind is datetime.datetime:
         return value.isoformat(sep=" ", timespec="minutes")
     if kind is datetime.date:
         return value.isoformat()
     return csv_value(cell_value(value))
+
+
+# Columns of these types are written as they are (`csv_value`), and these convert whole columns of one type.
+AS_THEY_ARE = frozenset({int, float, type(None)})
+CSV_COLUMN_OF = {
+    datetime.datetime: operator.methodcaller("isoformat", " ", "minutes"),
+    datetime.date: datetime.date.isoformat,
+}
+
+
+def csv_rows(rows: Sequence[Sequence]) -> Iterable[Sequence]:
+    """`rows` converted by `csv_value`, one column at a time.
+
+    Long sheets have columns of one type, and a column can be looked at and converted by loops that run in C:
+    numbers stay as they are, text is escaped only when some cell needs it, times are formatted by one method
+    call each. Per cell in Python, the conversion took about as long as the database took to read the data.
+    """
+    if len(set(map(len, rows))) > 1:  # ragged rows cannot be turned into columns
+        return ([csv_value(value) for value in row] for row in rows)
+    columns = []
+    for column in zip(*rows, strict=True):
+        kinds = set(map(type, column))
+        if kinds <= AS_THEY_ARE:
+            columns.append(column)
+        elif kinds == {str}:
+            columns.append(map(escape_formula, column) if any(map(starts_like_formula, column)) else column)
+        elif len(kinds) == 1 and (convert := CSV_COLUMN_OF.get(next(iter(kinds)))):
+            columns.append(map(convert, column))
+        else:
+            columns.append(map(csv_value, column))
+    return zip(*columns, strict=True)
 
 
 class FixedTimeZipFile(zipfile.ZipFile):
@@ -176,14 +206,11 @@ def write_csv_zip(sheets: Sequence[Sheet], target, *, moment: datetime.datetime,
             ):
                 writer = csv.writer(text)
                 writer.writerow([spreadsheet_safe(label) for label in sheet.header])
+                rows = iter(sheet.rows())
                 written = 0
-                batch = []
-                for row in sheet.rows():
-                    batch.append([csv_value(value) for value in row])
-                    written += 1
+                while batch := list(itertools.islice(rows, PROGRESS_EVERY)):
+                    writer.writerows(csv_rows(batch))
+                    written += len(batch)
                     if len(batch) == PROGRESS_EVERY:
-                        writer.writerows(batch)
-                        batch.clear()
                         progress(sheet, written)
-                writer.writerows(batch)
                 progress(sheet, written)

@@ -2,8 +2,10 @@
 
 import datetime
 import hashlib
+import io
 import os
 import socket
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -12,6 +14,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core.management import call_command
+from django.db import DatabaseError, connection, transaction
 from django.urls import reverse as django_reverse
 from django.utils import translation
 
@@ -21,7 +24,7 @@ from partners.models import Agreement, Organisation
 from partners.spreadsheets import spreadsheet_safe
 from portal import celery_app, services, tasks
 from portal.models import Report
-from portal.reports import writers
+from portal.reports import content, reading, writers
 from resources.models import Resource
 from tests.factories import InitiativeFactory, OrganisationFactory, ResourceFactory, UserFactory
 
@@ -30,6 +33,7 @@ from .reporting import (
     CONFIRMED,
     NOW,
     PERIOD,
+    WAITING,
     held_event,
     indicators,
     local_date,
@@ -49,25 +53,13 @@ def page_of(report):
     return reverse("staff:report_detail", kwargs={"pk": report.pk})
 
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_report_time", "inline_tasks", "media_root")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_report_time", "media_root")]
 
 
 @pytest.fixture
 def media_root(settings, tmp_path):
     """Each test its own media folder: report ids start again in every test, so would their folders."""
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def inline_tasks(request):
-    """Tasks run inline, in the request, as without REDIS_URL; the test through Redis keeps the real queue."""
-    if request.node.get_closest_marker("redis"):
-        yield
-        return
-    saved = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = saved
 
 
 def request_report(client, *, libraries=(), countries=(), format="xlsx", language="en", period=PERIOD, capture):
@@ -298,6 +290,83 @@ def test_the_csv_archive_holds_the_same_tables_as_the_workbook(client, coordinat
     )
     assert len(archive["04-events.csv"]) == len(workbook["Events"])
     assert csv_report.download_name.endswith(".zip")
+
+
+@pytest.mark.usefixtures("project_year")
+def test_each_event_row_counts_its_registrations_and_keeps_them_after_erasure(
+    client, coordinator, django_capture_on_commit_callbacks
+):
+    def counted_per_event():
+        counts = {}
+        for event in expected()["events"]:
+            tally = RegistrationTally.objects.filter(event=event).first()
+            counts[event.title] = [
+                str(Registration.objects.filter(event=event, status=status).count() + getattr(tally, status, 0))
+                for status in ("confirmed", "waiting", "cancelled")
+            ]
+        return counts
+
+    client.force_login(coordinator)
+    counts = counted_per_event()
+    request_report(client, format="csv_zip", capture=django_capture_on_commit_callbacks)
+    call_command("erase_expired_registrations", stdout=io.StringIO())
+    request_report(client, format="csv_zip", capture=django_capture_on_commit_callbacks)
+
+    # Erasure moved every registration of the period into the tallies, and the counts made here stayed the same.
+    assert not Registration.objects.filter(event__in=expected()["events"]).exists()
+    assert counted_per_event() == counts
+    assert sorted(counts.values()) == [
+        ["0", "0", "0"],
+        ["0", "0", "2"],
+        ["1", "0", "0"],
+        ["3", "0", "0"],
+        ["5", "1", "2"],
+    ]
+    for report in Report.objects.order_by("pk"):
+        rows = read_csv_zip(download(client, report))["04-events.csv"][1:]
+        assert {row[1]: row[9:12] for row in rows} == counts
+
+
+def test_months_and_start_times_follow_riga_time_in_winter_and_summer(
+    client, coordinator, ogre, django_capture_on_commit_callbacks
+):
+    starts = [
+        riga(2025, 1, 1, 0, 0),  # the period's first instant, still 2024 in UTC
+        riga(2025, 3, 31, 23, 30),  # summer time: March in Riga
+        riga(2025, 4, 1, 0, 30),  # April in Riga, still 31 March in UTC
+        riga(2025, 10, 31, 23, 30),  # winter time again: October
+        riga(2025, 11, 1, 0, 15),  # November in Riga, still 31 October in UTC
+    ]
+    for number, starts_at in enumerate(starts):
+        held_event(
+            ogre,
+            starts_at,
+            languages=["lv", "uk"],
+            attendance={"activity_type": "other", "total": 10 + number},
+            registrations=[CONFIRMED] * (number + 1),
+        )
+    client.force_login(coordinator)
+
+    request_report(client, format="xlsx", capture=django_capture_on_commit_callbacks)
+    request_report(client, format="csv_zip", capture=django_capture_on_commit_callbacks)
+
+    workbook_report, csv_report = Report.objects.order_by("pk")
+    workbook = read_workbook(download(client, workbook_report))
+    archive = read_csv_zip(download(client, csv_report))
+    wall_clock = [starts_at.replace(tzinfo=None) for starts_at in starts]
+    assert [row[0] for row in workbook["Events"][1:]] == wall_clock
+    assert [row[0] for row in archive["04-events.csv"][1:]] == [f"{moment:%Y-%m-%d %H:%M}" for moment in wall_clock]
+    assert {row[4] for row in archive["04-events.csv"][1:]} == {"Latvian, Ukrainian"}
+    assert [local_date(starts_at).month for starts_at in starts] != [
+        starts_at.astimezone(datetime.UTC).month for starts_at in starts
+    ]
+    by_month = workbook["By month"][1:]
+    assert len(by_month) == 12
+    for month, row in enumerate(by_month, start=1):
+        numbers = [number for number, starts_at in enumerate(starts) if local_date(starts_at).month == month]
+        assert row[1:3] == [len(numbers), sum(10 + number for number in numbers)], row
+        assert row[4] == sum(number + 1 for number in numbers), row
+    assert [row[1] for row in by_month] == [1, 0, 1, 1, 0, 0, 0, 0, 0, 1, 1, 0]
 
 
 # --- Safety of the cells --------------------------------------------------------------------------------------
@@ -545,6 +614,89 @@ def test_a_sheet_longer_than_the_row_limit_continues_on_the_next_sheet(
     titles = [row[1] for name in ("Events", "Events (2)", "Events (3)") for row in sheets[name][1:]]
     assert titles == [f"Event {day}" for day in range(1, 8)]
     assert all(sheets[name][0][1] == "Title" for name in ("Events", "Events (2)", "Events (3)"))
+
+
+def build_outside_a_transaction(report):
+    """Build the report as the worker does, then again inside a transaction, where it is read on one connection;
+    both files' bytes."""
+    tasks.build_report(report.pk)
+    report.refresh_from_db()
+    assert report.status == Report.Status.DONE, report.error
+    first = Path(settings.MEDIA_ROOT, report.file.name).read_bytes()
+    Report.objects.filter(pk=report.pk).update(status=Report.Status.QUEUED, file="")
+    with transaction.atomic():
+        tasks.build_report(report.pk)
+    report.refresh_from_db()
+    return first, Path(settings.MEDIA_ROOT, report.file.name).read_bytes()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("format", ["xlsx", "csv_zip"])
+def test_outside_a_transaction_the_events_are_read_ahead_into_the_same_file(coordinator, ogre, monkeypatch, format):
+    """On PostgreSQL the events sheet is then read on a second connection in a thread, in the report's language and
+    time zone (`portal.reports.reading`); the file must not differ from the one read on one connection."""
+    held_event(
+        ogre,
+        riga(2025, 7, 1, 0, 30),
+        kind=Event.Kind.WORKSHOP,
+        languages=["uk"],
+        attendance={"activity_type": "language_course", "total": 14, "third_country_nationals": 9},
+        registrations=[CONFIRMED, CONFIRMED, WAITING],
+        tally={"confirmed": 2, "waiting": 0, "cancelled": 1},
+    )
+    held_event(
+        ogre,
+        riga(2025, 2, 3, 18),
+        kind=Event.Kind.SEMINAR,
+        languages=["ru"],
+        status=Event.Status.CANCELLED,
+        registrations=[CANCELLED],
+    )
+    report = Report.objects.create(
+        requested_by=coordinator, period_from=PERIOD[0], period_to=PERIOD[1], format=format, language="en"
+    )
+    started = []
+    real_start = reading.RowsAhead.start
+    monkeypatch.setattr(reading.RowsAhead, "start", lambda rows: started.append(rows) or real_start(rows))
+
+    read_ahead, read_in_turn = build_outside_a_transaction(report)
+
+    assert len(started) == (1 if connection.vendor == "postgresql" else 0)
+    assert read_ahead == read_in_turn
+    if format == "xlsx":
+        events = read_workbook(read_ahead)["Events"][1:]
+    else:
+        events = [
+            [int(cell) if cell.isdigit() else cell or None for cell in row]
+            for row in read_csv_zip(read_ahead)["04-events.csv"][1:]
+        ]
+    assert [row[2:] for row in events] == [
+        ["Seminar", "Ogre", "Russian", "Cancelled", None, None, None, 0, 0, 1],
+        ["Workshop", "Ogre", "Ukrainian", "Published", "Language course", 14, 9, 4, 1, 1],
+    ]
+    assert not [thread for thread in threading.enumerate() if thread.name == "report-read-ahead"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_error_while_the_events_are_read_fails_the_report_cleanly(coordinator, ogre, monkeypatch):
+    held_event(ogre, riga(2025, 5, 5, 12))
+    report = Report.objects.create(requested_by=coordinator, period_from=PERIOD[0], period_to=PERIOD[1], language="en")
+
+    real_event_rows = content.event_rows
+
+    def lost_connection(scope):
+        yield from real_event_rows(scope)
+        raise DatabaseError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(content, "event_rows", lost_connection)
+
+    tasks.build_report(report.pk)
+
+    report.refresh_from_db()
+    assert report.status == Report.Status.FAILED
+    assert report.error.startswith("The database could not be read while the report was prepared.")
+    assert report_files(report) == []
+    assert not [thread for thread in threading.enumerate() if thread.name == "report-read-ahead"]
 
 
 # --- Progress, history and the coordinator's language ---------------------------------------------------------

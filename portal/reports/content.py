@@ -545,10 +545,9 @@ def event_rows(scope: Scope) -> Iterator[list]:
     activity = choice_labels(Attendance.ActivityType.choices)
     language_names = delivery_language_labels()
     language_labels = {}
+    # Every organisation, not only the period's organisers: an event added while the report is read may bring one.
     organisers = dict(
-        Organisation.objects.filter(pk__in=scope.events().values("organiser")).values_list(
-            "pk", localized(Organisation, "short_name", "name")
-        )
+        plain(Organisation.objects.order_by()).values_list("pk", localized(Organisation, "short_name", "name"))
     )
 
     def registered(status):

@@ -16,13 +16,11 @@ import functools
 import hashlib
 
 from django.contrib.messages import get_messages
-from django.core.cache import cache
 from django.db import connection
-from django.http import HttpResponse
 from django.utils.translation import get_language
 
 from partners.models import Organisation
-from portal.freshness import DERIVED_SECONDS, DataVersion, Reading, as_datetime
+from portal.freshness import DataVersion, Reading, as_datetime
 
 from .models import Event
 
@@ -57,50 +55,41 @@ def cached_by_data_version(name: str, compute, *parts: str):
     return EVENT_DATA.cached(name, compute, FORMAT_VERSION, *parts)
 
 
-def _public_request_key(request) -> str | None:
-    """What a public list page or feed depends on for this request: the format, the data version, the language and
-    the full path with its query string; None for signed-in staff, whose pages may carry messages or drafts, and
-    for a visitor with a message waiting to be shown."""
-    if request.user.is_authenticated or get_messages(request):
-        return None
-    return "|".join((FORMAT_VERSION, EVENT_DATA.current().token, get_language() or "", request.get_full_path()))
+def _public_request(request):
+    """`(version, key)`: the data version read for this request and what a public list page or feed depends on (the
+    format, the data version, the language and the full path with its query string); None for signed-in staff,
+    whose pages may carry messages or drafts, and for a visitor with a message waiting to be shown. Read once per
+    request, so that the ETag and the mark of the response name the same version."""
+    if not hasattr(request, "_public_events"):
+        if request.user.is_authenticated or get_messages(request):
+            request._public_events = None
+        else:
+            version = EVENT_DATA.current()
+            key = "|".join((FORMAT_VERSION, version.token, get_language() or "", request.get_full_path()))
+            request._public_events = version, key
+    return request._public_events
 
 
 def public_events_etag(request, *args, **kwargs):
-    """The ETag of a list page or feed for this request, or None (no conditional GET, see `_public_request_key`)."""
-    key = _public_request_key(request)
-    return key and hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
+    """The ETag of a list page or feed for this request, or None (no conditional GET, see `_public_request`)."""
+    public = _public_request(request)
+    return public and hashlib.blake2b(public[1].encode(), digest_size=16).hexdigest()
 
 
-def cached_public_response(view):
-    """Serve a public list page or feed from the cache while the data version stays the same.
+def public_response(view):
+    """Let `portal.middleware` keep a public list page or feed and serve it while the data version stays the same.
 
     Conditional GET only helps a browser or calendar program that asked before; most visitors of the event list come
     once, from a link, on a phone. Every anonymous visitor with the same language and query string gets the same
-    bytes, so they are built once per data version. Only what the view sets is kept (content, status, content type
-    and other headers of its own): the middleware still adds its headers to every response.
+    bytes, so they are built once per data version. These pages use no CSP nonce.
     """
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        key = _public_request_key(request) if request.method == "GET" else None
-        if key is None:
-            return view(request, *args, **kwargs)
-        cache_key = "activities:page:" + hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
-        cached = cache.get(cache_key)
-        if cached is not None:
-            content, headers = cached
-            return HttpResponse(content, headers=headers)
         response = view(request, *args, **kwargs)
-
-        def keep(response):
-            if response.status_code == 200 and not response.cookies and not response.streaming:
-                cache.set(cache_key, (response.content, dict(response.items())), DERIVED_SECONDS)
-
-        if hasattr(response, "add_post_render_callback"):
-            response.add_post_render_callback(keep)
-        else:
-            keep(response)
+        public = _public_request(request) if request.method == "GET" else None
+        if public is not None:
+            EVENT_DATA.mark(response, public[0])
         return response
 
     return wrapper

@@ -2,15 +2,15 @@ from django.urls import path
 from django.views.decorators.http import condition
 
 from . import feeds, views
-from .conditional import cached_public_response, public_events_etag
+from .conditional import public_events_etag, public_response
 
 app_name = "activities"
 
 
 def unchanged(view):
     """The list and its feeds answer a repeated request with 304 Not Modified while no event has changed, and any
-    other anonymous request with the bytes already built for it."""
-    return condition(etag_func=public_events_etag)(cached_public_response(view))
+    other anonymous request with the response already built for it (portal.middleware)."""
+    return condition(etag_func=public_events_etag)(public_response(view))
 
 
 urlpatterns = [

@@ -11,13 +11,14 @@ wrk`), one after the other:
 - minimal:     the minimal view (same middleware, no queries, no template);
 - text page:   for reference, the privacy notice: a page of the same base template without a query or a form;
 - uncached:    the event list page built on every request: each request carries a query string no earlier
-               request had (`&visit=N`, which the filters ignore), so the page cache never has it; its query of the
+               request had (`&visit=N`, which the filters ignore), so no stored response has it; its query of the
                page of events and their organisations and the whole template; the per-language counts and filter
                choices every visitor shares come from the cache under the data version (activities.conditional);
 - cached:      the event list page as any anonymous visitor gets it once someone asked for the same URL in the same
-               data version: the bytes come from the page cache (activities.conditional.cached_public_response);
-- conditional: the event list page asked again with the ETag it gave (If-None-Match: 304 Not Modified); the
-               data version comes from the cache, so no query (one every DATA_VERSION_SECONDS per worker).
+               data version: portal.middleware, right after WhiteNoise, replays the response stored for it;
+- conditional: the event list page asked again with the ETag it gave (If-None-Match: 304 Not Modified), answered
+               by portal.middleware from the stored response; the data version comes from the cache, so no query
+               (one every DATA_VERSION_SECONDS of portal.freshness per worker).
 
 The ratios (list / minimal requests per second) and the command line are written to
 benchmarks/results/events_list.txt. Targets (issue 4): uncached at least 0.25, with caching or conditional GET at

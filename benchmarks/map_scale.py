@@ -4,7 +4,7 @@ For each size and each typical map view (the map data request the page makes for
 
 * bytes sent, compressed as the browser receives them (gzip);
 * server time: cold (nothing cached) and warm (the same request again, as a browser without a session cookie sends
-  it), median. Warm requests are answered by `mapping.middleware` right after WhiteNoise from the response cached
+  it), median. Warm requests are answered by `portal.middleware` right after WhiteNoise from the response cached
   for the current data version, so the warm path and the static file path go through the same few steps;
 * the ratio of the warm time to serving the very same compressed bytes as a static file the way the portal serves
   its static files: the file is written into the static root (as `name.json` and `name.json.gz`) and requested
@@ -13,7 +13,7 @@ For each size and each typical map view (the map data request the page makes for
   handler and WSGI interface as the map data. The bytes are checked to be identical. Warm and static requests are
   interleaved and the medians compared, so that the machine's load hits both alike;
 * for information only, the warm time through the full middleware chain and view ("full ms"): the same request
-  with a session cookie (an unknown one, so an anonymous visitor), which `mapping.middleware` leaves to the full
+  with a session cookie (an unknown one, so an anonymous visitor), which `portal.middleware` leaves to the full
   path, as it does for signed-in staff;
 * for information only, the time of a bare WhiteNoise WSGI application outside Django serving the same file (the
   reference this script used until November 2026: tens of microseconds that no Django response can approach);

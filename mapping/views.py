@@ -22,7 +22,7 @@ from django_filters.views import FilterView
 from partners.views import map_points
 
 from . import services
-from .conditional import cached_by_data_version, data_version
+from .conditional import MAP_DATA, cached_by_data_version, data_version
 from .filters import FILTER_PARAMETERS, InitiativeFilter
 from .forms import InitiativeSuggestionForm
 from .geojson import MapQuery, MapQueryError
@@ -158,8 +158,8 @@ def initiatives_geojson(request):
     # Open data: any site may read it. Browsers keep it but ask again each time, and get 304 while it is unchanged.
     response["Access-Control-Allow-Origin"] = "*"
     patch_cache_control(response, public=True, no_cache=True)
-    # The data version the body was built from: mapping.middleware keeps the final response for this version only.
-    response.map_data_version = version.token
+    # The same for every visitor: portal.middleware keeps the final response while the data stays at this version.
+    MAP_DATA.mark(response, version)
     return response
 
 

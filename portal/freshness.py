@@ -116,6 +116,12 @@ class DataVersion:
         cache.set(self._version_key, (generation, version), self.seconds)
         return version
 
+    def mark(self, response, version: Version) -> None:
+        """Let `portal.middleware` keep this response and give it to every anonymous visitor who sends the same
+        request, while the data stays at `version` (the version the response was built from). Only for a response
+        that is the same for every such visitor: nothing per person, no CSP nonce."""
+        response.data_version = (self.name, version.token)
+
     def forget(self) -> None:
         """Start a new version once the current transaction (if any) has committed, so that the next request sees
         the change. Called for every reported write: setting one key after the commit costs less than deduplicating

@@ -56,8 +56,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Right after the static files: repeated map data requests are answered from the cache (see its docstring).
-    "mapping.middleware.MapDataMiddleware",
+    # Right after the static files: repeated anonymous requests for the map data, the event list and the event feeds
+    # are answered from the cache (see its docstring).
+    "portal.middleware.PublicResponseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

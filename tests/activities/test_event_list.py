@@ -5,12 +5,14 @@ import pytest
 from django import forms
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
 from activities.models import Event
 from tests.activities.conftest import riga
+from tests.activities.registering import register
 from tests.factories import EventFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -351,6 +353,40 @@ def test_a_repeated_anonymous_list_request_is_answered_from_the_cache_without_a_
     assert again.content == first.content and again["Content-Type"] == first["Content-Type"]
     assert again["ETag"] == first["ETag"] and again["Content-Language"] == "uk"
     assert other_language["Content-Language"] == "lv" and other_language.content != first.content
+
+
+def test_a_visitor_with_a_message_waiting_is_not_given_the_page_stored_for_others(client, varied_events):
+    event = EventFactory(title_en="Seminar with registration", languages=["uk"], registration_required=True)
+    registrant = Client()
+    # Registering leaves the thank-you message in the messages cookie until a page shows it; she goes elsewhere.
+    registered = register(registrant, event, language="uk")
+    client.get(events_url("uk"), {"city": "Ogre"})
+    with CaptureQueriesContext(connection) as queries:
+        stored = client.get(events_url("uk"), {"city": "Ogre"})
+
+    seen_by_registrant = registrant.get(events_url("uk"), {"city": "Ogre"})
+
+    assert registered.status_code == 302 and registered.cookies["messages"].value
+    assert stored.status_code == 200 and not queries.captured_queries
+    assert b'class="message message-success"' not in stored.content
+    assert seen_by_registrant.status_code == 200
+    assert b'class="message message-success"' in seen_by_registrant.content
+    assert seen_by_registrant.content != stored.content
+
+
+def test_a_repeated_anonymous_feed_request_is_answered_from_the_cache_without_a_query(client, varied_events):
+    with translation.override("uk"):
+        feed = reverse("activities:event_list_ics")
+    first = client.get(feed, {"city": "Ogre"})
+
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(feed, {"city": "Ogre"})
+        revalidated = client.get(feed, {"city": "Ogre"}, headers={"if-none-match": first["ETag"]})
+
+    assert first.status_code == 200 and b"BEGIN:VCALENDAR" in first.content
+    assert again.status_code == 200 and not queries.captured_queries
+    assert again.content == first.content and again["Content-Type"] == first["Content-Type"]
+    assert revalidated.status_code == 304 and revalidated["ETag"] == first["ETag"]
 
 
 def test_a_page_built_again_reads_only_its_page_of_events_and_their_organisations(admin_client, varied_events):

@@ -38,7 +38,7 @@ def client():
 @pytest.fixture
 def map_data():
     """Ask for the map data as a visitor's browser does: no session cookie (so the early answers of
-    mapping.middleware apply), revalidating with the ETag it holds when given one."""
+    portal.middleware apply), revalidating with the ETag it holds when given one."""
     visitor = Client()
 
     def get(etag=None, **params):

@@ -355,7 +355,7 @@ def test_map_data_runs_the_same_number_of_queries_for_5_and_50_initiatives(
     assert few == many
 
 
-# --- Early answers (mapping.middleware) -----------------------------------------------------------------------
+# --- Early answers (portal.middleware) -------------------------------------------------------------------------------
 
 
 @pytest.fixture

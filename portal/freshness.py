@@ -94,13 +94,9 @@ class DataVersion:
         return self._current(cached), cached.get(key) if key else None
 
     @classmethod
-    def get_with_any(cls, key):
-        """`(value, current)`: the value cached under `key` (None if absent) and a function giving the current version
-        of the data named, for a value that says which data it was built from. One cache round trip: the keys of
-        every data version come along."""
-        versions = list(cls._by_name.values())
-        cached = cache.get_many([key, *(k for data in versions for k in (data._version_key, data._generation_key))])
-        return cached.get(key), lambda name: cls._by_name[name]._current(cached)
+    def named(cls, name: str) -> "DataVersion":
+        """The data version of this name (the name a response or a cached value is stored with)."""
+        return cls._by_name[name]
 
     def _current(self, cached) -> Version:
         now = timezone.now()

@@ -31,8 +31,9 @@ What keeps it correct:
 * Conditional requests get 304 by the view's rules (`get_conditional_response`), with the 200's headers less the
   body's; anything else (HEAD, a failed If-Match) goes through the full path.
 * Only paths that gave a marked response in this process are looked up, so other requests (the home page, an event)
-  cost no cache round trip. The opted-in views answer a bounded set of paths (languages, libraries); a path learnt
-  once stays known.
+  cost no cache round trip; the process remembers which data each such path was built from, so the lookup fetches
+  that data's version with the stored response in one round trip. The opted-in views answer a bounded set of paths
+  (languages, libraries); a path learnt once stays known.
 """
 
 import hashlib
@@ -73,8 +74,9 @@ def _storable(response):
 
 
 class PublicResponseMiddleware:
-    # Paths that gave a marked response in this process: only these are looked up.
-    paths = set()
+    # Paths that gave a marked response in this process, and the data it was built from: only these are looked up,
+    # with the version of that data, in one cache round trip.
+    paths = {}
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -83,9 +85,10 @@ class PublicResponseMiddleware:
     def __call__(self, request):
         if request.method != "GET" or not self.private_cookies.isdisjoint(request.COOKIES):
             return self.get_response(request)
-        if request.path in self.paths:
-            stored, current = DataVersion.get_with_any(self.key(request))
-            if stored is not None and stored["version"] == current(stored["data"]).token:
+        data = self.paths.get(request.path)
+        if data is not None:
+            version, stored = DataVersion.named(data).get(self.key(request))
+            if stored is not None and stored["data"] == data and stored["version"] == version.token:
                 answer = _replay(request, stored)
                 if answer is not None:
                     return answer
@@ -102,7 +105,7 @@ class PublicResponseMiddleware:
                 "last_modified": parse_http_date_safe(response.get("Last-Modified", "")),
             }
             cache.set(self.key(request), stored, DERIVED_SECONDS)
-            self.paths.add(request.path)
+            self.paths[request.path] = data
         return response
 
     @staticmethod

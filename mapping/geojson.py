@@ -18,11 +18,11 @@ clustering happens on the server, in the database:
 * **Bounds.** The number of cells a request may cover is capped at `MAX_CELLS`: a request for a large box at a high
   zoom is answered at the highest zoom whose grid fits, so a view carries at most `MAX_CELLS` features.
 * **Caching.** Responses carry an ETag and Last-Modified derived from the map data version
-  (`mapping.conditional` on `portal.freshness`: row counts and latest changes of initiatives and organisations, kept in the cache and
-  renewed by every change the portal makes, the same for every filter), so unchanged data is answered with 304. The
-  serialised body is kept in the cache under that ETag: any change renews every ETag and so every key. The final
-  compressed response is kept too, and `portal.middleware` answers a repeated request with it before the rest of
-  the middleware runs.
+  (`mapping.conditional` on `portal.freshness`: row counts and latest changes of initiatives and organisations,
+  kept in the cache and renewed by every change the portal makes, the same for every filter), so unchanged data is
+  answered with 304. The serialised body is kept in the cache under that ETag: any change renews every ETag and so
+  every key. The final compressed response is kept too, and `portal.middleware` answers a repeated request with it
+  before the rest of the middleware runs.
 
 Every request runs a constant number of queries: none for the version while it is cached (one short statement
 when it is read again), then (on a cache miss) the cell query and the single-member query, or the one feature query;

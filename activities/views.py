@@ -3,7 +3,7 @@ import hashlib
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -12,6 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 from modeltranslation.utils import build_localized_fieldname
+
+from partners.antispam import SpamProtectedFormViewMixin
 
 from . import services
 from .conditional import cached_by_data_version
@@ -162,7 +164,7 @@ def poster_languages(event):
     return codes or [get_language() or settings.LANGUAGE_CODE]
 
 
-class EventRegisterView(FormView):
+class EventRegisterView(SpamProtectedFormViewMixin, FormView):
     """The registration form of an event. Automated posts are refused by the form's checks with a clear message:
     a filled honeypot or a form sent too fast (400), too many from one address (429); the service holds the
     capacity."""
@@ -176,7 +178,7 @@ class EventRegisterView(FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "event": self.event, "request": self.request}
+        return {**super().get_form_kwargs(), "event": self.event}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(event=self.event, retention_days=settings.REGISTRATION_RETENTION_DAYS, **kwargs)
@@ -206,10 +208,6 @@ class EventRegisterView(FormView):
             message = gettext("Thank you: the event is full, so you are on the waiting list.")
         messages.success(self.request, message)
         return redirect(registration.get_manage_url())
-
-    def form_invalid(self, form):
-        status = 429 if form.has_error(NON_FIELD_ERRORS, "rate_limited") else 400
-        return self.render_to_response(self.get_context_data(form=form), status=status)
 
 
 @method_decorator(never_cache, name="dispatch")

@@ -19,6 +19,7 @@ from django.views.decorators.http import condition, require_safe
 from django.views.generic import CreateView, DetailView, TemplateView
 from django_filters.views import FilterView
 
+from partners.antispam import SpamProtectedFormViewMixin
 from partners.views import map_points
 
 from . import services
@@ -186,15 +187,13 @@ def initiatives_csv(request):
     return response
 
 
-class InitiativeSuggestView(CreateView):
-    """ "Add an initiative": anyone may suggest one; it waits, unseen, until a coordinator approves it."""
+class InitiativeSuggestView(SpamProtectedFormViewMixin, CreateView):
+    """ "Add an initiative": anyone may suggest one; it waits, unseen, until a coordinator approves it. A refused
+    form answers 400 (429 when too many came from one address)."""
 
     form_class = InitiativeSuggestionForm
     template_name = "mapping/suggest.html"
     success_url = reverse_lazy("mapping:suggest_thanks")
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "request": self.request}
 
     def form_valid(self, form):
         self.object = services.suggestion_create(

@@ -34,6 +34,7 @@ from axes.helpers import get_client_ip_address
 from django import forms
 from django.core import signing
 from django.core.cache import cache
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
 HONEYPOT_FIELD = "homepage"
@@ -145,3 +146,15 @@ class SpamProtectedFormMixin:
 
     def visible_form_fields(self):
         return [field for field in self if field.name not in (HONEYPOT_FIELD, STARTED_FIELD)]
+
+
+class SpamProtectedFormViewMixin:
+    """For the view of a `SpamProtectedFormMixin` form: builds the form with the request, and answers a form it
+    refuses with 429 when the rate limit was reached and 400 otherwise (the form shown again with its messages)."""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_invalid(self, form):
+        status = 429 if form.has_error(NON_FIELD_ERRORS, "rate_limited") else 400
+        return self.render_to_response(self.get_context_data(form=form), status=status)

@@ -120,7 +120,7 @@ def test_a_suggestion_may_name_its_host(client, traveller):
 def test_invalid_fields_are_explained_and_nothing_is_stored(client, traveller):
     response = post_after(client, traveller, suggestion(title="", latitude="95", longitude="", website="nonsense"))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert set(response.context["form"].errors) >= {"title", "latitude", "website"}
     assert 'role="alert"' in response.content.decode()
     assert not Initiative.objects.exists()
@@ -129,7 +129,7 @@ def test_invalid_fields_are_explained_and_nothing_is_stored(client, traveller):
 def test_a_filled_honeypot_is_refused(client, traveller):
     response = post_after(client, traveller, suggestion(homepage="https://spam.example"))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert refusal_codes(response) == ["honeypot"]
     assert not Initiative.objects.exists()
 
@@ -172,7 +172,7 @@ def test_one_connection_may_send_only_a_few_suggestions_an_hour(client, travelle
     traveller.shift(datetime.timedelta(hours=1))
     later = post_after(client, traveller, suggestion(title="Klubs 8"))
 
-    assert refusal_codes(refused) == ["rate_limited"]
+    assert refused.status_code == 429 and refusal_codes(refused) == ["rate_limited"]
     assert other.status_code == 302
     assert later.status_code == 302
     assert Initiative.objects.count() == 7

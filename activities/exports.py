@@ -6,7 +6,7 @@ import io
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partners.spreadsheets import spreadsheet_safe
+from groundwork.spreadsheets import spreadsheet_safe
 
 from .models import Registration
 

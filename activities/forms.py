@@ -4,7 +4,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from partners.antispam import SpamProtectedFormMixin
+from groundwork.antispam import SpamProtectedFormMixin
 
 from .models import Registration
 

@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 from simple_history.models import HistoricalRecords
 
-from partners.fields import ChoiceListField, LanguageListField
+from groundwork.fields import ChoiceListField, LanguageListField
+from groundwork.validators import ReservedSlugValidator
 from partners.models import Audience, Organisation, Place, RandomUploadPath
-from partners.validators import ReservedSlugValidator
 
 # Path segments under /<lang>/events/ that are pages of their own, so no event may take them as its slug.
 RESERVED_SLUGS = ("archive",)

@@ -13,7 +13,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 from modeltranslation.utils import build_localized_fieldname
 
-from partners.antispam import SpamProtectedFormViewMixin
+from groundwork.antispam import SpamProtectedFormViewMixin
 
 from . import services
 from .conditional import cached_by_data_version

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from modeltranslation.utils import build_localized_fieldname
 
-from partners.fields import delivery_languages
+from groundwork.fields import delivery_languages
 from partners.models import Organisation
 
 from .conditional import cached_by_data_version

@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from partners.antispam import SpamProtectedFormMixin
-from partners.widgets import CoordinateInput, PointPickerWidget
+from groundwork.antispam import SpamProtectedFormMixin
+from groundwork.widgets import CoordinateInput, PointPickerWidget
 
 from .models import Initiative
 from .sheets import SHEET_COLUMNS

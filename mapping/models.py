@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from partners.fields import ChoiceListField, LanguageListField
+from groundwork.fields import ChoiceListField, LanguageListField
 from partners.models import Organisation, Place, RandomUploadPath
 
 

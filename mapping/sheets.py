@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from django.conf import settings
 from modeltranslation.utils import build_localized_fieldname
 
-from partners.spreadsheets import spreadsheet_safe
+from groundwork.spreadsheets import spreadsheet_safe
 
 from .models import Initiative
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import condition, require_safe
 from django.views.generic import CreateView, DetailView, TemplateView
 from django_filters.views import FilterView
 
-from partners.antispam import SpamProtectedFormViewMixin
+from groundwork.antispam import SpamProtectedFormViewMixin
 from partners.views import map_points
 
 from . import services

@@ -12,10 +12,11 @@ from modeltranslation.settings import AVAILABLE_LANGUAGES
 from modeltranslation.utils import build_localized_fieldname
 from simple_history.admin import SimpleHistoryAdmin
 
+from groundwork.widgets import CoordinateInput, PointPickerWidget
+
 from . import roles, services
 from .admin_views import StaffPasswordSetView, TwoFactorSetupView, TwoFactorVerifyView
 from .models import Agreement, Organisation, StaffMembership
-from .widgets import CoordinateInput, PointPickerWidget
 
 
 def localized(field_name):

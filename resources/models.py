@@ -10,9 +10,9 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from activities.models import Event
-from partners.fields import ChoiceListField, delivery_languages
+from groundwork.fields import ChoiceListField, delivery_languages
+from groundwork.validators import ReservedSlugValidator
 from partners.models import Agreement, Audience, Organisation, RandomUploadPath
-from partners.validators import ReservedSlugValidator
 
 from . import search
 

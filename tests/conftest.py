@@ -8,6 +8,14 @@ from django.utils import translation
 from tests.factories import UserFactory
 
 
+def pytest_configure(config):
+    # Production hashes passwords with 1,000,000 PBKDF2 iterations; at that strength the staff users the tests
+    # create took half of the suite's CPU. What is tested is who may log in, not the hash.
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def source_language():
     """Tests assert the source (English) strings; pages under /<lang>/ still follow their URL's language.

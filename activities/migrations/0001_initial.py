@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django_countries.fields
-import partners.fields
+import groundwork.fields
 import partners.models
 from django.db import migrations, models
 
@@ -53,9 +53,9 @@ class Migration(migrations.Migration):
                 ('venue_name_uk', models.CharField(blank=True, max_length=200, null=True, verbose_name='venue name')),
                 ('venue_name_ru', models.CharField(blank=True, max_length=200, null=True, verbose_name='venue name')),
                 ('online_url', models.URLField(blank=True, verbose_name='online link')),
-                ('languages', partners.fields.LanguageListField(blank=True, verbose_name='languages of delivery')),
+                ('languages', groundwork.fields.LanguageListField(blank=True, verbose_name='languages of delivery')),
                 ('interpretation_available', models.BooleanField(default=False, verbose_name='interpretation available')),
-                ('audience', partners.fields.ChoiceListField(blank=True, choices=[('tcn', 'Third-country nationals'), ('librarians', 'Librarians'), ('partners', 'Partner organisations'), ('public', 'General public')], verbose_name='audience')),
+                ('audience', groundwork.fields.ChoiceListField(blank=True, choices=[('tcn', 'Third-country nationals'), ('librarians', 'Librarians'), ('partners', 'Partner organisations'), ('public', 'General public')], verbose_name='audience')),
                 ('accessibility', models.TextField(blank=True, help_text='Step-free access, hearing loop, and so on.', verbose_name='accessibility information')),
                 ('accessibility_lv', models.TextField(blank=True, help_text='Step-free access, hearing loop, and so on.', null=True, verbose_name='accessibility information')),
                 ('accessibility_en', models.TextField(blank=True, help_text='Step-free access, hearing loop, and so on.', null=True, verbose_name='accessibility information')),

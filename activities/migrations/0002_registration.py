@@ -3,7 +3,7 @@
 import activities.models
 import django.db.models.deletion
 import django.utils.timezone
-import partners.fields
+import groundwork.fields
 from django.db import migrations, models
 
 
@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "needs",
-                    partners.fields.ChoiceListField(
+                    groundwork.fields.ChoiceListField(
                         blank=True,
                         choices=[
                             ("wheelchair", "Step-free (wheelchair) access"),

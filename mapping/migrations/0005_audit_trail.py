@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django_countries.fields
-import partners.fields
+import groundwork.fields
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -40,8 +40,8 @@ class Migration(migrations.Migration):
                 ('description_uk', models.TextField(blank=True, null=True, verbose_name='description')),
                 ('description_ru', models.TextField(blank=True, null=True, verbose_name='description')),
                 ('category', models.CharField(choices=[('language', 'Language learning'), ('counselling', 'Counselling and legal aid'), ('employment', 'Employment and skills'), ('families', 'Children and families'), ('culture', 'Culture and social connection'), ('digital', 'Digital skills'), ('information', 'Information point'), ('other', 'Other')], default='other', max_length=32, verbose_name='category')),
-                ('languages', partners.fields.LanguageListField(blank=True, verbose_name='languages')),
-                ('target_groups', partners.fields.ChoiceListField(blank=True, choices=[('adults', 'Adults'), ('children', 'Children'), ('youth', 'Young people'), ('families', 'Families'), ('women', 'Women'), ('seniors', 'Older people'), ('jobseekers', 'Jobseekers'), ('professionals', 'Librarians and professionals')], verbose_name='target groups')),
+                ('languages', groundwork.fields.LanguageListField(blank=True, verbose_name='languages')),
+                ('target_groups', groundwork.fields.ChoiceListField(blank=True, choices=[('adults', 'Adults'), ('children', 'Children'), ('youth', 'Young people'), ('families', 'Families'), ('women', 'Women'), ('seniors', 'Older people'), ('jobseekers', 'Jobseekers'), ('professionals', 'Librarians and professionals')], verbose_name='target groups')),
                 ('contact_name', models.CharField(blank=True, max_length=120, verbose_name='contact person')),
                 ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='contact e-mail')),
                 ('contact_phone', models.CharField(blank=True, max_length=40, verbose_name='contact phone')),

@@ -3,7 +3,7 @@ data and the same `moment` (workbook properties and ZIP entry times are set from
 
 Both stream: openpyxl's write-only workbook keeps one row in memory (its strings are written inline), the CSV
 files are compressed as they are written, and a sheet longer than `MAX_SHEET_ROWS` continues on a new sheet.
-Text cells are escaped (`partners.spreadsheets`): a spreadsheet program must never run them.
+Text cells are escaped (`groundwork.spreadsheets`): a spreadsheet program must never run them.
 """
 
 import contextlib
@@ -25,7 +25,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
-from partners.spreadsheets import escape_formula, spreadsheet_safe, starts_like_formula
+from groundwork.spreadsheets import escape_formula, spreadsheet_safe, starts_like_formula
 
 from .content import Sheet
 

@@ -7,8 +7,8 @@ from django.core import mail
 from django.urls import reverse
 
 from activities.models import Event, Registration, RegistrationTally
+from groundwork.spreadsheets import spreadsheet_safe
 from partners.roles import sync_user_groups
-from partners.spreadsheets import spreadsheet_safe
 from tests.activities.conftest import riga
 from tests.activities.registering import RegistrationFactory
 from tests.factories import EventFactory, OrganisationFactory, StaffMembershipFactory

@@ -73,7 +73,7 @@ def test_the_form_offers_the_public_fields_the_point_picker_and_says_why_it_asks
     for name in ("status", "source", "slug", "external_id", "is_sample"):
         assert f'name="{name}"' not in content
     assert "data-point-picker" in content
-    assert "partners/point_picker.js" in content
+    assert "groundwork/point_picker.js" in content
     assert "Only to tell you whether the initiative was published" in content
     assert '<div class="form-trap">' in content
 

@@ -94,7 +94,12 @@ def test_organisation_change_form_renders_the_point_picker_and_its_media(admin_c
 
     content = response.content.decode()
     assert response.status_code == 200
-    for asset in ("leaflet/leaflet.js", "leaflet/leaflet.css", "partners/point_picker.js", "partners/point_picker.css"):
+    for asset in (
+        "leaflet/leaflet.js",
+        "leaflet/leaflet.css",
+        "groundwork/point_picker.js",
+        "groundwork/point_picker.css",
+    ):
         assert f"/static/{asset}" in content
     assert 'data-point-picker-axis="latitude"' in content
     assert 'data-point-picker-axis="longitude"' in content

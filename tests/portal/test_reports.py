@@ -19,9 +19,9 @@ from django.urls import reverse as django_reverse
 from django.utils import translation
 
 from activities.models import Attendance, Event, Registration, RegistrationTally
+from groundwork.spreadsheets import spreadsheet_safe
 from mapping.models import Initiative
 from partners.models import Agreement, Organisation
-from partners.spreadsheets import spreadsheet_safe
 from portal import celery_app, services, tasks
 from portal.models import Report
 from portal.reports import content, reading, writers

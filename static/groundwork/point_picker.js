@@ -1,4 +1,4 @@
-/* Point picker for the latitude/longitude inputs of a place (partners.widgets.PointPickerWidget).
+/* Point picker for the latitude/longitude inputs of a place (groundwork.widgets.PointPickerWidget).
  *
  * The inputs are the source of truth and work without this script; the map only fills them in.
  * Coordinates are WGS84 decimals with 5 places (about a metre), what the model stores.

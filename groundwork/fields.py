@@ -1,4 +1,4 @@
-"""Model fields shared by every app that stands on the partners floor."""
+"""Model fields shared by the apps: lists of codes picked from fixed choices, stored as JSON."""
 
 from django import forms
 from django.conf import settings

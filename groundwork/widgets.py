@@ -1,8 +1,8 @@
-"""Form widgets for the coordinates of a `partners.models.Place`, without GDAL.
+"""Form widgets for the coordinates of a place (a latitude and a longitude field), without GDAL.
 
 The latitude and longitude stay two plain, labelled text inputs: anyone can type or paste a point with the
 keyboard. When JavaScript runs, a Leaflet map under the longitude input lets staff click the map or drag the
-marker instead; both ways keep the inputs and the marker in step (`static/partners/point_picker.js`).
+marker instead; both ways keep the inputs and the marker in step (`static/groundwork/point_picker.js`).
 """
 
 from django import forms
@@ -51,8 +51,8 @@ class PointPickerWidget(CoordinateInput):
     """
 
     class Media:
-        css = {"all": ("leaflet/leaflet.css", "partners/point_picker.css")}
-        js = ("leaflet/leaflet.js", "partners/point_picker.js")
+        css = {"all": ("leaflet/leaflet.css", "groundwork/point_picker.css")}
+        js = ("leaflet/leaflet.js", "groundwork/point_picker.js")
 
     def __init__(self, attrs=None, *, latitude_field="latitude", longitude_field="longitude"):
         super().__init__("longitude", attrs)

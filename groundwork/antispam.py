@@ -39,6 +39,7 @@ from django.utils.translation import gettext_lazy as _
 
 HONEYPOT_FIELD = "homepage"
 STARTED_FIELD = "form_started"
+# The salt predates the move out of partners: a new one would refuse every form open while a release goes out.
 _SALT = "partners.antispam.form-started"
 
 

@@ -37,7 +37,7 @@ class EventListView(FilterView):
     archive = False
 
     def get_queryset(self):
-        events = Event.objects.published().for_cards()
+        events = Event.objects.published().for_cards().with_registration_counts()
         return events.past() if self.archive else events.upcoming()
 
     def get_filterset_kwargs(self, filterset_class):

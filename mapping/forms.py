@@ -31,6 +31,8 @@ SUGGESTION_FIELDS = (
 
 
 class InitiativeSuggestionForm(SpamProtectedFormMixin, forms.ModelForm):
+    # Labels of required fields get this class, which the stylesheet marks with an asterisk.
+    required_css_class = "required"
     """An initiative suggested by anyone; it is stored as pending and published only by a coordinator."""
 
     rate_limit_scope = "initiative-suggestion"

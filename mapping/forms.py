@@ -41,7 +41,7 @@ class InitiativeSuggestionForm(SpamProtectedFormMixin, forms.ModelForm):
         label=_("Your e-mail (optional)"),
         required=False,
         help_text=_(
-            "Only to tell you whether the initiative was published. We do not publish it, "
+            "Only to tell you whether the initiative was published. We do not publish your address, "
             "and we delete it once we have written to you."
         ),
     )

@@ -109,7 +109,7 @@ def test_an_event_cancelled_or_deleted_in_the_admin_changes_the_list_at_once(
         assert "badge-cancelled" in content
     else:
         assert "Seminar on residence permits" not in content
-        assert "No upcoming events match your search." in content
+        assert "No upcoming events have been published yet." in content
 
 
 def test_a_series_made_through_the_services_shows_at_once(visitor, seminar, django_capture_on_commit_callbacks):

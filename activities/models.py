@@ -431,7 +431,11 @@ class Registration(models.Model):
                 violation_error_message=_("This e-mail address is already registered for this event."),
             ),
         ]
-        indexes = [models.Index(fields=["event", "status", "created_at"])]
+        indexes = [
+            models.Index(fields=["event", "status", "created_at"]),
+            # Read by the event list's data version (activities.freshness): the cards show the places left.
+            models.Index(fields=["updated_at"], name="registration_updated_at"),
+        ]
 
     def __str__(self):
         return f"{self.name} – {self.event}"

@@ -6,6 +6,7 @@ import icalendar
 import pytest
 import time_machine
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
@@ -295,7 +296,10 @@ def test_a_repeated_request_is_answered_not_modified_until_an_event_changes_or_e
     assert ended.status_code == 200
 
 
-def test_signed_in_staff_always_get_the_full_list(admin_client, seminar):
-    response = admin_client.get(url("event_list"))
+def test_signed_in_staff_get_a_list_built_for_them_that_no_shared_cache_keeps(admin_client, seminar):
+    public = Client().get(url("event_list"))
+    staff = admin_client.get(url("event_list"))
 
-    assert not response.has_header("ETag")
+    assert "public" in public["Cache-Control"]
+    assert set(staff["Cache-Control"].split(", ")) == {"private", "no-cache"}
+    assert staff.context is not None  # built by the view, not taken from the page cache

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "django_countries",
     "django_filters",
     "leaflet",
+    # No models: its template tags (language fallbacks) and templates only.
+    "groundwork",
     "portal",
     "partners",
     "activities",
@@ -244,9 +246,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 MAP_TILES_URL = env.str("MAP_TILES_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-MAP_TILES_ATTRIBUTION = env.str(
-    "MAP_TILES_ATTRIBUTION",
-    default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+# Unset: OpenStreetMap's attribution, in the visitor's language (a lazy string, translated when a map is drawn).
+MAP_TILES_ATTRIBUTION = env.str("MAP_TILES_ATTRIBUTION", default="") or _(
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 )
 MAP_TILES_ORIGIN = "/".join(MAP_TILES_URL.split("/")[:3]).replace("{s}.", "*.")
 

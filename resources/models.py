@@ -51,7 +51,12 @@ class ResourceQuerySet(models.QuerySet):
 
     def for_detail(self, now=None):
         """With files, organisations and the related events still to come (published ones, soonest first)."""
-        upcoming = Event.objects.published().upcoming(now).select_related("organiser", "venue_organisation")
+        upcoming = (
+            Event.objects.published()
+            .upcoming(now)
+            .select_related("organiser", "venue_organisation")
+            .with_registration_counts()
+        )
         return self.select_related("owner", "good_practice__library", "strategy").prefetch_related(
             "files",
             "related_organisations",

@@ -24,12 +24,29 @@ def dashboard_url():
 
 @pytest.fixture
 def twelve_months(ogre, jelgava):
-    """Attendance in the dashboard's window (March 2025 to February 2026) and just before it."""
+    """Attendance in the dashboard's window (March 2025 to February 2026, today 10 February 2026 at noon), just
+    before it, and for events that have not ended yet (figures entered early are not counted as held)."""
     held_event(ogre, riga(2025, 3, 1, 10), languages=["lv", "uk"], attendance={"activity_type": "other", "total": 14})
     held_event(ogre, riga(2026, 2, 9, 10), languages=["uk"], attendance={"activity_type": "other", "total": 6})
     held_event(jelgava, riga(2025, 7, 7, 10), languages=["ru"], attendance={"activity_type": "other", "total": 23})
-    held_event(jelgava, riga(2025, 2, 28, 23), attendance={"activity_type": "other", "total": 100})
+    held_event(
+        jelgava,
+        riga(2025, 2, 28, 21),
+        ends_at=riga(2025, 2, 28, 23),
+        attendance={"activity_type": "other", "total": 100},
+    )
+    # Started in February 2025, ended in March: held in March.
+    held_event(
+        jelgava,
+        riga(2025, 2, 28, 23),
+        ends_at=riga(2025, 3, 1, 1),
+        languages=["ru"],
+        attendance={"activity_type": "other", "total": 8},
+    )
     held_event(ogre, riga(2025, 8, 8, 10), languages=["uk"], status=Event.Status.CANCELLED)
+    # Running now, and tomorrow: planned, not held.
+    held_event(ogre, riga(2026, 2, 10, 11), languages=["ru"], attendance={"activity_type": "other", "total": 9})
+    held_event(jelgava, riga(2026, 2, 11, 10), languages=["lv"], attendance={"activity_type": "other", "total": 7})
     InitiativeFactory(host=ogre, category=Initiative.Category.LANGUAGE)
     InitiativeFactory(host=jelgava, category=Initiative.Category.LANGUAGE)
     InitiativeFactory(host=jelgava, category=Initiative.Category.DIGITAL)
@@ -50,8 +67,13 @@ def expected_participants(organisations):
     counts = defaultdict(int)
     for attendance in Attendance.objects.select_related("event"):
         event = attendance.event
-        day = local_date(event.starts_at)
-        if event.status == Event.Status.PUBLISHED and start <= day <= NOW.date() and event.organiser in organisations:
+        day = local_date(event.ends_at)
+        if (
+            event.status == Event.Status.PUBLISHED
+            and start <= day <= NOW.date()
+            and event.ends_at <= NOW
+            and event.organiser in organisations
+        ):
             counts[event.organiser.pk, day.year, day.month] += attendance.total
     return counts
 
@@ -88,14 +110,14 @@ def test_events_by_language_and_initiatives_by_category_come_with_their_numbers(
     assert table_rows(html, "Events held by language of delivery")[1:] == [
         ["Latvian", "1"],
         ["Ukrainian", "2"],
-        ["Russian", "1"],
+        ["Russian", "2"],
     ]
     assert table_rows(html, "Published initiatives by category")[1:] == [
         ["Language learning", "2"],
         ["Digital skills", "1"],
     ]
     assert 'role="img" aria-labelledby="languages-title languages-desc"' in html
-    assert '<desc id="languages-desc">Latvian: 1; Ukrainian: 2; Russian: 1</desc>' in html
+    assert '<desc id="languages-desc">Latvian: 1; Ukrainian: 2; Russian: 2</desc>' in html
 
 
 @pytest.mark.usefixtures("twelve_months")

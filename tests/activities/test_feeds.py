@@ -210,6 +210,10 @@ def test_a_feed_with_filters_it_cannot_understand_is_a_400_with_a_message(client
         response = client.get(url(name), {"language": "xx", "date_from": "tomorrow"})
 
         assert response.status_code == 400
+        assert response["Content-Type"] == "text/plain; charset=utf-8"
+        message = response.content.decode()
+        assert message.startswith("Some filters could not be understood: ")
+        assert "language: " in message and "date_from: " in message
 
 
 def test_a_library_feed_has_the_events_it_organises_or_hosts_in_every_language(client):

@@ -5,6 +5,8 @@ import re
 from collections import defaultdict
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -133,22 +135,27 @@ def test_librarians_see_the_same_for_their_own_library_only(client, librarian, o
     assert table_rows(html, "Published initiatives by category")[1:] == [["Language learning", "1"]]
 
 
-@pytest.mark.parametrize("libraries", [2, 12])
-def test_the_dashboard_takes_the_same_number_of_queries_at_any_size(
-    client, coordinator, libraries, django_assert_max_num_queries
-):
-    for number in range(libraries):
-        library = OrganisationFactory()
-        for month in (3, 6, 9):
-            held_event(library, riga(2025, month, 1 + number, 10), attendance={"activity_type": "other", "total": 5})
-        InitiativeFactory(host=library)
+def test_the_dashboard_takes_the_same_number_of_queries_at_any_size(client, coordinator):
     client.force_login(coordinator)
+    counts = []
+    made = 0
+    for libraries in (2, 12):
+        for number in range(made, libraries):
+            library = OrganisationFactory()
+            for month in (3, 6, 9):
+                held_event(
+                    library, riga(2025, month, 1 + number, 10), attendance={"activity_type": "other", "total": 5}
+                )
+            InitiativeFactory(host=library)
+        made = libraries
 
-    with django_assert_max_num_queries(12):
-        response = client.get(dashboard_url())
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(dashboard_url())
 
-    assert response.status_code == 200
-    assert len(table_rows(response.content.decode(), "Participants per month and library")) == libraries + 2
+        assert response.status_code == 200
+        assert len(table_rows(response.content.decode(), "Participants per month and library")) == libraries + 2
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 12, counts
 
 
 def test_anonymous_visitors_go_to_the_login_and_the_admin_links_the_dashboard(client, coordinator):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from activities.models import Event
-from tests.activities.conftest import riga
+from tests.activities.helpers import riga
 from tests.activities.registering import register
 from tests.factories import EventFactory, OrganisationFactory
 

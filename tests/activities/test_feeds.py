@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from activities.models import Event
-from tests.activities.conftest import riga
+from tests.activities.helpers import change_form, riga
 from tests.factories import EventFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -100,33 +100,6 @@ def test_the_uid_stays_the_same_when_the_event_is_renamed_and_moved(admin_client
     after = set(vevents(client.get(url("event_ics", slug="new-address"))))
 
     assert before == after == {f"event-{seminar.pk}@{HOST}"}
-
-
-def change_form(event, **overrides):
-    data = {
-        "slug": event.slug,
-        "kind": event.kind,
-        "organiser": event.organiser_id,
-        "status": event.status,
-        "starts_at_0": "2025-10-14",
-        "starts_at_1": "18:00",
-        "ends_at_0": "2025-10-14",
-        "ends_at_1": "20:00",
-        "venue": event.venue,
-        "venue_organisation": event.venue_organisation_id or "",
-        "country": "LV",
-        "languages": event.languages,
-        "audience": event.audience,
-        "title_lv": event.title_lv or "",
-        "title_en": event.title_en or "",
-        "title_uk": event.title_uk or "",
-        "summary_en": event.summary_en or "",
-        "summary_lv": event.summary_lv or "",
-        "attendance-TOTAL_FORMS": "0",
-        "attendance-INITIAL_FORMS": "0",
-    }
-    data.update(overrides)
-    return data
 
 
 def sequence(client, event):

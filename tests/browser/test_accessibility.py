@@ -10,7 +10,6 @@ language prefix.
 """
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -22,11 +21,10 @@ from django.views.generic.base import TemplateResponseMixin
 
 from activities.models import Event
 from activities.services import registration_create
+from tests.browser.helpers import AXE_OPTIONS, report
 
 pytestmark = pytest.mark.browser
 
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
 PROJECT_APPS = ("partners", "activities", "mapping", "resources", "portal")
 CANDIDATES_PER_MODEL = 25
 MISSING_PAGE = "this-page-does-not-exist/"
@@ -139,24 +137,6 @@ def public_pages():
                 problems.append(f"{name}: no object in the demo data gives it a page")
     prefix = f"/{settings.LANGUAGE_CODE}/"
     return {label: path.removeprefix(prefix) for label, path in pages.items()}, problems
-
-
-def report(violations):
-    lines = []
-    for violation in violations:
-        lines.append(f"  [{violation['impact']}] {violation['id']}: {violation['help']} ({violation['helpUrl']})")
-        for node in violation["nodes"][:5]:
-            summary = " ".join(node["failureSummary"].split())
-            lines.append(f"      at {', '.join(map(str, node['target']))}: {summary}")
-            lines.append(f"         {node['html'][:200]}")
-        if len(violation["nodes"]) > 5:
-            lines.append(f"      … and {len(violation['nodes']) - 5} more elements")
-    return "\n".join(lines)
-
-
-@pytest.fixture(scope="module")
-def axe():
-    return Axe()
 
 
 @pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from partners.models import Agreement, Organisation, StaffMembership
 from tests.factories import AgreementFactory, OrganisationFactory, StaffMembershipFactory, UserFactory
-from tests.partners.test_admin import organisation_form
+from tests.partners.helpers import organisation_form
 
 pytestmark = pytest.mark.django_db
 

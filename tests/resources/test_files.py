@@ -7,7 +7,7 @@ from django.utils import translation
 from resources.models import ResourceFile
 from resources.services import resource_file_create
 from tests.factories import ResourceFactory
-from tests.resources.conftest import docx_bytes, epub_bytes, odt_bytes, pdf_bytes, upload, zip_bytes
+from tests.resources.helpers import docx_bytes, epub_bytes, odt_bytes, pdf_bytes, upload, zip_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -47,9 +47,10 @@ def delivery_language_labels():
     return {code: str(name) for code, name in settings.DELIVERY_LANGUAGES}
 
 
-def local(moment):
-    """A stored instant as the date and time (to the second) a spreadsheet shows: spreadsheets have no zones."""
-    return timezone.localtime(moment).replace(tzinfo=None, microsecond=0)
+def local(moment, zone):
+    """A stored instant as the date and time (to the second) in `zone` that a spreadsheet shows: spreadsheets have
+    no time zones."""
+    return moment.astimezone(zone).replace(tzinfo=None, microsecond=0)
 
 
 def suppress_small(values):
@@ -206,7 +207,10 @@ class IndicatorsSheet(Sheet):
         for code, label in choice_labels(Event.Kind.choices).items():
             count = facts.events_held(lambda key, code=code: key[3] == code)
             yield [section, gettext("Kind: %(kind)s") % {"kind": label}, count, ""]
-        _total, by_language = scope.events_held().count_by_language()
+        # Grouped by the stored list of languages, whose few distinct values are added up here.
+        by_language = Counter()
+        for languages, count in scope.events_held().order_by().values_list("languages").annotate(Count("pk")):
+            by_language.update(dict.fromkeys(languages or (), count))
         for code, label in delivery_language_labels().items():
             if code in by_language:
                 yield [
@@ -428,8 +432,11 @@ class EventsSheet(Sheet):
         organisers = dict(Organisation.objects.values_list("pk", translated("short_name", "name")))
         titles = translation_columns("title")
         now = self.scope.now
+        zone = timezone.get_current_timezone()
         events = (
             self.scope.events()
+            # The translated columns are named: modeltranslation need not rewrite the query or its rows.
+            .rewrite(False)
             .order_by("starts_at", "pk")
             .values_list("pk", "starts_at", "ends_at", "status", "kind", "organiser", "languages", *titles)
             .annotate(
@@ -447,7 +454,7 @@ class EventsSheet(Sheet):
             activity_type, *counts = rest[len(titles) :]
             state = cancelled if status == Event.Status.CANCELLED else (held if ends_at <= now else planned)
             yield [
-                local(starts_at),
+                local(starts_at, zone),
                 first_translation(rest[: len(titles)]),
                 kinds.get(kind, kind),
                 organisers[organiser],

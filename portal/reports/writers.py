@@ -49,14 +49,20 @@ def zip_entry(name: str, moment: datetime.datetime) -> zipfile.ZipInfo:
 
 
 def csv_cell(value):
-    """Text escaped, times to the minute, dates in ISO format, numbers as they are (None is written empty)."""
-    if isinstance(value, str):
+    """Text escaped, times to the minute, dates in ISO format, numbers as they are (None is written empty).
+
+    Called for every cell: the common types are told apart by their exact type first.
+    """
+    kind = type(value)
+    if kind is str:
         return escape_formula(value)
+    if kind is int or value is None:
+        return value
     if isinstance(value, datetime.datetime):
         return value.isoformat(" ", "minutes")
     if isinstance(value, datetime.date):
         return value.isoformat()
-    return value
+    return escape_formula(value) if isinstance(value, str) else value
 
 
 def xlsx_cell(value):

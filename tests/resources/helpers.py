@@ -90,3 +90,12 @@ def form_data(**overrides):
     }
     data.update(overrides)
     return data
+
+
+def with_files(data, *files):
+    data["files-TOTAL_FORMS"] = str(len(files))
+    for index, (language, uploaded) in enumerate(files):
+        data[f"files-{index}-language"] = language
+        data[f"files-{index}-title"] = ""
+        data[f"files-{index}-file"] = uploaded
+    return data

@@ -4,20 +4,11 @@ from django.urls import reverse
 
 from resources.models import Resource, ResourceFile
 from tests.factories import OrganisationFactory, ResourceFactory
-from tests.resources.helpers import epub_bytes, form_data, pdf_bytes, upload
+from tests.resources.helpers import epub_bytes, form_data, pdf_bytes, upload, with_files
 
 pytestmark = pytest.mark.django_db
 
 ADD_URL = "admin:resources_resource_add"
-
-
-def with_files(data, *files):
-    data["files-TOTAL_FORMS"] = str(len(files))
-    for index, (language, uploaded) in enumerate(files):
-        data[f"files-{index}-language"] = language
-        data[f"files-{index}-title"] = ""
-        data[f"files-{index}-file"] = uploaded
-    return data
 
 
 def test_add_form_has_one_tab_per_language_and_the_file_inline(admin_client):

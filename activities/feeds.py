@@ -14,7 +14,7 @@ import icalendar
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import BadRequest
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -115,6 +115,11 @@ def _site_name(title: str) -> str:
     return f"LIBRI: {title}"
 
 
+def refusal(error: BadRequest) -> HttpResponseBadRequest:
+    """A 400 that says which filters could not be understood: a calendar program or a feed reader shows it."""
+    return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+
+
 def list_filterset(request):
     """The list page's FilterSet for this request, built by the list view itself (same preselected language)."""
     view = EventListView()
@@ -141,7 +146,10 @@ class EventListCalendarView(View):
     """The upcoming events of the list page with the same query string, as a calendar to subscribe to."""
 
     def get(self, request):
-        events = list_filterset(request).qs[:FEED_LIMIT]
+        try:
+            events = list_filterset(request).qs[:FEED_LIMIT]
+        except BadRequest as error:
+            return refusal(error)
         return calendar_response(events, name=_site_name(gettext("Events and seminars")))
 
 
@@ -159,6 +167,12 @@ class EventListFeed(Feed):
 
     feed_type = Rss201rev2Feed
     description_template = None
+
+    def __call__(self, request, *args, **kwargs):
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except BadRequest as error:
+            return refusal(error)
 
     def get_object(self, request):
         """The events and the list page they come from: (queryset, absolute URL of the page)."""

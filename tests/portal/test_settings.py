@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+# Independent of the database: CI runs these in its SQLite stage only (see .ci/run).
+pytestmark = pytest.mark.standalone
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 README = PROJECT_DIR / "README.md"
 SETTINGS = PROJECT_DIR / "portal" / "settings.py"

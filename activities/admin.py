@@ -9,9 +9,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
-from simple_history.admin import SimpleHistoryAdmin
 
-from partners.admin import OrganisationScopedAdminMixin, PlaceAdminMixin, localized
+from partners.admin import AuditTrailAdmin, OrganisationScopedAdminMixin, PlaceAdminMixin, localized
 
 from . import services
 from .admin_views import event_series_view
@@ -49,7 +48,7 @@ class AttendanceInline(admin.StackedInline):
 
 
 @admin.register(Event)
-class EventAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, SimpleHistoryAdmin, TabbedTranslationAdmin):
+class EventAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, AuditTrailAdmin, TabbedTranslationAdmin):
     # A librarian works on the events her library organises; the organiser defaults to her library.
     organisation_field = "organiser"
     form = EventAdminForm

@@ -328,9 +328,16 @@ if SECURE_PROXY_SSL_HEADER:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 OTP_TOTP_ISSUER = "LIBRI"
-# On, coordinators must set up and give a one-time password before using the admin; production turns it on.
-# Anyone with an authenticator gives a code at each login whatever this says; librarians may opt in.
-OTP_REQUIRED_FOR_COORDINATORS = env.bool("OTP_REQUIRED_FOR_COORDINATORS", default=False)
+# On, every staff member (librarian, coordinator, superuser) must set up and give a one-time password before using
+# the admin or the staff pages: librarians see registrants' personal data too. Production turns it on. Anyone with
+# an authenticator gives a code at each login whatever this says. OTP_REQUIRED_FOR_COORDINATORS is its former name,
+# still read when the new one is not set.
+OTP_REQUIRED_FOR_STAFF = env.bool(
+    "OTP_REQUIRED_FOR_STAFF", default=env.bool("OTP_REQUIRED_FOR_COORDINATORS", default=False)
+)
 OTP_BACKUP_CODES = 10
+# The admin never shows an authenticator's key or QR code, nor backup codes: only their owner sees them, once, when
+# she sets them up on her own page.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # django-axes reports every successful login (a reset of zero attempts) at INFO: keep only its warnings.
 LOGGING.setdefault("loggers", {})["axes"] = {"level": "WARNING"}

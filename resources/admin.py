@@ -6,10 +6,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
-from simple_history.admin import SimpleHistoryAdmin
 
 from partners import roles
-from partners.admin import OrganisationScopedAdminMixin, OrganisationScopedInlineMixin, localized
+from partners.admin import AuditTrailAdmin, OrganisationScopedAdminMixin, OrganisationScopedInlineMixin, localized
 from partners.models import Agreement
 
 from . import services
@@ -86,7 +85,7 @@ class PublishedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Resource)
-class ResourceAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin, TabbedTranslationAdmin):
+class ResourceAdmin(OrganisationScopedAdminMixin, AuditTrailAdmin, TabbedTranslationAdmin):
     # A librarian works on the guides her library publishes; related events are chosen among hers.
     organisation_field = "owner"
     form = ResourceAdminForm

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
 
+from groundwork.wallclock import WallClockDateTimeField
 from partners.admin import AuditTrailAdmin, OrganisationScopedAdminMixin, PlaceAdminMixin, localized
 
 from . import services
@@ -21,6 +22,10 @@ from .models import Attendance, Event, Registration
 
 class EventAdminForm(forms.ModelForm):
     """The event form of the admin (the admin builds its `Meta` from the fieldsets)."""
+
+    # Riga times; one that happens twice when the clocks go back is taken with the librarian's choice of which.
+    starts_at = WallClockDateTimeField(label=_("starts at"))
+    ends_at = WallClockDateTimeField(label=_("ends at"))
 
     def clean(self):
         cleaned_data = super().clean()

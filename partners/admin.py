@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import get_fields_from_path, unquote
+from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
@@ -22,6 +23,8 @@ from groundwork.widgets import CoordinateInput, PointPickerWidget
 from . import roles, services
 from .admin_views import StaffPasswordSetView, TwoFactorSetupView, TwoFactorVerifyView
 from .models import Agreement, Organisation, StaffMembership
+
+User = get_user_model()
 
 
 def localized(field_name):
@@ -368,7 +371,10 @@ class AgreementAdmin(CoordinatorOnlyAdminMixin, AuditTrailAdmin, TabbedTranslati
 
 
 class StaffInviteForm(forms.Form):
-    email = forms.EmailField(label=_("e-mail"), help_text=_("Also her user name."))
+    # The address becomes her user name too, so it is no longer than a user name may be.
+    email = forms.EmailField(
+        label=_("e-mail"), help_text=_("Also her user name."), max_length=User._meta.get_field("username").max_length
+    )
     first_name = forms.CharField(label=_("first name"), max_length=150)
     last_name = forms.CharField(label=_("last name"), max_length=150)
     organisation = forms.ModelChoiceField(label=_("organisation"), queryset=Organisation.objects.all())

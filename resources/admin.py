@@ -1,6 +1,5 @@
 from django import forms
 from django.contrib import admin
-from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -12,7 +11,6 @@ from partners.admin import AuditTrailAdmin, OrganisationScopedAdminMixin, Organi
 from partners.models import Agreement
 
 from . import services
-from .files import validate_upload
 from .models import ActionItem, GoodPractice, Resource, ResourceFile, Strategy
 from .richtext import sanitise_html
 
@@ -32,13 +30,6 @@ class ResourceFileForm(forms.ModelForm):
     class Meta:
         model = ResourceFile
         fields = ("language", "title", "file")
-
-    def clean_file(self):
-        uploaded = self.cleaned_data.get("file")
-        # A new upload is checked here, so that the message appears next to the file in the form.
-        if isinstance(uploaded, UploadedFile):
-            validate_upload(uploaded)
-        return uploaded
 
 
 class ResourceFileInline(admin.TabularInline):

@@ -337,3 +337,12 @@ def test_an_import_changes_the_map_data_at_once(
     # Rows with a point are on the map; the third has none.
     on_the_map = {feature["id"] for feature in json.loads(again.content)["features"]}
     assert on_the_map == {"sarunu-klubs", "juridiska-palidziba"}
+
+
+@pytest.mark.parametrize("data", [b"external_id,title_lv\nkisc-1,Sarunu\x00klubs\n", b"\x00" * 64])
+def test_a_csv_file_with_nul_characters_is_refused_with_a_message(coordinator_client, data):
+    response = upload(coordinator_client, SimpleUploadedFile("survey.csv", data, content_type="text/csv"))
+
+    assert response.status_code == 200
+    assert "NUL" in str(response.context["form"].errors["file"])
+    assert not InitiativeImport.objects.exists()

@@ -42,9 +42,6 @@ class EventQuerySet(models.QuerySet):
     def for_organisation(self, organisation):
         return self.filter(Q(organiser=organisation) | Q(co_organisers=organisation)).distinct()
 
-    def of_kind(self, kind):
-        return self.filter(kind=kind)
-
     def for_audience(self, code):
         return self.filter(audience__icontains=f'"{code}"')
 
@@ -93,6 +90,25 @@ class EventQuerySet(models.QuerySet):
         )
         total = counts.pop("total")
         return total, {key.removeprefix("language_"): count for key, count in counts.items() if count}
+
+    def count_listed_by_language(self):
+        """For the public list, in one query: `(listed, offered)`, each `{"all": n, code: n}` with languages
+        without events left out. `listed` counts every event the list shows (cancelled ones stay visible, marked):
+        what its pages hold. `offered` leaves the cancelled ones out: what a visitor can still go to, as the
+        counts per language say."""
+        cancelled = Q(status=Event.Status.CANCELLED)
+        in_language = {code: Q(languages__icontains=f'"{code}"') for code, _name in settings.DELIVERY_LANGUAGES}
+        counts = self.order_by().aggregate(
+            listed_all=Count("pk"),
+            offered_all=Count("pk", filter=~cancelled),
+            **{f"listed_{code}": Count("pk", filter=condition) for code, condition in in_language.items()},
+            **{
+                f"offered_{code}": Count("pk", filter=condition & ~cancelled) for code, condition in in_language.items()
+            },
+        )
+        listed = {key.removeprefix("listed_"): n for key, n in counts.items() if key.startswith("listed_") and n}
+        offered = {key.removeprefix("offered_"): n for key, n in counts.items() if key.startswith("offered_") and n}
+        return listed, offered
 
     def for_listing(self):
         return self.select_related("organiser", "venue_organisation")
@@ -421,7 +437,11 @@ class Registration(models.Model):
                 violation_error_message=_("This e-mail address is already registered for this event."),
             ),
         ]
-        indexes = [models.Index(fields=["event", "status", "created_at"])]
+        indexes = [
+            models.Index(fields=["event", "status", "created_at"]),
+            # Read by the event list's data version (activities.freshness): the cards show the places left.
+            models.Index(fields=["updated_at"], name="registration_updated_at"),
+        ]
 
     def __str__(self):
         return f"{self.name} – {self.event}"

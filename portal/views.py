@@ -48,7 +48,10 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            upcoming_events=Event.objects.published().upcoming().for_listing()[:HOME_EVENT_COUNT],
+            upcoming_events=Event.objects.published()
+            .upcoming()
+            .for_listing()
+            .with_registration_counts()[:HOME_EVENT_COUNT],
             initiative_points=map_points(Initiative.objects.published().on_map()),
             latest_resources=Resource.objects.published()[:HOME_RESOURCE_COUNT],
         )

@@ -22,12 +22,6 @@ class ResourceQuerySet(models.QuerySet):
     def published(self, today=None):
         return self.filter(published_on__isnull=False, published_on__lte=today or timezone.localdate())
 
-    def of_kind(self, kind):
-        return self.filter(kind=kind)
-
-    def with_topic(self, code):
-        return self.filter(topics__icontains=f'"{code}"')
-
     def for_audience(self, code):
         return self.filter(audience__icontains=f'"{code}"')
 
@@ -58,7 +52,12 @@ class ResourceQuerySet(models.QuerySet):
 
     def for_detail(self, now=None):
         """With files, organisations and the related events still to come (published ones, soonest first)."""
-        upcoming = Event.objects.published().upcoming(now).select_related("organiser", "venue_organisation")
+        upcoming = (
+            Event.objects.published()
+            .upcoming(now)
+            .select_related("organiser", "venue_organisation")
+            .with_registration_counts()
+        )
         return self.select_related("owner", "good_practice__library", "strategy").prefetch_related(
             "files",
             "related_organisations",

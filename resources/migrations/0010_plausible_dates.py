@@ -22,7 +22,7 @@ def move_into_range(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0008_plausible_dates'),
+        ('activities', '0009_plausible_dates'),
         ('partners', '0006_plausible_dates'),
         ('resources', '0009_upload_validators'),
     ]

@@ -22,7 +22,7 @@ def move_into_range(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0007_upload_validators'),
+        ('activities', '0008_upload_validators'),
         ('partners', '0006_plausible_dates'),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0006_reserved_slugs'),
+        ('activities', '0007_registration_updated_at_index'),
     ]
 
     operations = [

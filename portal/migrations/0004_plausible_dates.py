@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('partners', '0006_plausible_dates'),
-        ('portal', '0002_upload_validators'),
+        ('portal', '0003_upload_validators'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -18,7 +18,8 @@ from modeltranslation.utils import build_localized_fieldname
 from simple_history.models import HistoricalRecords
 
 from groundwork.fields import ChoiceListField, LanguageListField
-from groundwork.validators import ReservedSlugValidator
+from groundwork.uploads import IMAGES, UploadValidator
+from groundwork.validators import PlausibleDateValidator, ReservedSlugValidator, plausible_date_constraint
 from partners.models import Audience, Organisation, Place, RandomUploadPath
 
 # Path segments under /<lang>/events/ that are pages of their own, so no event may take them as its slug.
@@ -200,8 +201,8 @@ class Event(Place):
     co_organisers = models.ManyToManyField(
         Organisation, blank=True, related_name="co_organised_events", verbose_name=_("co-organisers")
     )
-    starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"))
+    starts_at = models.DateTimeField(_("starts at"), validators=[PlausibleDateValidator()])
+    ends_at = models.DateTimeField(_("ends at"), validators=[PlausibleDateValidator()])
     venue = models.CharField(_("venue"), max_length=20, choices=Venue.choices, default=Venue.ORGANISATION)
     venue_organisation = models.ForeignKey(
         Organisation,
@@ -225,7 +226,13 @@ class Event(Place):
     )
     registration_required = models.BooleanField(_("registration required"), default=False)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
-    image = models.ImageField(_("image"), upload_to=RandomUploadPath("events"), blank=True)
+    image = models.ImageField(
+        _("image"),
+        upload_to=RandomUploadPath("events"),
+        blank=True,
+        validators=[UploadValidator(*IMAGES)],
+        help_text=_("PNG, JPEG or WebP."),
+    )
     image_alt = models.CharField(_("image description (alt text)"), max_length=250, blank=True)
     is_sample = models.BooleanField(_("sample data"), default=False)
     sequence = models.PositiveIntegerField(
@@ -253,6 +260,8 @@ class Event(Place):
                 condition=Q(capacity__isnull=True) | Q(capacity__gte=0), name="event_capacity_not_negative"
             ),
             models.CheckConstraint(condition=~Q(venue="online") | ~Q(online_url=""), name="event_online_has_link"),
+            plausible_date_constraint("starts_at", name="event_starts_at_plausible", instant=True),
+            plausible_date_constraint("ends_at", name="event_ends_at_plausible", instant=True),
         ]
         indexes = [
             models.Index(fields=["status", "starts_at"]),

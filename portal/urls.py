@@ -9,6 +9,8 @@ from . import views
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    # Open data for other sites and harvesters: one address whatever the language, every language inside.
+    path("api/v1/", include("portal.api")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -26,3 +28,7 @@ urlpatterns += i18n_patterns(
 
 if settings.DEBUG:
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+
+# Under /api/ errors are problem documents (RFC 9457) like the API's own; elsewhere the site's pages.
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"

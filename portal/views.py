@@ -5,10 +5,13 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils.translation import gettext
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from activities.models import Event
+from groundwork.opendata import problem_response_json
 from mapping.models import Initiative
 from partners.models import Organisation
 from partners.views import map_points
@@ -73,3 +76,19 @@ class PrivacyView(TemplateView):
 class AccessibilityView(TemplateView):
     template_name = "portal/accessibility.html"
     extra_context = {"statement_date": ACCESSIBILITY_STATEMENT_DATE}
+
+
+def _is_api(request):
+    return request.path.startswith("/api/")
+
+
+def page_not_found(request, exception):
+    if _is_api(request):
+        return problem_response_json(request, 404, gettext("Nothing is published at this address."))
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if _is_api(request):
+        return problem_response_json(request, 500, gettext("The server failed to answer; please try again later."))
+    return defaults.server_error(request)

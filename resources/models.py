@@ -355,6 +355,8 @@ class ActionItem(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
     events = models.ManyToManyField(Event, blank=True, related_name="action_items", verbose_name=_("linked events"))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # Read by the open data API's validators: a changed status must change the strategies' ETag.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("action plan item")

@@ -24,6 +24,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.views import View
 
+from groundwork.opendata import licence_link_header, licence_text
 from partners.models import Organisation
 
 from .models import Event
@@ -105,6 +106,7 @@ def calendar_bytes(events, *, name: str) -> bytes:
 
 def calendar_response(events, *, name: str, filename: str | None = None) -> HttpResponse:
     response = HttpResponse(calendar_bytes(events, name=name), content_type="text/calendar; charset=utf-8")
+    response["Link"] = licence_link_header()
     if filename:
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -173,6 +175,14 @@ class EventListFeed(Feed):
 
     def items(self, obj):
         return obj[0][:FEED_LIMIT]
+
+    def feed_copyright(self, obj):
+        return licence_text()
+
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        response["Link"] = licence_link_header()
+        return response
 
     def item_title(self, event):
         if event.is_cancelled:

@@ -35,6 +35,14 @@ def licence():
     return {"name": settings.OPEN_DATA_LICENCE_NAME, "url": settings.OPEN_DATA_LICENCE_URL}
 
 
+def licence_text():
+    """The licence in a sentence, for the files that have a place for it (the feeds' copyright)."""
+    return gettext("Data licence: %(name)s (%(url)s)") % {
+        "name": settings.OPEN_DATA_LICENCE_NAME,
+        "url": settings.OPEN_DATA_LICENCE_URL,
+    }
+
+
 def licence_link_header():
     """An RFC 8288 `Link` value naming the data licence (relation `license`, RFC 4946)."""
     return f'<{settings.OPEN_DATA_LICENCE_URL}>; rel="license"'

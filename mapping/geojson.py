@@ -44,7 +44,7 @@ from modeltranslation.utils import build_localized_fieldname, resolution_order
 from .models import Initiative
 
 # Bump when the shape of the output changes, so that cached bodies of the old shape are never served.
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 CELL_PIXELS = 64
 TILE_PIXELS = 256
 MAX_CELLS = 1200
@@ -191,7 +191,8 @@ class MapQuery:
         else:
             rows = _feature_rows(self.queryset, host_columns)
             features = [_point_feature(row, url_template, host_columns) for row in rows]
-        return {"type": "FeatureCollection", "features": features}
+        # A foreign member (RFC 7946, 6.1): the licence travels with the file.
+        return {"type": "FeatureCollection", "license": settings.OPEN_DATA_LICENCE_URL, "features": features}
 
     def _clustered_features(self, url_template, host_columns):
         per_world = _cells_per_world(self.zoom)

@@ -20,6 +20,7 @@ from django.views.generic import CreateView, DetailView, TemplateView
 from django_filters.views import FilterView
 
 from groundwork.antispam import SpamProtectedFormViewMixin
+from groundwork.opendata import licence_link_header
 from partners.views import map_points
 
 from . import services
@@ -28,6 +29,7 @@ from .filters import FILTER_PARAMETERS, InitiativeFilter
 from .forms import InitiativeSuggestionForm
 from .geojson import MapQuery, MapQueryError
 from .models import Initiative
+from .schema_org import initiative_json_ld
 from .sheets import csv_lines
 
 
@@ -112,6 +114,7 @@ class InitiativeDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["map_points"] = map_points([self.object], link=False)
+        context["json_ld"] = initiative_json_ld(self.object, site_url=settings.SITE_URL)
         return context
 
 
@@ -156,6 +159,7 @@ def initiatives_geojson(request):
         return JsonResponse({"error": str(result)}, status=400)
     query, version, etag, url_template = result
     response = HttpResponse(query.render(etag, url_template), content_type="application/geo+json")
+    response["Link"] = licence_link_header()
     # Open data: any site may read it. Browsers keep it but ask again each time, and get 304 while it is unchanged.
     response["Access-Control-Allow-Origin"] = "*"
     patch_cache_control(response, public=True, no_cache=True)
@@ -181,6 +185,7 @@ def initiatives_csv(request):
         csv_lines(initiatives, with_contacts=with_contacts), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = 'attachment; filename="libri-initiatives.csv"'
+    response["Link"] = licence_link_header()
     response["Vary"] = "Cookie"
     if with_contacts:
         patch_cache_control(response, private=True, no_store=True)

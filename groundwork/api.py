@@ -178,8 +178,6 @@ class ReadOnlyOpenDataViewSet(viewsets.ReadOnlyModelViewSet):
 
     lookup_value_regex = "[0-9]+"
     freshness: list = []
-    # Harvesters may keep an answer this long without asking again; after that a conditional request costs a 304.
-    max_age = 60
 
     def extra_validator(self):
         return ""
@@ -191,6 +189,7 @@ class ReadOnlyOpenDataViewSet(viewsets.ReadOnlyModelViewSet):
             key = "|".join(
                 (
                     FORMAT_VERSION,
+                    settings.RELEASE,
                     settings.OPEN_DATA_LICENCE_URL,
                     settings.SITE_URL,
                     request.build_absolute_uri(),
@@ -208,7 +207,8 @@ class ReadOnlyOpenDataViewSet(viewsets.ReadOnlyModelViewSet):
             last_modified_func=lambda request, *args, **kwargs: self._validators(request)[1],
         )(handler)
         response = conditional(request, *args, **kwargs)
-        patch_cache_control(response, public=True, max_age=self.max_age)
+        # Kept as long as the site's other public answers (and by its page cache): after that, a 304 is cheap.
+        patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
         return response
 
     def list(self, request, *args, **kwargs):

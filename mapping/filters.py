@@ -9,7 +9,7 @@ from django_countries import countries
 from groundwork.fields import delivery_languages
 from partners.models import Organisation
 
-from .conditional import cached_by_data_version
+from .freshness import MAP_DATA
 from .models import Initiative
 
 # Parameters that filter; anything else in the query string (page, bbox, zoom) belongs to the view.
@@ -26,7 +26,7 @@ def _read_countries():
 
 
 def _published_countries():
-    return cached_by_data_version("countries", _read_countries, get_language() or "")
+    return MAP_DATA.cached("countries", _read_countries, get_language() or "")
 
 
 def _read_cities():
@@ -35,7 +35,7 @@ def _read_cities():
 
 
 def _published_cities():
-    return cached_by_data_version("cities", _read_cities)
+    return MAP_DATA.cached("cities", _read_cities)
 
 
 def _published_hosts(request):

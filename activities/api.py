@@ -29,32 +29,20 @@ PUBLIC_STATUSES = [(status, status.label) for status in (Event.Status.PUBLISHED,
 
 
 class EventPlaceSerializer(serializers.Serializer):
-    """Where the event is held: the named venue, else the hosting organisation, with its address and point."""
+    """Where the event is held: the named venue, else the hosting organisation, with its address and point
+    (the shape of `EventSerializer.get_place`)."""
 
-    name = serializers.SerializerMethodField()
+    name = inline_serializer(
+        name="TranslatedName",
+        fields={code: serializers.CharField(allow_null=True) for code in settings.MODELTRANSLATION_LANGUAGES},
+    )
     street_address = serializers.CharField()
     postal_code = serializers.CharField()
     city = serializers.CharField()
     country = CountryCodeField()
     latitude = serializers.FloatField(allow_null=True)
     longitude = serializers.FloatField(allow_null=True)
-    organisation_id = serializers.SerializerMethodField()
-
-    @extend_schema_field(
-        inline_serializer(
-            name="TranslatedName",
-            fields={code: serializers.CharField(allow_null=True) for code in settings.MODELTRANSLATION_LANGUAGES},
-        )
-    )
-    def get_name(self, place):
-        event = self.context["event"]
-        names = {code: getattr(event, f"venue_name_{code}", "") or None for code in content_languages()}
-        if not any(names.values()) and isinstance(place, Organisation):
-            names = {code: getattr(place, f"name_{code}", "") or None for code in content_languages()}
-        return names
-
-    def get_organisation_id(self, place) -> int | None:
-        return place.pk if isinstance(place, Organisation) else None
+    organisation_id = serializers.IntegerField(allow_null=True)
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -107,9 +95,25 @@ class EventSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(EventPlaceSerializer(allow_null=True))
     def get_place(self, event):
+        # Built by hand to the shape EventPlaceSerializer documents: a serializer per event cost more than the rest
+        # of the event together.
         if event.is_online:
             return None
-        return EventPlaceSerializer(event.place, context={**self.context, "event": event}).data
+        place = event.place
+        is_organisation = isinstance(place, Organisation)
+        names = {code: getattr(event, f"venue_name_{code}", "") or None for code in content_languages()}
+        if not any(names.values()) and is_organisation:
+            names = {code: getattr(place, f"name_{code}", "") or None for code in content_languages()}
+        return {
+            "name": names,
+            "street_address": place.street_address,
+            "postal_code": place.postal_code,
+            "city": place.city,
+            "country": str(place.country),
+            "latitude": float(place.latitude) if place.latitude is not None else None,
+            "longitude": float(place.longitude) if place.longitude is not None else None,
+            "organisation_id": place.pk if is_organisation else None,
+        }
 
 
 class EventApiFilter(OpenDataFilterSet):

@@ -3,7 +3,6 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
-from django.views.static import serve
 
 from . import views
 from .sitemaps import SITEMAPS
@@ -38,8 +37,8 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
-if settings.DEBUG:
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+if settings.SERVE_MEDIA:
+    urlpatterns += [path("media/<path:path>", views.media_file, name="media")]
 
 # Under /api/ errors are problem documents (RFC 9457) like the API's own; elsewhere the site's pages.
 handler404 = "portal.views.page_not_found"

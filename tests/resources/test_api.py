@@ -6,8 +6,7 @@ import pytest
 from django.utils import timezone
 
 from resources.models import ActionItem
-from tests.factories import EventFactory, ResourceFactory, ResourceFileFactory
-from tests.resources.conftest import ActionItemFactory, StrategyFactory
+from tests.factories import ActionItemFactory, EventFactory, ResourceFactory, ResourceFileFactory, StrategyFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,16 @@ from django.utils import translation
 from activities.models import Event
 from partners.models import StaffMembership
 from resources.models import GoodPractice, Resource, Strategy
-from tests.factories import AgreementFactory, EventFactory, OrganisationFactory, ResourceFileFactory
-from tests.partners.conftest import staff_member
-from tests.resources.conftest import ActionItemFactory, StrategyFactory
-from tests.resources.test_resource_admin import form_data
+from tests.factories import (
+    ActionItemFactory,
+    AgreementFactory,
+    EventFactory,
+    OrganisationFactory,
+    ResourceFileFactory,
+    StrategyFactory,
+)
+from tests.partners.helpers import staff_member
+from tests.resources.helpers import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +46,7 @@ def test_strategy_page_shows_partners_agreements_document_and_action_plan_progre
 
     assert response.status_code == 200
     content = response.content.decode()
-    assert "<h1>Ogres integrācijas stratēģija</h1>" in content
+    assert '<h1 lang="lv">Ogres integrācijas stratēģija</h1>' in content
     assert "1 of 4 actions done" in content
     assert '<progress id="progress-' in content and 'max="4" value="1"' in content
     assert "In progress: 1 · planned: 2" in content

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('resources', '0008_reserved_slugs'),
+        ('resources', '0010_plausible_dates'),
     ]
 
     operations = [

@@ -8,6 +8,8 @@ MIN or MAX over an index, in one statement. A write that bypasses the models and
 `update()` that does not set `updated_at`, SQL) is not seen.
 """
 
+import functools
+
 from django.db import connection
 
 from groundwork.freshness import DataVersion, latest
@@ -19,14 +21,18 @@ from .models import Event, Registration
 FORMAT_VERSION = "4"
 
 
-def _read(now):
-    tables = {
+@functools.cache
+def _tables():
+    return {
         "event": Event._meta.db_table,
         "event_history": Event.history.model._meta.db_table,
         "organisation": Organisation._meta.db_table,
         "organisation_history": Organisation.history.model._meta.db_table,
         "registration": Registration._meta.db_table,
     }
+
+
+def _read(now):
     sql = (  # noqa: S608 - table names from the models, no input
         "SELECT (SELECT MIN(ends_at) FROM {event} WHERE ends_at >= %s),"
         " (SELECT MAX(updated_at) FROM {event}), (SELECT MAX(history_date) FROM {event_history}),"
@@ -35,7 +41,7 @@ def _read(now):
         " (SELECT MAX(id) FROM {event}), (SELECT MAX(history_id) FROM {event_history}),"
         " (SELECT MAX(id) FROM {organisation}), (SELECT MAX(history_id) FROM {organisation_history}),"
         " (SELECT MAX(updated_at) FROM {registration}), (SELECT MAX(id) FROM {registration})"
-    ).format(**tables)
+    ).format(**_tables())
     with connection.cursor() as cursor:
         cursor.execute(sql, [connection.ops.adapt_datetimefield_value(now)])
         row = cursor.fetchone()

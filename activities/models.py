@@ -144,6 +144,20 @@ class EventQuerySet(models.QuerySet):
     def for_detail(self):
         return self.select_related("organiser", "venue_organisation").prefetch_related("co_organisers")
 
+    @staticmethod
+    def count_places_taken(events):
+        """Set `confirmed_count` (what `Event.places_left` reads) on each of `events`, a page already read, with
+        one grouped query for them all; returns them. Cheaper than annotating every row of the page's query."""
+        counts = dict(
+            Registration.objects.filter(event__in=[event.pk for event in events], status=Registration.Status.CONFIRMED)
+            .order_by()
+            .values_list("event")
+            .annotate(Count("pk"))
+        )
+        for event in events:
+            event.confirmed_count = counts.get(event.pk, 0)
+        return events
+
     def with_registration_counts(self):
         """Annotate each event with its registrations by status: `confirmed_count`, `waiting_count` and
         `cancelled_count` (rows that still exist), and `erased_confirmed`, `erased_waiting` and `erased_cancelled`
@@ -299,7 +313,8 @@ class Event(Place):
 
     @property
     def places_left(self):
-        """Free places, or None without a limit; reads `confirmed_count` from `with_registration_counts()`."""
+        """Free places, or None without a limit; reads `confirmed_count` from `with_registration_counts()` or
+        `count_places_taken()`."""
         if self.capacity is None:
             return None
         confirmed = getattr(self, "confirmed_count", None)

@@ -39,8 +39,14 @@ class EventListView(FilterView):
     archive = False
 
     def get_queryset(self):
-        events = Event.objects.published().for_cards().with_registration_counts()
+        events = Event.objects.published().for_cards()
         return events.past() if self.archive else events.upcoming()
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, events, is_paginated = super().paginate_queryset(queryset, page_size)
+        # The places taken of the page's events only, in one grouped query after the page is read.
+        page.object_list = events = Event.objects.count_places_taken(list(events))
+        return paginator, page, events, is_paginated
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)

@@ -6,6 +6,8 @@ over an index, in one statement. A write that bypasses the models and their hist
 does not set `updated_at`, SQL) is not seen; imports write in bulk and set `updated_at` themselves.
 """
 
+import functools
+
 from django.db import connection
 
 from groundwork.freshness import DataVersion, latest
@@ -17,20 +19,24 @@ from .models import Initiative
 FORMAT_VERSION = "2"
 
 
-def _read(now):
-    tables = {
+@functools.cache
+def _tables():
+    return {
         "initiative": Initiative._meta.db_table,
         "initiative_history": Initiative.history.model._meta.db_table,
         "organisation": Organisation._meta.db_table,
         "organisation_history": Organisation.history.model._meta.db_table,
     }
+
+
+def _read(now):
     sql = (  # noqa: S608 - table names from the models, no input
         "SELECT (SELECT MAX(updated_at) FROM {initiative}), (SELECT MAX(history_date) FROM {initiative_history}),"
         " (SELECT MAX(updated_at) FROM {organisation}), (SELECT MAX(history_date) FROM {organisation_history}),"
         # Ids tell apart writes made within one tick of the clock.
         " (SELECT MAX(id) FROM {initiative}), (SELECT MAX(history_id) FROM {initiative_history}),"
         " (SELECT MAX(id) FROM {organisation}), (SELECT MAX(history_id) FROM {organisation_history})"
-    ).format(**tables)
+    ).format(**_tables())
     with connection.cursor() as cursor:
         cursor.execute(sql)
         row = cursor.fetchone()

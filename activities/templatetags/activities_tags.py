@@ -1,9 +1,15 @@
 import segno
 from django import template
+from django.conf import settings
+from django.core.cache import caches
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
+from groundwork.freshness import DERIVED_SECONDS
 from partners.templatetags import linked_data
+
+from ..freshness import EVENT_DATA
 
 register = template.Library()
 
@@ -32,3 +38,29 @@ def qr_svg(url, title=""):
 def webcal(url):
     """The `webcal://` form of an http(s) address: calendar programs open it as a subscription."""
     return "webcal://" + url.split("://", 1)[-1]
+
+
+@register.simple_tag(takes_context=True)
+def event_cards(context, events):
+    """The events' cards (`activities/_event_card.html`), each rendered once per version of the events' data,
+    language and release, then reused by every page that lists the event: the cards of a page cost one round trip
+    to the page cache. A card shows the places left and whether registration is open, so both go into its key."""
+    pages = caches[settings.CACHE_MIDDLEWARE_ALIAS]
+    version = EVENT_DATA.current().token
+    language = get_language() or ""
+    keys = {
+        event.pk: f"event-card:{version}:{language}:{event.pk}:{int(event.accepts_registrations)}" for event in events
+    }
+    stored = pages.get_many(list(keys.values()))
+    template = context.template.engine.get_template("activities/_event_card.html")
+    cards, fresh = [], {}
+    for event in events:
+        card = stored.get(keys[event.pk])
+        if card is None:
+            with context.push(event=event):
+                card = fresh[keys[event.pk]] = template.render(context)
+        cards.append(card)
+    if fresh:
+        pages.set_many(fresh, DERIVED_SECONDS)
+    # Each card was rendered by the template engine, which escaped what it had to.
+    return mark_safe("".join(cards))

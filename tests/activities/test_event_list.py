@@ -405,15 +405,16 @@ def test_a_page_built_again_reads_only_its_page_of_events_and_their_organisation
     with CaptureQueriesContext(connection) as queries:
         again = admin_client.get(events_url("uk"), {"city": "Ogre"})
 
-    # The counts per language, the filter choices and the number of results are cached under the data version:
-    # what is left is the data version (one statement), the page of events, then their organisers and venues (and
-    # the staff member's session).
+    # The counts per language, the filter choices, the number of results, the filter form and the cards are cached
+    # under the data version: what is left is the data version (one statement), the page of events, their organisers
+    # and venues, and the places taken of the page's events (and the staff member's session).
     version, *page = queries.captured_queries
     assert "MAX(history_date)" in version["sql"]
     tables = [outer_table(query["sql"]) for query in page]
     tables = [table for table in tables if table not in {'"django_session"', '"auth_user"'}]
     assert tables[0] == '"activities_event"'
-    assert 1 <= len(tables[1:]) <= 2 and set(tables[1:]) == {'"partners_organisation"'}
+    assert tables[-1] == '"activities_registration"'
+    assert 1 <= len(tables[1:-1]) <= 2 and set(tables[1:-1]) == {'"partners_organisation"'}
     assert again.content.count(b'class="card event-card') == first.content.count(b'class="card event-card') > 0
 
 
@@ -460,6 +461,19 @@ def test_each_card_says_whether_to_register_and_how_many_places_are_left(client)
     assert "Full — waiting list" in card_of(page, "CV darbnīca")
     assert "Registration needed<" in card_of(page, "Lasītava bez robežām")
     assert "No registration needed" in card_of(page, "Valodas kafejnīca")
+
+
+def test_a_card_kept_for_other_pages_shows_the_places_left_after_a_registration(client):
+    seminar = EventFactory(title="Darba tiesības", registration_required=True, capacity=5)
+    staff = Client()
+    staff.cookies[settings.SESSION_COOKIE_NAME] = "any-session"  # past the page cache, to the cards kept apart
+    before = card_of(staff.get(events_url(), {"language": "all"}), "Darba tiesības")
+
+    RegistrationFactory(event=seminar)
+    after = card_of(staff.get(events_url(), {"language": "all", "kind": "seminar"}), "Darba tiesības")
+
+    assert "5 places left" in before
+    assert "4 places left" in after
 
 
 def test_a_cancelled_event_card_offers_no_registration(client):

@@ -9,9 +9,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
+from modeltranslation.utils import get_translation_fields
 
 from groundwork.wallclock import WallClockDateTimeField
-from partners.admin import AuditTrailAdmin, OrganisationScopedAdminMixin, PlaceAdminMixin, localized
+from partners.admin import AuditTrailAdmin, OrganisationScopedAdminMixin, PlaceAdminMixin
 
 from . import services
 from .admin_views import event_series_view
@@ -69,10 +70,10 @@ class EventAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, AuditTrailAdmin,
     list_filter = ("status", "kind", "organiser")
     list_select_related = ("organiser",)
     search_fields = (
-        *localized("title"),
-        *localized("summary"),
+        *get_translation_fields("title"),
+        *get_translation_fields("summary"),
         "slug",
-        *(f"organiser__{f}" for f in localized("name")),
+        *(f"organiser__{f}" for f in get_translation_fields("name")),
     )
     date_hierarchy = "starts_at"
     autocomplete_fields = ("organiser", "co_organisers", "venue_organisation")
@@ -240,7 +241,7 @@ class AttendanceAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
     list_display = ("event", "event_starts_at", "activity_type", "total", "third_country_nationals", "recorded_at")
     list_filter = ("activity_type",)
     list_select_related = ("event",)
-    search_fields = tuple(f"event__{name}" for name in localized("title"))
+    search_fields = tuple(f"event__{name}" for name in get_translation_fields("title"))
     autocomplete_fields = ("event",)
     readonly_fields = ("recorded_by", "recorded_at")
     fields = (
@@ -269,7 +270,7 @@ class RegistrationAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "event", "status", "email", "phone", "language", "need_list", "created_at")
     list_filter = ("status", "event", "language")
     list_select_related = ("event",)
-    search_fields = ("name", "email", "phone", *(f"event__{name}" for name in localized("title")))
+    search_fields = ("name", "email", "phone", *(f"event__{name}" for name in get_translation_fields("title")))
     actions = ("export_csv", "cancel_registrations")
     fields = (
         "event",

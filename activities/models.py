@@ -1,3 +1,4 @@
+import datetime
 import secrets
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -36,6 +37,24 @@ class EventQuerySet(models.QuerySet):
     def past(self, now=None):
         return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at")
 
+    def ending_between(self, start, end):
+        """Events that end on a day from `start` to `end` (dates in the site's time zone, both included): an event
+        belongs to the period in which it took place, however long it lasted."""
+        zone = timezone.get_default_timezone()
+        return self.filter(
+            ends_at__gte=datetime.datetime.combine(start, datetime.time.min, tzinfo=zone),
+            ends_at__lt=datetime.datetime.combine(end + timedelta(days=1), datetime.time.min, tzinfo=zone),
+        )
+
+    def held(self, start, end, *, now=None):
+        """Events held in the period, the figure the funder is given: published, and ended on a day from `start`
+        to `end` and by `now` (the moment the figures are made; an event still to come is planned, not held)."""
+        return self.ending_between(start, end).filter(status=Event.Status.PUBLISHED, ends_at__lte=now or timezone.now())
+
+    def planned(self, start, end, *, now=None):
+        """Published events of the period that have not ended by `now`: with `held()`, every published event."""
+        return self.ending_between(start, end).filter(status=Event.Status.PUBLISHED, ends_at__gt=now or timezone.now())
+
     def in_language(self, code):
         return self.filter(languages__icontains=f'"{code}"')
 
@@ -66,11 +85,15 @@ class EventQuerySet(models.QuerySet):
             | Q(venue=Event.Venue.ONLINE, organiser__city__iexact=city)
         )
 
-    def search(self, text):
-        """Free text in title, summary and description, in the active language and its fallbacks."""
-        languages = dict.fromkeys(
-            [get_language() or settings.LANGUAGE_CODE, *settings.MODELTRANSLATION_FALLBACK_LANGUAGES["default"]]
-        )
+    def search(self, text, languages=None):
+        """Free text in title, summary and description, in the given languages (by default the active language
+        and its fallbacks)."""
+        if languages is None:
+            languages = [
+                get_language() or settings.LANGUAGE_CODE,
+                *settings.MODELTRANSLATION_FALLBACK_LANGUAGES["default"],
+            ]
+        languages = dict.fromkeys(languages)
         condition = Q()
         for field in ("title", "summary", "description"):
             for language in languages:

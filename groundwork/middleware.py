@@ -1,7 +1,10 @@
-"""Requests no page of the portal can answer: refused at the door with a plain 400."""
+"""Requests no page of the portal can answer: refused at the door with a plain 400 (a problem document under the
+API's `/api/` prefix, like the API's own errors)."""
 
 from django.http import HttpResponseBadRequest
 from django.utils.translation import gettext
+
+from .opendata import problem_response_json
 
 
 def holds_nul(request):
@@ -31,8 +34,8 @@ class RefuseNulCharactersMiddleware:
 
     def __call__(self, request):
         if holds_nul(request):
-            return HttpResponseBadRequest(
-                gettext("The request holds a NUL character, which no text on this site can contain."),
-                content_type="text/plain; charset=utf-8",
-            )
+            message = gettext("The request holds a NUL character, which no text on this site can contain.")
+            if request.path_info.startswith("/api/"):
+                return problem_response_json(request, 400, message)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

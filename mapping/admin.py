@@ -8,15 +8,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
+from modeltranslation.utils import get_translation_fields
 
 from partners import roles
-from partners.admin import (
-    PLACE_FIELDSET,
-    AuditTrailAdmin,
-    OrganisationScopedAdminMixin,
-    PlaceAdminMixin,
-    localized,
-)
+from partners.admin import PLACE_FIELDSET, AuditTrailAdmin, OrganisationScopedAdminMixin, PlaceAdminMixin
 
 from . import imports, services
 from .forms import InitiativeImportForm, InitiativeRejectForm
@@ -30,7 +25,13 @@ class InitiativeAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, AuditTrailA
     list_display = ("title", "category", "status", "source", "host", "city", "country", "is_sample", "updated_at")
     list_filter = ("status", "category", "source", "country", "is_sample")
     list_select_related = ("host",)
-    search_fields = (*localized("title"), *localized("description"), "slug", "city", "external_id")
+    search_fields = (
+        *get_translation_fields("title"),
+        *get_translation_fields("description"),
+        "slug",
+        "city",
+        "external_id",
+    )
     autocomplete_fields = ("host",)
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("created_at", "updated_at", "submitter_email", "submitter_language", "rejection_reason")

@@ -115,6 +115,19 @@ class Report(models.Model):
         return self.status == self.Status.DONE and bool(self.file)
 
     @property
+    def has_expired(self):
+        """Built, and its file deleted after the retention period (`REPORT_RETENTION_DAYS`)."""
+        return self.status == self.Status.DONE and not self.file
+
+    @property
+    def can_be_built_again(self):
+        return self.status == self.Status.FAILED or self.has_expired
+
+    def get_state_display(self):
+        """The status as the history and the report's page show it: an expired file says so."""
+        return _("File expired") if self.has_expired else self.get_status_display()
+
+    @property
     def file_extension(self):
         return "xlsx" if self.format == self.Format.XLSX else "zip"
 

@@ -5,9 +5,10 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
+from modeltranslation.utils import get_translation_fields
 
 from partners import roles
-from partners.admin import AuditTrailAdmin, OrganisationScopedAdminMixin, OrganisationScopedInlineMixin, localized
+from partners.admin import AuditTrailAdmin, OrganisationScopedAdminMixin, OrganisationScopedInlineMixin
 from partners.models import Agreement
 
 from . import services
@@ -84,7 +85,7 @@ class ResourceAdmin(OrganisationScopedAdminMixin, AuditTrailAdmin, TabbedTransla
     list_display = ("title", "kind", "published_on", "owner", "file_count", "is_sample")
     list_filter = ("kind", PublishedFilter, "is_sample")
     list_select_related = ("owner",)
-    search_fields = (*localized("title"), *localized("summary"), "slug")
+    search_fields = (*get_translation_fields("title", "summary"), "slug")
     date_hierarchy = "published_on"
     autocomplete_fields = ("owner", "related_organisations", "related_events")
     prepopulated_fields = {"slug": ("title",)}
@@ -140,7 +141,7 @@ class StrategyAdmin(OrganisationScopedAdminMixin, TabbedTranslationAdmin):
     list_display = ("title", "library", "status", "adopted_on", "is_sample")
     list_filter = ("status", "is_sample")
     list_select_related = ("library",)
-    search_fields = (*localized("title"), "slug", "municipality")
+    search_fields = (*get_translation_fields("title"), "slug", "municipality")
     date_hierarchy = "adopted_on"
     autocomplete_fields = ("library", "partners", "agreements", "document")
     prepopulated_fields = {"slug": ("title",)}

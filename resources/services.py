@@ -75,10 +75,6 @@ def resource_file_save(*, resource_file: ResourceFile) -> ResourceFile:
     return resource_file
 
 
-def resource_file_create(*, resource: Resource, language: str, file, title: str = "") -> ResourceFile:
-    return resource_file_save(resource_file=ResourceFile(resource=resource, language=language, file=file, title=title))
-
-
 def resource_file_delete(*, resource_file: ResourceFile) -> None:
     """Delete the row and the stored file (after the transaction commits, so a rollback keeps both)."""
     storage, name = resource_file.file.storage, resource_file.file.name

@@ -7,45 +7,15 @@ from django.urls import reverse
 from activities.models import Event
 from partners.models import StaffMembership
 from partners.roles import sync_user_groups
+from tests.activities.helpers import LANGUAGES, event_form
 from tests.factories import EventFactory, OrganisationFactory, StaffMembershipFactory
 
 pytestmark = pytest.mark.django_db
-
-LANGUAGES = ("lv", "en", "uk", "ru")
 
 
 @pytest.fixture
 def library():
     return OrganisationFactory(name="Ogres Centrālā bibliotēka", slug="ogre-library")
-
-
-def event_form(organiser, **overrides):
-    data = {
-        "slug": "valodas-kafejnica-ogre",
-        "kind": Event.Kind.LANGUAGE_CAFE,
-        "organiser": organiser.pk,
-        "status": Event.Status.DRAFT,
-        "starts_at_0": "2025-10-14",
-        "starts_at_1": "18:00",
-        "ends_at_0": "2025-10-14",
-        "ends_at_1": "20:00",
-        "venue": Event.Venue.ORGANISATION,
-        "country": "LV",
-        "languages": ["lv", "uk"],
-        "audience": ["tcn"],
-        "capacity": "20",
-    }
-    titles = {
-        "lv": "Valodas kafejnīca",
-        "en": "Language café",
-        "uk": "Мовне кафе",
-        "ru": "Языковое кафе",
-    }
-    for code in LANGUAGES:
-        data[f"title_{code}"] = titles[code]
-        data[f"summary_{code}"] = f"{titles[code]} ({code})"
-    data.update(overrides)
-    return data
 
 
 def test_the_add_form_has_a_tab_per_language_and_the_point_picker(admin_client):

@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.http import http_date
 
 from activities.models import Event
-from tests.activities.conftest import riga
+from tests.activities.helpers import change_form, riga
 from tests.factories import EventFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -104,33 +104,6 @@ def test_the_uid_stays_the_same_when_the_event_is_renamed_and_moved(admin_client
     assert before == after == {f"event-{seminar.pk}@{HOST}"}
 
 
-def change_form(event, **overrides):
-    data = {
-        "slug": event.slug,
-        "kind": event.kind,
-        "organiser": event.organiser_id,
-        "status": event.status,
-        "starts_at_0": "2025-10-14",
-        "starts_at_1": "18:00",
-        "ends_at_0": "2025-10-14",
-        "ends_at_1": "20:00",
-        "venue": event.venue,
-        "venue_organisation": event.venue_organisation_id or "",
-        "country": "LV",
-        "languages": event.languages,
-        "audience": event.audience,
-        "title_lv": event.title_lv or "",
-        "title_en": event.title_en or "",
-        "title_uk": event.title_uk or "",
-        "summary_en": event.summary_en or "",
-        "summary_lv": event.summary_lv or "",
-        "attendance-TOTAL_FORMS": "0",
-        "attendance-INITIAL_FORMS": "0",
-    }
-    data.update(overrides)
-    return data
-
-
 def sequence(client, event):
     (component,) = vevents(client.get(url("event_ics", slug=event.slug))).values()
     return int(component["SEQUENCE"])
@@ -212,6 +185,10 @@ def test_a_feed_with_filters_it_cannot_understand_is_a_400_with_a_message(client
         response = client.get(url(name), {"language": "xx", "date_from": "tomorrow"})
 
         assert response.status_code == 400
+        assert response["Content-Type"] == "text/plain; charset=utf-8"
+        message = response.content.decode()
+        assert message.startswith("Some filters could not be understood: ")
+        assert "language: " in message and "date_from: " in message
 
 
 def test_a_library_feed_has_the_events_it_organises_or_hosts_in_every_language(client):
@@ -332,8 +309,6 @@ def test_list_feeds_say_when_their_events_last_changed(client, seminar, name):
         client.get(url(name), {"language": "all"}, headers={"if-modified-since": response["Last-Modified"]}).status_code
         == 304
     )
-
-    assert not response.has_header("ETag")
 
 
 @pytest.mark.parametrize("title", ["Sarunu klubs\nlatviešu valodā", "Sarunu klubs\r\nlatviešu valodā"])

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from partners.models import Agreement, Organisation, StaffMembership
 from tests.factories import AgreementFactory, OrganisationFactory, StaffMembershipFactory, UserFactory
-from tests.partners.test_admin import organisation_form
+from tests.partners.helpers import organisation_form
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +26,20 @@ def test_an_organisation_change_is_recorded_with_who_and_what_in_every_language(
 
 def test_the_history_page_lists_the_changes(coordinator_client, coordinator):
     organisation = OrganisationFactory()
-    coordinator_client.post(reverse("admin:partners_organisation_change", args=[organisation.pk]), organisation_form())
+    saved = coordinator_client.post(
+        reverse("admin:partners_organisation_change", args=[organisation.pk]), organisation_form()
+    )
 
     response = coordinator_client.get(reverse("admin:partners_organisation_history", args=[organisation.pk]))
 
+    assert saved.status_code == 302
     assert response.status_code == 200
-    assert coordinator.username in response.content.decode()
+    table = response.content.decode().split('<table id="change-history"')[1].split("</table>")[0]
+    changed, created = table.split("<tbody>")[1].split("<tr>")[1:]
+    # The change, newest first: who made it and what it changed, in every language.
+    assert "Changed" in changed and f">{coordinator.username}</a>" in changed
+    assert "<strong>Name [uk]:</strong>" in changed and "Центральна бібліотека Огре" in changed
+    assert "Created" in created and coordinator.username not in created
 
 
 def test_agreement_parties_are_part_of_its_history(coordinator_client):

@@ -1,6 +1,10 @@
-# Fixtures of this folder's tests: the data the crawls of every admin and public URL reach (crawling.py), and that of
-# the report and dashboard tests (reporting.py).
-from .crawling import crawl_world  # noqa: F401
+import pytest
+import time_machine
+
+from .crawling import crawl_world  # noqa: F401 - the data the crawls of every admin and public URL reach
+from .helpers import LOAD_MOMENT
+
+# Fixtures of the report and dashboard tests (tests/portal/reporting.py), available to this folder's tests.
 from .reporting import (  # noqa: F401
     coordinator,
     frozen_report_time,
@@ -11,3 +15,11 @@ from .reporting import (  # noqa: F401
     ogre,
     project_year,
 )
+
+
+@pytest.fixture
+def traveller():
+    """The moment the demo data tests load it: a Thursday, the first Tuesday after it (where the sample events
+    start) is 1 December 2026."""
+    with time_machine.travel(LOAD_MOMENT, tick=False) as traveller:
+        yield traveller

@@ -1,5 +1,4 @@
-"""Requests no page of the portal can answer: refused at the door with a plain 400 (a problem document under the
-API's `/api/` prefix, like the API's own errors)."""
+"""Requests no page of the portal can answer: refused at the door with a plain 400."""
 
 from django.http import HttpResponseBadRequest
 from django.utils.translation import gettext
@@ -35,7 +34,8 @@ class RefuseNulCharactersMiddleware:
     def __call__(self, request):
         if holds_nul(request):
             message = gettext("The request holds a NUL character, which no text on this site can contain.")
-            if request.path_info.startswith("/api/"):
+            if request.path.startswith("/api/"):
+                # The open data API answers every error as a problem document (RFC 9457).
                 return problem_response_json(request, 400, message)
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

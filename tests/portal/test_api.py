@@ -117,6 +117,7 @@ def test_a_cache_that_is_down_costs_the_throttle_not_the_answer(client, settings
 @pytest.mark.parametrize(
     ("path", "status"),
     [
+        ("/api/v1/events/?q=a%00b", 400),
         ("/api/v1/nothing/", 404),
         ("/api/v1/events/abc/", 404),
         ("/api/v1/events/?page=0", 404),

@@ -13,7 +13,7 @@ import re
 import pytest
 import time_machine
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 from django.utils import timezone
 from hypothesis import given
@@ -129,16 +129,28 @@ def path_values(converter, existing):
 
 def public_requests(name, pattern, existing):
     if isinstance(pattern.pattern, RoutePattern):
-        converters = [match["converter"] or "str" for match in ROUTE_ARGUMENT.finditer(str(pattern.pattern))]
+        found = list(ROUTE_ARGUMENT.finditer(str(pattern.pattern)))
+        names = [match["name"] for match in found]
+        pools = [path_values(match["converter"] or "str", existing) for match in found]
     else:
-        converters = ["str"] * pattern.pattern.regex.groups
-    names = [match["name"] for match in ROUTE_ARGUMENT.finditer(str(pattern.pattern))]
+        # A regular expression (the API's routers): any value of any kind, those its groups take.
+        names = list(pattern.pattern.regex.groupindex)
+        every = [value for kind in ("int", "slug", "str") for value in path_values(kind, existing)]
+        pools = [every] * len(names)
 
     def address(values):
-        kwargs = dict(zip(names, values, strict=True))
-        return reverse(name, kwargs=kwargs or None)
+        return reverse(name, kwargs=dict(zip(names, values, strict=True)) or None)
 
-    path = st.tuples(*(st.sampled_from(path_values(converter, existing)) for converter in converters)).map(address)
+    def fits(position, value):
+        values = [value if index == position else pool[0] for index, pool in enumerate(pools)]
+        try:
+            address(values)
+        except NoReverseMatch:
+            return False
+        return True
+
+    candidates = [[value for value in pool if fits(position, value)] for position, pool in enumerate(pools)]
+    path = st.tuples(*(st.sampled_from(values) for values in candidates)).map(address)
     valid = [*existing["slug"][:3], *ODD_YEARS, "2026-03-29", "24.1,56.9,24.2,57", "all", "uk", "published"]
     get = st.tuples(st.just("GET"), path, query_pairs(QUERY_NAMES, valid, max_size=4))
     post = st.tuples(st.just("POST"), path, query_pairs(FORM_NAMES, valid, max_size=6))

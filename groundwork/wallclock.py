@@ -83,9 +83,12 @@ class WallClockDateTimeWidget(forms.MultiWidget):
             part = values[index] if index < len(values) else None
             rendered.append(widget.render(name + suffix, part, widget_attrs, renderer))
         return format_html(
-            '<p class="datetime">{} {}<br>{} {}<br><label for="{}">{}</label> {}</p>',
+            '<p class="datetime"><label for="{}">{}</label> {}<br><label for="{}">{}</label> {}<br>'
+            '<label for="{}">{}</label> {}</p>',
+            ids[0],
             _("Date:"),
             rendered[0],
+            ids[1],
             _("Time:"),
             rendered[1],
             ids[2],
@@ -102,7 +105,7 @@ class WallClockDateTimeField(forms.MultiValueField):
         "incomplete": _("Enter a date and a time."),
         "ambiguous": _(
             "On %(day)s the clocks go back, so %(time)s happens twice: choose whether you mean the first time "
-            "(UTC%(first)s) or the second (UTC%(second)s) below the time."
+            "(UTC%(first)s) or the second (UTC%(second)s) in the choice after the time."
         ),
         "nonexistent": _("On %(day)s the clocks go forward and skip %(time)s: choose a time before or after."),
     }

@@ -264,8 +264,9 @@ def autocomplete_source(request, admin_site):
 
 def require_key(model, object_id):
     """Raise Http404 unless `object_id`, as it came in a URL, is a value the model's primary key can hold."""
+    key = model._meta.pk
     try:
-        model._meta.pk.to_python(unquote(object_id))
+        key.run_validators(key.to_python(unquote(object_id)))
     except ValidationError:
         raise Http404(gettext("The id in this address is not valid.")) from None
 

@@ -49,9 +49,11 @@ class SteadyChangelistMixin:
         return super().changelist_view(request, extra_context)
 
     def _selection_is_ids(self, selected):
+        key = self.model._meta.pk
         try:
             for value in selected:
-                self.model._meta.pk.to_python(value)
+                # The validators hold the range the database column takes (an id of 30 digits is none).
+                key.run_validators(key.to_python(value))
         except ValidationError:
             return False
         return True

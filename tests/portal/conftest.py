@@ -1,6 +1,7 @@
 import pytest
 import time_machine
 
+from .crawling import crawl_world  # noqa: F401 - the data the crawls of every admin and public URL reach
 from .helpers import LOAD_MOMENT
 
 # Fixtures of the report and dashboard tests (tests/portal/reporting.py), available to this folder's tests.

@@ -68,7 +68,8 @@ def test_an_action_on_a_selection_that_is_not_ids_changes_nothing_and_says_so(ad
     )
     action = model_admin.get_action_choices(_superuser_request())[1][0]
 
-    response = admin_client.post(url, {"action": action, ACTION_CHECKBOX_NAME: ["a", "1"], "index": "0"}, follow=True)
+    selection = ["a", "1", "9" * 30]
+    response = admin_client.post(url, {"action": action, ACTION_CHECKBOX_NAME: selection, "index": "0"}, follow=True)
 
     assert response.status_code == 200
     assert "Select the rows again" in response.content.decode()

@@ -1,0 +1,159 @@
+"""Shared pieces of the crawls of every admin and public URL: odd values, the data they reach, one request.
+
+The crawls (test_admin_crawl.py, test_public_crawl.py) send what probes send, drawn by hypothesis: ids that are
+not integers or do not exist, query values with a NUL character, overlong or non-numeric text, years out of any
+calendar's range, actions POSTed with ids that are not ids. Whatever the input, no answer may be a server error.
+"""
+
+import datetime
+from types import SimpleNamespace
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+
+from activities.models import Attendance, Event, Registration
+from mapping.models import InitiativeImport
+from partners.models import StaffMembership
+from partners.roles import sync_user_groups
+from portal.models import Report
+from resources.models import ActionItem, Strategy
+from tests.factories import (
+    AgreementFactory,
+    EventFactory,
+    InitiativeFactory,
+    OrganisationFactory,
+    ResourceFactory,
+    ResourceFileFactory,
+    StaffMembershipFactory,
+    UserFactory,
+)
+
+# A handful of drawn requests per URL pattern and role: every pattern is reached, the whole crawl stays within a
+# minute or so. Derandomized, so a run repeats the last one and a failure is reproduced by running again.
+CRAWL_SETTINGS = settings(
+    max_examples=4,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+
+# Values a prober puts where an id goes.
+ODD_IDS = ("abc", "1.5", "0", "-1", "99999", "9" * 30, "\x00", "1\x00", "x" * 300, "%", "_5F", " ", "é", "1e3")
+# Values a prober puts into query strings and form fields.
+ODD_VALUES = (
+    "\x00",
+    "a\x00b",
+    "",
+    " ",
+    "abc",
+    "0",
+    "-1",
+    "1.5",
+    "99999",
+    "9" * 30,
+    "x" * 2000,
+    "é",
+    "'",
+    '"',
+    "%",
+    "\\",
+    "<script>alert(1)</script>",
+    "true",
+    "None",
+    "1,2",
+    "0000-00-00",
+    "2026-13-45",
+    "9999-12-31",
+    "0001-01-01",
+    "2026-03-29 03:30",
+    "\r\nX-Injected: 1",
+)
+ODD_YEARS = ("0", "1", "-5", "9999", "10000", "2026")
+
+
+def odd_value(valid=()):
+    return st.sampled_from((*ODD_VALUES, *valid))
+
+
+def query_pairs(names, valid=(), max_size=3):
+    """A list of (name, value) pairs for a query string or a form, names drawn from `names`."""
+    return st.lists(st.tuples(st.sampled_from(sorted(names)), odd_value(valid)), max_size=max_size)
+
+
+def send(client: Client, method: str, url: str, pairs=()):
+    """Send one request and read its whole body (a streamed answer can fail half-way); return the response."""
+    data = {}
+    for name, value in pairs:
+        data.setdefault(name, []).append(value)
+    response = client.post(url, data) if method == "POST" else client.get(url, data)
+    if response.streaming:
+        # The test client closes the response once it is read, as a WSGI server would; closing it here again
+        # would close the test's database connection.
+        b"".join(response.streaming_content)
+    return response
+
+
+def assert_no_server_error(response, method, url, pairs):
+    assert response.status_code < 500, f"{method} {url} {list(pairs)!r} answered {response.status_code}"
+
+
+@pytest.fixture
+def crawl_world(db):
+    """Two libraries with a row of every kind each, a superuser, Ogre's librarian and a coordinator with an
+    authenticator and backup codes (the librarian has none: she reaches the admin without a code)."""
+    ogre = OrganisationFactory(slug="ogre", name="Ogres Centrālā bibliotēka")
+    jelgava = OrganisationFactory(slug="jelgava", name="Jelgavas pilsētas bibliotēka")
+    kisc = OrganisationFactory(slug="kisc", name="Sabiedrības integrācijas centrs")
+    superuser = UserFactory(username="crawl-admin", is_staff=True, is_superuser=True)
+    librarian = StaffMembershipFactory(
+        user__username="crawl-librarian", organisation=ogre, role=StaffMembership.Role.LIBRARIAN
+    ).user
+    coordinator = StaffMembershipFactory(
+        user__username="crawl-coordinator", organisation=kisc, role=StaffMembership.Role.COORDINATOR
+    ).user
+    for user in (librarian, coordinator):
+        sync_user_groups(user)
+
+    now = timezone.now()
+    upcoming = EventFactory(organiser=ogre, registration_required=True, capacity=5)
+    past = EventFactory(organiser=ogre, starts_at=now - datetime.timedelta(days=3))
+    EventFactory(organiser=jelgava, status=Event.Status.DRAFT)
+    Attendance.objects.create(event=past, activity_type=Attendance.ActivityType.OTHER, total=10)
+    Registration.objects.create(event=upcoming, name="Anna", email="anna@example.org", language="lv", consent_at=now)
+    InitiativeFactory(host=ogre)
+    InitiativeFactory(host=jelgava)
+    resource = ResourceFactory(owner=ogre)
+    ResourceFileFactory(resource=resource)
+    strategy = Strategy.objects.create(
+        title="Ogres stratēģija", slug="ogres-strategija", library=ogre, status=Strategy.Status.DRAFT
+    )
+    ActionItem.objects.create(strategy=strategy, title="Valodas kursi", responsible=ogre)
+    AgreementFactory(parties=[ogre, kisc])
+    Report.objects.create(
+        requested_by=coordinator,
+        period_from=datetime.date(2025, 1, 1),
+        period_to=datetime.date(2025, 12, 31),
+        language="lv",
+    )
+    sheet_import = InitiativeImport(file_name="survey.csv", uploaded_by=coordinator)
+    sheet_import.file.save("survey.csv", ContentFile(b"external_id,title_lv\nx-1,Klubs\n"), save=False)
+    sheet_import.save()
+    TOTPDevice.objects.create(user=coordinator, name="Phone", confirmed=True)
+    backup = StaticDevice.objects.create(user=coordinator, name="Backup codes", confirmed=True)
+    StaticToken.objects.create(device=backup, token="abcd1234")
+    for model in (AccessAttempt, AccessLog, AccessFailureLog):
+        extra = {"get_data": "", "post_data": "", "failures_since_start": 1} if model is AccessAttempt else {}
+        model.objects.create(
+            user_agent="probe", ip_address="127.0.0.1", username="nobody", http_accept="*/*", path_info="/", **extra
+        )
+    return SimpleNamespace(
+        superuser=superuser, librarian=librarian, coordinator=coordinator, ogre=ogre, upcoming_event=upcoming
+    )

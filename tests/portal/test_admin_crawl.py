@@ -1,0 +1,202 @@
+"""A property-based crawl of every admin URL pattern, as a superuser and as a librarian: no answer is a server error.
+
+The patterns come from `admin.site.get_urls()`, which holds every registered ModelAdmin's own `get_urls()`, so an
+admin or an admin view added later is crawled without touching this file. For each pattern hypothesis draws the
+path arguments (existing ids, ids that are not integers, do not exist or hold a NUL character), query values for
+the list filters, the date hierarchy, the search and the autocomplete (NUL, overlong, non-numeric, years out of
+range) and POSTs of actions and forms with such values.
+"""
+
+import re
+
+import pytest
+from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.test import Client, RequestFactory
+from django.urls import NoReverseMatch, URLPattern, URLResolver, reverse
+from django.urls.resolvers import RoutePattern
+from hypothesis import given
+from hypothesis import strategies as st
+
+from .crawling import (
+    CRAWL_SETTINGS,
+    ODD_IDS,
+    ODD_YEARS,
+    assert_no_server_error,
+    query_pairs,
+    send,
+)
+
+pytestmark = pytest.mark.django_db
+
+COMMON_QUERY_NAMES = ("q", "o", "p", "e", "all", "_to_field", "_popup", "_changelist_filters", "next", "page")
+COMMON_POST_NAMES = (
+    "action",
+    ACTION_CHECKBOX_NAME,
+    "select_across",
+    "index",
+    "post",
+    "_save",
+    "_continue",
+    "_saveasnew",
+    "token",
+    "weekday",
+    "start",
+    "interval_weeks",
+    "count",
+    "publish",
+    "reason",
+    "email",
+    "first_name",
+    "last_name",
+    "organisation",
+    "role",
+    "new_password1",
+    "new_password2",
+)
+ROUTE_ARGUMENT = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
+
+
+def admin_targets():
+    """(URL name, the pattern, its ModelAdmin or None) for every named admin URL pattern."""
+    by_prefix = {
+        f"{model._meta.app_label}/{model._meta.model_name}/": model_admin
+        for model, model_admin in admin.site._registry.items()
+    }
+    targets = []
+    for entry in admin.site.get_urls():
+        if isinstance(entry, URLResolver):
+            model_admin = by_prefix.get(str(entry.pattern))
+            targets += [(p.name, p, model_admin) for p in entry.url_patterns if isinstance(p, URLPattern) and p.name]
+        elif isinstance(entry, URLPattern) and entry.name:
+            targets.append((entry.name, entry, None))
+    return targets
+
+
+TARGETS = admin_targets()
+
+
+def argument_count(pattern):
+    if isinstance(pattern.pattern, RoutePattern):
+        return len(ROUTE_ARGUMENT.findall(str(pattern.pattern)))
+    return pattern.pattern.regex.groups
+
+
+def valid_ids(model_admin):
+    if model_admin is None:
+        return []
+    model = model_admin.model
+    ids = [str(pk) for pk in model._default_manager.order_by("pk").values_list("pk", flat=True)[:3]]
+    history = getattr(model, "history", None)
+    if history is not None:
+        ids += [str(pk) for pk in history.order_by("history_id").values_list("history_id", flat=True)[:2]]
+    return ids
+
+
+def site_ids():
+    """Ids that the site-wide views take: content types for view-on-site, app labels for the app index."""
+    from django.contrib.contenttypes.models import ContentType
+
+    return [str(pk) for pk in ContentType.objects.values_list("pk", flat=True)] + sorted(
+        {model._meta.app_label for model in admin.site._registry}
+    )
+
+
+def argument_candidates(name, count, pool):
+    """Per argument, the values of `pool` that fit its converter (the others could not even be routed)."""
+    candidates = []
+    for position in range(count):
+        fitting = []
+        for value in pool:
+            args = [value if index == position else pool[0] for index in range(count)]
+            try:
+                reverse(f"admin:{name}", args=args)
+            except NoReverseMatch:
+                continue
+            fitting.append(value)
+        candidates.append(fitting or [pool[0]])
+    return candidates
+
+
+def filter_parameters(model_admin, user):
+    """The query parameters the changelist's filters and date hierarchy read."""
+    request = RequestFactory().get("/")
+    request.user = user
+    names = set()
+    try:
+        changelist = model_admin.get_changelist_instance(request)
+    except Exception:  # a changelist the role may not open has no parameters to offer
+        return names
+    for spec in changelist.filter_specs:
+        names.update(spec.expected_parameters())
+    if model_admin.date_hierarchy:
+        names.update(f"{model_admin.date_hierarchy}__{part}" for part in ("year", "month", "day"))
+    return names
+
+
+def autocomplete_sources():
+    return sorted(
+        (model._meta.app_label, model._meta.model_name, field)
+        for model, model_admin in admin.site._registry.items()
+        for field in model_admin.autocomplete_fields
+    )
+
+
+def admin_requests(name, pattern, model_admin, user):
+    ids = valid_ids(model_admin) or site_ids()
+    pool = [*ids, *ODD_IDS]
+    count = argument_count(pattern)
+    candidates = argument_candidates(name, count, pool) if count else []
+    path = st.tuples(*(st.sampled_from(values) for values in candidates)).map(
+        lambda args: reverse(f"admin:{name}", args=list(args))
+    )
+    query_names = set(COMMON_QUERY_NAMES)
+    post_names = set(COMMON_POST_NAMES)
+    valid_values = [*ids, *ODD_YEARS]
+    if model_admin is not None:
+        query_names |= filter_parameters(model_admin, user)
+        post_names |= {field.name for field in model_admin.model._meta.concrete_fields}
+    query = query_pairs(query_names, valid_values)
+    if name == "autocomplete":
+        source = st.sampled_from(autocomplete_sources()).map(
+            lambda s: [("app_label", s[0]), ("model_name", s[1]), ("field_name", s[2])]
+        )
+        query = st.tuples(source, query_pairs({"term", "page"}, valid_values)).map(lambda parts: parts[0] + parts[1])
+    form = query_pairs(post_names, valid_values, max_size=5)
+    if name.endswith("_changelist") and model_admin is not None:
+        # An action always, on a selection drawn from real and odd ids.
+        actions = ["delete_selected", *(a if isinstance(a, str) else a.__name__ for a in model_admin.actions)]
+        chosen = st.tuples(
+            st.sampled_from([*actions, "", "no_such_action"]), st.lists(st.sampled_from(pool), max_size=3)
+        )
+        form = st.tuples(chosen, form).map(
+            lambda parts: [("action", parts[0][0]), *((ACTION_CHECKBOX_NAME, pk) for pk in parts[0][1]), *parts[1]]
+        )
+    get = st.tuples(st.just("GET"), path, query)
+    post = st.tuples(st.just("POST"), path, form)
+    return st.one_of(get, post)
+
+
+@pytest.mark.parametrize("role", ["superuser", "librarian"])
+@pytest.mark.parametrize(("name", "pattern", "model_admin"), TARGETS, ids=[target[0] for target in TARGETS])
+def test_no_admin_url_answers_a_server_error_to_odd_input(crawl_world, role, name, pattern, model_admin):
+    user = getattr(crawl_world, role)
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(user)
+
+    @CRAWL_SETTINGS
+    @given(admin_requests(name, pattern, model_admin, user))
+    def probe(drawn):
+        method, url, pairs = drawn
+        assert_no_server_error(send(client, method, url, pairs), method, url, pairs)
+
+    probe()
+
+
+def test_the_crawl_reaches_every_admin_and_the_site_views():
+    names = {target[0] for target in TARGETS}
+    registered = {f"{model._meta.app_label}_{model._meta.model_name}_changelist" for model in admin.site._registry}
+
+    assert registered <= names
+    assert {"index", "autocomplete", "view_on_site", "activities_event_series", "otp_totp_totpdevice_config"} <= names
+    assert "activities_event_simple_history" in names

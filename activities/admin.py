@@ -16,7 +16,6 @@ from partners.admin import OrganisationScopedAdminMixin, PlaceAdminMixin
 
 from . import services
 from .admin_views import event_series_view
-from .conditional import forget_data_version
 from .exports import registrations_csv
 from .models import Attendance, Event, Registration
 
@@ -172,16 +171,6 @@ class EventAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, SimpleHistoryAdm
         if change:
             services.event_record_revision(event=obj, changed_fields=form.changed_data)
             services.event_registrations_update(event=obj, changed_fields=form.changed_data)
-        # The public list and feeds show the new or edited event on the next request.
-        forget_data_version()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        forget_data_version()
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        forget_data_version()
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_registration_counts()

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.http import http_date
 from django.utils.translation import gettext
 from django.views import View
 
@@ -131,11 +132,14 @@ def list_filterset(request):
 
 
 class EventCalendarView(EventDetailView):
-    """One event as an .ics file, for "Add to calendar"."""
+    """One event as an .ics file, for "Add to calendar"; a calendar program asking again gets 304 while the event
+    is unchanged (Django's ConditionalGetMiddleware compares the ETag of the bytes and this Last-Modified)."""
 
     def get(self, request, *args, **kwargs):
         event = self.get_object()
-        return calendar_response([event], name=_site_name(event.title), filename=f"{event.slug}.ics")
+        response = calendar_response([event], name=_site_name(event.title), filename=f"{event.slug}.ics")
+        response["Last-Modified"] = http_date(event.updated_at.timestamp())
+        return response
 
 
 class EventListCalendarView(View):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.models import Audience, Organisation
 
-from .conditional import cached_by_data_version
+from .freshness import EVENT_DATA
 from .models import Event
 
 # `?language=all` asks for every language explicitly; without a `language` parameter the visitor's own
@@ -36,7 +36,7 @@ class CityFilter(django_filters.ChoiceFilter):
 
     @staticmethod
     def _cities():
-        return cached_by_data_version("cities", CityFilter._read_cities)
+        return EVENT_DATA.cached("cities", CityFilter._read_cities)
 
     @staticmethod
     def _read_cities():
@@ -58,7 +58,7 @@ class LibraryFilter(django_filters.ChoiceFilter):
     @staticmethod
     def _libraries():
         """`(slug, pk, name)` of each organisation, in the order of their names."""
-        return cached_by_data_version("libraries", LibraryFilter._read_libraries, get_language() or "")
+        return EVENT_DATA.cached("libraries", LibraryFilter._read_libraries, get_language() or "")
 
     @staticmethod
     def _read_libraries():

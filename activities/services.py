@@ -3,7 +3,6 @@
 import datetime
 import re
 from collections.abc import Iterable
-from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -13,8 +12,9 @@ from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import emails, tasks
-from .conditional import forget_data_version
+from groundwork.queue import enqueue_on_commit
+
+from . import emails
 from .models import Attendance, Event, Registration, RegistrationTally
 
 
@@ -27,7 +27,6 @@ def event_publish(*, event: Event) -> Event:
     event.save(update_fields=["status", "updated_at"])
     if changed:
         _bump_sequence(event)
-    forget_data_version()
     return event
 
 
@@ -46,7 +45,6 @@ def event_cancel(*, event: Event) -> Event:
     if changed:
         _bump_sequence(event)
         event_registrations_update(event=event, changed_fields=["status"])
-    forget_data_version()
     return event
 
 
@@ -94,7 +92,6 @@ def event_record_revision(*, event: Event, changed_fields: Iterable[str]) -> Eve
     feeds show the edit on the next request."""
     if any(_base_field_name(name) in CALENDAR_FIELDS for name in changed_fields):
         _bump_sequence(event)
-    forget_data_version()
     return event
 
 
@@ -142,7 +139,6 @@ def event_duplicate(*, event: Event) -> Event:
     copy.full_clean()
     copy.save()
     copy.co_organisers.set(event.co_organisers.all())
-    forget_data_version()
     return copy
 
 
@@ -198,7 +194,6 @@ def event_series_create(
     for copy in copies:
         copy.save()
         copy.co_organisers.set(co_organisers)
-    forget_data_version()
     return copies
 
 
@@ -235,11 +230,11 @@ MOVE_FIELDS = frozenset(
 
 
 def _email_after_commit(registrations: Iterable[Registration], kind: str) -> None:
-    """Queue one e-mail per registrant with an address, once the transaction has committed (no e-mail about a
-    change that was rolled back, and the worker finds the rows)."""
+    """Enqueue one e-mail per registrant with an address with the change (no e-mail about a change that was rolled
+    back; a broker outage delays it, see groundwork.queue)."""
     for registration in registrations:
         if registration.email:
-            transaction.on_commit(partial(tasks.send_registration_email.delay, registration.pk, kind))
+            enqueue_on_commit("activities.tasks.send_registration_email", registration.pk, kind)
 
 
 def _lock_event(event: Event) -> Event:

@@ -1,16 +1,31 @@
 from django.urls import path
-from django.views.decorators.http import condition
+from django.utils.translation import get_language
+
+from groundwork.caching import public_cache
 
 from . import feeds, views
-from .conditional import public_events_etag, public_response
+from .freshness import EVENT_DATA
 
 app_name = "activities"
 
 
+def _etag(request, *args, **kwargs):
+    # The language is in the path, but Django's cache keys and a browser see only the URL: both go in.
+    return EVENT_DATA.etag(get_language() or "", request.get_full_path())
+
+
+def _last_modified(request, *args, **kwargs):
+    return EVENT_DATA.current().last_modified
+
+
+def _max_age(request, *args, **kwargs):
+    return EVENT_DATA.current().seconds_valid()
+
+
 def unchanged(view):
-    """The list and its feeds answer a repeated request with 304 Not Modified while no event has changed, and any
-    other anonymous request with the response already built for it (portal.middleware)."""
-    return condition(etag_func=public_events_etag)(public_response(view))
+    """The list and its feeds answer a repeated request with 304 Not Modified while no event has changed, and are
+    kept by browsers, proxies and the page cache for anonymous visitors (groundwork.caching)."""
+    return public_cache(etag_func=_etag, last_modified_func=_last_modified, max_age_func=_max_age)(view)
 
 
 urlpatterns = [

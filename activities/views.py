@@ -16,9 +16,9 @@ from modeltranslation.utils import build_localized_fieldname
 from groundwork.antispam import SpamProtectedFormViewMixin
 
 from . import services
-from .conditional import cached_by_data_version
 from .filters import ALL_LANGUAGES, EventFilter
 from .forms import RegistrationForm
+from .freshness import EVENT_DATA
 from .models import REGISTRATION_LINK_SALT, Event, Registration
 from .schema_org import event_json_ld
 
@@ -69,7 +69,7 @@ class EventListView(FilterView):
             if name != "language" and value not in (None, "")
         )
         key = hashlib.blake2b(repr(filters).encode(), digest_size=16).hexdigest()
-        return cached_by_data_version(
+        return EVENT_DATA.cached(
             "language-counts",
             filterset.queryset_in_any_language().count_by_language,
             "archive" if self.archive else "upcoming",

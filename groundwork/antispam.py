@@ -18,7 +18,8 @@ built with the request::
   handed out on one event's page does not pass on another's.
 - **Rate limit.** At most `rate_limit` accepted submissions per client address and `rate_limit_scope` within
   `rate_limit_period` seconds, counted in the cache (Redis in production). Only submissions that passed every
-  other check count, so a person correcting mistakes is not locked out. The address is the one the login
+  other check count, so a person correcting mistakes is not locked out. When the cache is down the limit is not
+  applied (fail open, logged): nobody loses a registration to a cache outage. The address is the one the login
   lockout uses (django-axes), so both follow one proxy configuration.
 
 The checks run in `clean()` and report as non-field errors with plain messages and the codes `honeypot`,
@@ -28,6 +29,7 @@ before calling `super().clean()`, so that a submission they refuse is not counte
 """
 
 import hashlib
+import logging
 import time
 
 from axes.helpers import get_client_ip_address
@@ -36,6 +38,8 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
 
 HONEYPOT_FIELD = "homepage"
 STARTED_FIELD = "form_started"
@@ -73,15 +77,27 @@ def client_rate_key(request, scope, period):
 
 
 def rate_limit_reached(request, *, scope, limit, period):
-    """Count one submission from this client; True when it goes beyond `limit` within the current period."""
+    """Count one submission from this client; True when it goes beyond `limit` within the current period.
+
+    Without a working cache the limit is not applied (and that is logged): a person must always be able to send the
+    form, and the honeypot and the time trap still hold robots off.
+    """
     key = client_rate_key(request, scope, period)
-    cache.add(key, 0, period)
     try:
-        count = cache.incr(key)
-    except ValueError:
-        # The key expired between add() and incr(): this is the first submission of a new period.
-        cache.set(key, 1, period)
-        count = 1
+        cache.add(key, 0, period)
+        try:
+            count = cache.incr(key)
+        except ValueError:
+            # The key expired between add() and incr(): this is the first submission of a new period.
+            cache.set(key, 1, period)
+            count = 1
+    except Exception as error:
+        logger.warning("Rate limit of %s not applied: the cache cannot be reached (%s)", scope, error)
+        return False
+    if count is None:
+        # django-redis answers None when it ignored a connection error.
+        logger.warning("Rate limit of %s not applied: the cache cannot be reached", scope)
+        return False
     return count > limit
 
 

@@ -11,7 +11,7 @@ from modeltranslation.utils import build_localized_fieldname
 from groundwork.fields import delivery_languages
 from partners.models import Organisation
 
-from .conditional import cached_by_data_version
+from .freshness import MAP_DATA
 from .models import Initiative
 
 # Parameters that filter; anything else in the query string (page, bbox, zoom) belongs to the view.
@@ -28,7 +28,7 @@ def _read_countries():
 
 
 def _published_countries():
-    return cached_by_data_version("countries", _read_countries, get_language() or "")
+    return MAP_DATA.cached("countries", _read_countries, get_language() or "")
 
 
 def _read_cities():
@@ -37,7 +37,7 @@ def _read_cities():
 
 
 def _published_cities():
-    return cached_by_data_version("cities", _read_cities)
+    return MAP_DATA.cached("cities", _read_cities)
 
 
 def _published_hosts(request):

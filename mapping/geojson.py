@@ -17,25 +17,24 @@ clustering happens on the server, in the database:
   cells. From `INDIVIDUAL_ZOOM` on, a view covers a few streets and initiatives are sent one by one.
 * **Bounds.** The number of cells a request may cover is capped at `MAX_CELLS`: a request for a large box at a high
   zoom is answered at the highest zoom whose grid fits, so a view carries at most `MAX_CELLS` features.
-* **Caching.** Responses carry an ETag and Last-Modified derived from the map data version
-  (`mapping.conditional` on `portal.freshness`: row counts and latest changes of initiatives and organisations,
-  kept in the cache and renewed by every change the portal makes, the same for every filter), so unchanged data is
-  answered with 304. The serialised body is kept in the cache under that ETag: any change renews every ETag and so
-  every key. The final compressed response is kept too, and `portal.middleware` answers a repeated request with it
-  before the rest of the middleware runs.
+* **A bounded set of answers.** With a zoom, the box is grown to a grid of squares a tile wide (`snap`), and a
+  request whose box is not on that grid is redirected to the one that is (the map script asks for the grid box
+  itself). Views that differ by a pan of less than a tile share one answer, so caches hold a bounded number of
+  entries per zoom whatever visitors do.
+* **Caching.** Responses carry an ETag and Last-Modified from the map data version (`mapping.freshness`) and the
+  release, and `Cache-Control: public` for anonymous visitors (`groundwork.caching`): browsers, a proxy and the
+  portal's page cache keep them for `PUBLIC_CACHE_SECONDS`, and ask again with the ETag (304 while unchanged).
 
-Every request runs a constant number of queries: none for the version while it is cached (one short statement
-when it is read again), then (on a cache miss) the cell query and the single-member query, or the one feature query;
-plus one per filter whose choices are checked in the database (city, country, host).
+Every request runs a constant number of queries: one short statement for the version, then the cell query and the
+single-member query, or the one feature query; plus one per filter whose choices are checked in the database (city,
+country, host).
 """
 
-import hashlib
 import json
 import math
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Avg, Count, FloatField, Max, Min, Q
 from django.db.models.functions import Cast, Floor, Ln, Pi, Radians, Tan
 from django.utils.translation import get_language, gettext
@@ -43,8 +42,6 @@ from modeltranslation.utils import build_localized_fieldname, resolution_order
 
 from .models import Initiative
 
-# Bump when the shape of the output changes, so that cached bodies of the old shape are never served.
-FORMAT_VERSION = "1"
 CELL_PIXELS = 64
 TILE_PIXELS = 256
 MAX_CELLS = 1200
@@ -52,7 +49,6 @@ INDIVIDUAL_ZOOM = 15
 MAX_ZOOM = 22
 # Web Mercator stops here; points beyond cannot be drawn on the map, and the projection diverges at the poles.
 MERCATOR_MAX_LATITUDE = 85.0511
-CACHE_SECONDS = 24 * 60 * 60
 
 
 class MapQueryError(ValueError):
@@ -88,7 +84,21 @@ class BBox:
         return cls(west, south, east, north)
 
     def __str__(self):
-        return f"{self.west!r},{self.south!r},{self.east!r},{self.north!r}"
+        return ",".join(_decimal(value) for value in (self.west, self.south, self.east, self.north))
+
+    def snap(self, zoom):
+        """The box grown outwards to the grid of squares `360 / 2**zoom` degrees wide (a tile's width at `zoom`).
+
+        The edges are exact binary fractions, written out in full by `_decimal`: the map script computes the same
+        numbers and the same text (static/mapping/map.js, `gridBox`).
+        """
+        step = 360 / 2**zoom
+        return BBox(
+            max(-180, math.floor((self.west + 180) / step) * step - 180),
+            max(-90, math.floor(self.south / step) * step),
+            min(180, math.ceil((self.east + 180) / step) * step - 180),
+            min(90, math.ceil(self.north / step) * step),
+        )
 
     @property
     def width(self):
@@ -102,6 +112,11 @@ class BBox:
         else:
             longitude = Q(longitude__gte=self.west) | Q(longitude__lte=self.east)
         return queryset.filter(latitude, longitude)
+
+
+def _decimal(value):
+    """A number in full decimal notation without trailing zeros: exact for the grid's binary fractions."""
+    return f"{value:.20f}".rstrip("0").rstrip(".")
 
 
 WORLD = BBox(-180, -MERCATOR_MAX_LATITUDE, 180, MERCATOR_MAX_LATITUDE)
@@ -151,38 +166,41 @@ class MapQuery:
     zoom: int | None
     query_string: str
 
+    # With a zoom: the grid box and zoom as the request should have written them (`canonical`).
+    canonical: dict | None = None
+
     @classmethod
     def from_request(cls, queryset, params, filter_query_string):
         bbox = BBox.parse(params["bbox"]) if params.get("bbox") else None
         zoom = parse_zoom(params["zoom"]) if params.get("zoom") else None
+        canonical = None
         if zoom is not None:
-            bbox = bbox or WORLD
+            bbox = (bbox or WORLD).snap(zoom)
+            canonical = {"bbox": str(bbox), "zoom": str(zoom)}
             zoom = grid_zoom(bbox, zoom)
         shown = queryset.on_map()
         if bbox is not None:
             shown = bbox.filter(shown)
         parts = [filter_query_string, f"bbox={bbox}" if bbox else "", f"zoom={zoom}" if zoom is not None else ""]
-        return cls(shown, bbox, zoom, "&".join(part for part in parts if part))
+        return cls(shown, bbox, zoom, "&".join(part for part in parts if part), canonical)
+
+    def is_canonical(self, params):
+        """Whether the request wrote the grid box and zoom as `canonical` has them (or asked without a zoom)."""
+        return self.canonical is None or all(params.get(name) == value for name, value in self.canonical.items())
 
     @property
     def clustered(self):
         return self.zoom is not None and self.zoom < INDIVIDUAL_ZOOM
 
-    def etag(self, version, url_template):
-        """Names this exact answer: the data version, the query, the language of labels and the links' address
+    def etag_parts(self, url_template):
+        """What this answer depends on besides the data: the query, the language of labels and the links' address
         (scheme and host: a portal reached under two names must not hand one name's links to the other)."""
-        key = "|".join((FORMAT_VERSION, get_language(), url_template, self.query_string, version.token))
-        return hashlib.sha256(key.encode()).hexdigest()[:32]
+        return (get_language() or "", url_template, self.query_string)
 
-    def render(self, etag, url_template):
-        """The serialised FeatureCollection, from the cache when this exact answer was already computed."""
-        cache_key = f"mapping:geojson:{etag}"
-        body = cache.get(cache_key)
-        if body is None:
-            body = json.dumps(self.feature_collection(url_template), separators=(",", ":"), ensure_ascii=False)
-            body = body.encode()
-            cache.set(cache_key, body, CACHE_SECONDS)
-        return body
+    def render(self, url_template):
+        """The serialised FeatureCollection."""
+        body = json.dumps(self.feature_collection(url_template), separators=(",", ":"), ensure_ascii=False)
+        return body.encode()
 
     def feature_collection(self, url_template):
         host_columns = _host_columns()

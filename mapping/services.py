@@ -1,8 +1,6 @@
 """Writes on initiatives: the admin, imports, suggestions and commands change initiatives only through these.
 
-Each save goes through `Model.save()`, which sets `updated_at` and (through the signals of `mapping.apps`) starts a
-new map data version; bulk writes send no signals, so they set `updated_at` and call `forget_data_version`
-themselves (see `mapping.conditional`).
+Bulk writes (imports) set `updated_at` themselves: the map data version (`mapping.freshness`) reads it.
 """
 
 from django.conf import settings
@@ -10,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
@@ -17,7 +16,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
-from .conditional import forget_data_version
+from groundwork.queue import enqueue_on_commit
+from partners.models import StaffMembership
+
 from .imports import SheetError, check_sheet
 from .models import RESERVED_SLUGS, Initiative, InitiativeImport
 
@@ -128,15 +129,39 @@ def suggestion_create(*, initiative: Initiative, submitter_email: str, language:
     with translation.override(language):
         initiative.full_clean()
     initiative.save()
+    enqueue_on_commit("mapping.tasks.notify_moderators", initiative.pk)
     return initiative
 
 
 def _notify_submitter_on_commit(initiative: Initiative) -> None:
     if initiative.source != Initiative.Source.SUGGESTION or not initiative.submitter_email:
         return
-    from .tasks import notify_submitter
+    enqueue_on_commit("mapping.tasks.notify_submitter", initiative.pk)
 
-    transaction.on_commit(lambda: notify_submitter.delay(initiative.pk))
+
+def moderators_notify(*, initiative: Initiative) -> int:
+    """Tell the coordinators that a suggestion waits for them, with the link to review it; returns how many were
+    told. In the site's default language: coordinators work in it."""
+    if initiative.status != Initiative.Status.PENDING:
+        return 0
+    addresses = sorted(
+        set(
+            StaffMembership.objects.filter(role=StaffMembership.Role.COORDINATOR, user__is_active=True)
+            .exclude(user__email="")
+            .values_list("user__email", flat=True)
+        )
+    )
+    if not addresses:
+        return 0
+    context = {
+        "title": initiative.title,
+        "city": initiative.city,
+        "review_url": settings.SITE_URL + reverse("admin:mapping_initiative_change", args=[initiative.pk]),
+    }
+    subject = gettext("A new initiative was suggested for the LIBRI map")
+    body = render_to_string("mapping/email/suggestion_received.txt", context)
+    send_mail(subject, body, None, addresses)
+    return len(addresses)
 
 
 def submitter_notify(*, initiative: Initiative) -> bool:
@@ -267,8 +292,6 @@ def _import_write(pk: int) -> InitiativeImport:
             created.append(initiative)
     Initiative.objects.bulk_create(created, batch_size=IMPORT_BATCH_SIZE)
     Initiative.objects.bulk_update(updated, [*IMPORT_FIELDS, "updated_at"], batch_size=IMPORT_BATCH_SIZE)
-    # Bulk writes send no save signals: the map shows the imported rows on the next request.
-    forget_data_version()
 
     sheet_import.status = InitiativeImport.Status.IMPORTED
     sheet_import.created_count = len(created)

@@ -14,18 +14,18 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext
 from django.views.decorators.clickjacking import xframe_options_exempt
-from django.views.decorators.gzip import gzip_page
-from django.views.decorators.http import condition, require_safe
+from django.views.decorators.http import require_safe
 from django.views.generic import CreateView, DetailView, TemplateView
 from django_filters.views import FilterView
 
 from groundwork.antispam import SpamProtectedFormViewMixin
+from groundwork.caching import public_cache
 from partners.views import map_points
 
 from . import services
-from .conditional import MAP_DATA, cached_by_data_version, data_version
 from .filters import FILTER_PARAMETERS, InitiativeFilter
 from .forms import InitiativeSuggestionForm
+from .freshness import MAP_DATA
 from .geojson import MapQuery, MapQueryError
 from .models import Initiative
 from .sheets import csv_lines
@@ -71,7 +71,7 @@ class InitiativeMapView(InitiativeFilterMixin, FilterView):
         if not self.filterset.is_bound or self.filterset.is_valid():
             # Counting and bounding every matching initiative reads them all (tens of milliseconds at 100,000):
             # done once per data version and filter, not on every visit.
-            summary = cached_by_data_version("summary", self.object_list.map_summary, context["filter_query"])
+            summary = MAP_DATA.cached("summary", self.object_list.map_summary, context["filter_query"])
         else:
             summary = self.object_list.map_summary()
         context["summary"] = summary
@@ -116,10 +116,8 @@ class InitiativeDetailView(DetailView):
 
 
 def _map_query(request):
-    """The validated map query and its version, computed once per request (ETag, Last-Modified and body share it).
-
-    Returns a `(query, version, etag)` tuple, or the `MapQueryError` that explains what is wrong with the request.
-    """
+    """The validated map query, its ETag and the links' address, computed once per request (ETag, Last-Modified and
+    body share them): a `(query, etag, url_template)` tuple, or the `MapQueryError` that explains what is wrong."""
     if not hasattr(request, "_initiative_map_query"):
         filterset = InitiativeFilter(request.GET, queryset=Initiative.objects.published())
         try:
@@ -128,9 +126,8 @@ def _map_query(request):
                     " ".join(f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items())
                 )
             query = MapQuery.from_request(filterset.qs, request.GET, filter_query_string(request.GET))
-            version = data_version()
             url_template = request.build_absolute_uri(reverse("mapping:initiative_detail", kwargs={"slug": "__slug__"}))
-            request._initiative_map_query = (query, version, query.etag(version, url_template), url_template)
+            request._initiative_map_query = (query, MAP_DATA.etag(*query.etag_parts(url_template)), url_template)
         except MapQueryError as error:
             request._initiative_map_query = error
     return request._initiative_map_query
@@ -138,29 +135,31 @@ def _map_query(request):
 
 def _etag(request):
     result = _map_query(request)
-    return None if isinstance(result, MapQueryError) else result[2]
+    return None if isinstance(result, MapQueryError) or not result[0].is_canonical(request.GET) else result[1]
 
 
 def _last_modified(request):
     result = _map_query(request)
-    return None if isinstance(result, MapQueryError) else result[1].last_modified
+    return None if isinstance(result, MapQueryError) else MAP_DATA.current().last_modified
 
 
 @require_safe
-@gzip_page
-@condition(etag_func=_etag, last_modified_func=_last_modified)
+@public_cache(etag_func=_etag, last_modified_func=_last_modified)
 def initiatives_geojson(request):
     """Published initiatives as a GeoJSON FeatureCollection; see `mapping.geojson` for parameters and clustering."""
     result = _map_query(request)
     if isinstance(result, MapQueryError):
         return JsonResponse({"error": str(result)}, status=400)
-    query, version, etag, url_template = result
-    response = HttpResponse(query.render(etag, url_template), content_type="application/geo+json")
-    # Open data: any site may read it. Browsers keep it but ask again each time, and get 304 while it is unchanged.
+    query, _etag_value, url_template = result
+    if not query.is_canonical(request.GET):
+        # The answer for the grid box that holds this one: one cached answer for every view of that grid square.
+        params = request.GET.copy()
+        for name, value in query.canonical.items():
+            params[name] = value
+        return HttpResponseRedirect(f"{request.path}?{params.urlencode(safe=',')}")
+    response = HttpResponse(query.render(url_template), content_type="application/geo+json")
+    # Open data: any site may read it.
     response["Access-Control-Allow-Origin"] = "*"
-    patch_cache_control(response, public=True, no_cache=True)
-    # The same for every visitor: portal.middleware keeps the final response while the data stays at this version.
-    MAP_DATA.mark(response, version)
     return response
 
 

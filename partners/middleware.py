@@ -51,13 +51,15 @@ class StaffTwoFactorMiddleware:
         return self.get_response(request)
 
     def step_for(self, request):
-        user = request.user
-        if not (user.is_authenticated and user.is_staff):
-            return None
+        # The path first: the user is read only for admin pages, so that public pages never open the session (an
+        # opened session makes a response vary on the cookie, and shared caches then keep a copy per visitor).
         try:
             match = resolve(request.path_info)
         except Resolver404:
             return None
         if match.namespace != "admin" or match.view_name in OPEN_BEFORE_VERIFICATION:
+            return None
+        user = request.user
+        if not (user.is_authenticated and user.is_staff):
             return None
         return owed_two_factor_step(user)

@@ -10,9 +10,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from groundwork.queue import enqueue_on_commit
 
 from .models import Organisation, StaffMembership
 from .roles import sync_user_groups
@@ -74,6 +77,12 @@ def staff_invitation_resend(*, membership: StaffMembership, invited_by) -> bool:
 
 
 def _send_invitation(membership: StaffMembership, *, invited_by) -> None:
+    # The link is made when the e-mail goes out, so it is valid for its full time from then.
+    enqueue_on_commit("partners.tasks.send_staff_invitation", membership.pk, invited_by.pk, get_language())
+
+
+def staff_invitation_send(*, membership: StaffMembership, invited_by) -> None:
+    """E-mail her the link to choose her password (the work of `partners.tasks.send_staff_invitation`)."""
     user = membership.user
     context = {
         "user": user,
@@ -85,7 +94,7 @@ def _send_invitation(membership: StaffMembership, *, invited_by) -> None:
     }
     subject = _("Your LIBRI staff account")
     body = render_to_string("partners/email/staff_invitation.txt", context)
-    transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
+    send_mail(subject, body, None, [user.email])
 
 
 def totp_device_for_setup(user):

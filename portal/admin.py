@@ -14,12 +14,11 @@ class ReportAdmin(CoordinatorOnlyAdminMixin, admin.ModelAdmin):
     """The history of progress reports for coordinators; reports are requested and followed on the staff pages."""
 
     list_display = ("__str__", "requested_by", "requested_at", "format", "language", "status", "progress", "page")
-    list_filter = ("status", "format", "language", "requested_by", "dispatched")
+    list_filter = ("status", "format", "language", "requested_by")
     list_select_related = ("requested_by",)
     date_hierarchy = "requested_at"
     search_fields = ("requested_by__username", "requested_by__first_name", "requested_by__last_name")
     readonly_fields = (*(field.name for field in Report._meta.fields), "libraries")
-    actions = ("dispatch_again",)
 
     def has_add_permission(self, request):
         return False
@@ -30,13 +29,6 @@ class ReportAdmin(CoordinatorOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("page"))
     def page(self, report):
         return format_html('<a href="{}">{}</a>', reverse("staff:report_detail", kwargs={"pk": report.pk}), _("Open"))
-
-    @admin.action(description=_("Send the selected waiting reports to the task queue"))
-    def dispatch_again(self, request, queryset):
-        sent = sum(
-            services.report_dispatch(report_id=pk) for pk in queryset.undispatched().values_list("pk", flat=True)
-        )
-        self.message_user(request, _("Reports sent to the task queue: %(count)d") % {"count": sent})
 
     def delete_model(self, request, obj):
         services.report_delete(report=obj)

@@ -1,4 +1,5 @@
-"""Progress reports for the funder: a coordinator's request, and the file a Celery task builds from it."""
+"""The portal's own rows: progress reports for the funder (a coordinator's request, and the file a Celery task builds
+from it), and the task queue every app enqueues its Celery tasks through (`groundwork.queue`)."""
 
 from django.conf import settings
 from django.db import models
@@ -15,15 +16,15 @@ class ReportQuerySet(models.QuerySet):
     def requested_by(self, user):
         return self.filter(requested_by=user)
 
-    def undispatched(self):
-        """Stored requests not handed to the broker yet (it was down when they were made)."""
-        return self.filter(dispatched=False, status=Report.Status.QUEUED)
-
     def expired(self, now=None):
         return self.filter(expires_at__lte=now or timezone.now())
 
     def for_history(self):
         return self.select_related("requested_by").prefetch_related("libraries")
+
+
+# The Celery task that builds a report's file (portal.tasks).
+BUILD_TASK = "portal.tasks.build_report"
 
 
 class Report(models.Model):
@@ -71,11 +72,6 @@ class Report(models.Model):
     file_size = models.PositiveBigIntegerField(_("file size in bytes"), null=True, blank=True)
     file_sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True)
     error = models.TextField(_("what went wrong"), blank=True)
-    dispatched = models.BooleanField(
-        _("handed to the task queue"),
-        default=False,
-        help_text=_("Off while the task queue could not be reached; the request is sent again once it can."),
-    )
     attempts = models.PositiveSmallIntegerField(
         _("attempts"), default=0, editable=False, help_text=_("Builds started; more than one after an interruption.")
     )
@@ -99,6 +95,11 @@ class Report(models.Model):
 
     def get_absolute_url(self):
         return reverse("staff:report_detail", kwargs={"pk": self.pk})
+
+    @property
+    def waits_for_broker(self):
+        """Whether its build could not be handed to the broker yet (it was down): it starts once the broker is back."""
+        return QueuedTask.objects.waiting_for_broker().filter(task=BUILD_TASK, args=[self.pk]).exists()
 
     @property
     def is_finished(self):
@@ -128,3 +129,35 @@ class Report(models.Model):
     @property
     def download_name(self):
         return f"libri-report-{self.period_from:%Y%m%d}-{self.period_to:%Y%m%d}-{self.pk}.{self.file_extension}"
+
+
+class QueuedTaskQuerySet(models.QuerySet):
+    def not_done(self):
+        return self.filter(done_at__isnull=True)
+
+    def waiting_for_broker(self):
+        """Not handed to the broker yet: it was down when they were enqueued."""
+        return self.not_done().filter(published_at__isnull=True)
+
+
+class QueuedTask(models.Model):
+    """A Celery task enqueued with a write (`groundwork.queue.enqueue_on_commit`): kept until a worker has run it, so
+    that a broker outage delays it and loses nothing, and a message delivered twice runs once."""
+
+    task = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list)
+    created_at = models.DateTimeField(_("enqueued at"), default=timezone.now)
+    published_at = models.DateTimeField(_("handed to the broker at"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("times handed to the broker"), default=0)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    objects = QueuedTaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("queued task")
+        verbose_name_plural = _("queued tasks")
+        # The dispatcher's question: what is not done yet, oldest first.
+        indexes = [models.Index(fields=["done_at", "created_at"], name="queuedtask_pending")]
+
+    def __str__(self):
+        return f"{self.task}{tuple(self.args)}"

@@ -1,4 +1,4 @@
-"""Writes of the portal's own models: progress reports requested, dispatched, built, expired and deleted."""
+"""Writes of the portal's own models: progress reports requested, built, expired and deleted."""
 
 import errno
 import hashlib
@@ -15,9 +15,10 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext
-from kombu.exceptions import OperationalError as BrokerError
 
-from .models import Report
+from groundwork.queue import enqueue_on_commit
+
+from .models import BUILD_TASK, QueuedTask, Report
 from .reports import write_report
 
 logger = logging.getLogger(__name__)
@@ -39,11 +40,7 @@ class Superseded(Exception):
 def report_request(
     *, requested_by, period_from, period_to, countries, libraries, format, language, requested_at=None
 ) -> Report:
-    """Store the request and hand it to the task queue once the transaction commits.
-
-    The row is the request: if the broker cannot be reached it stays with `dispatched=False`, and
-    `report_dispatch_pending()` (a scheduled task and `manage.py dispatch_reports`) sends it later.
-    """
+    """Store the request and enqueue its build (`groundwork.queue`: sent later if the broker is down)."""
     report = Report(
         requested_by=requested_by,
         requested_at=requested_at or timezone.now(),
@@ -56,37 +53,8 @@ def report_request(
     report.full_clean()
     report.save()
     report.libraries.set(libraries)
-    report_id = report.pk
-    transaction.on_commit(lambda: report_dispatch(report_id=report_id))
+    enqueue_on_commit(BUILD_TASK, report.pk)
     return report
-
-
-def report_dispatch(*, report_id) -> bool:
-    """Send the report's build task to the broker; True if it went (or ran, without a broker).
-
-    The `dispatched` flag is claimed first, so two dispatchers never both send the same report; when the broker
-    refuses, the claim is given back and the request waits for the next try.
-    """
-    from . import tasks
-
-    if not Report.objects.filter(pk=report_id, dispatched=False).update(dispatched=True):
-        return False
-    try:
-        tasks.build_report.apply_async(args=[report_id], retry=False)
-    except (BrokerError, OSError) as error:
-        Report.objects.filter(pk=report_id).update(dispatched=False)
-        logger.warning("Report %s stays queued: the task queue cannot be reached (%s)", report_id, error)
-        return False
-    return True
-
-
-def report_dispatch_pending() -> int:
-    """Send every stored request the broker missed, oldest first; returns how many went."""
-    sent = 0
-    for report_id in Report.objects.undispatched().order_by("requested_at", "pk").values_list("pk", flat=True):
-        if report_dispatch(report_id=report_id):
-            sent += 1
-    return sent
 
 
 def report_folder(report) -> str:
@@ -209,6 +177,12 @@ def _delete_files(report):
     shutil.rmtree(folder, ignore_errors=True)
 
 
+def _waiting_for_broker():
+    """Reports whose build waits for the broker to come back: not interrupted, only delayed."""
+    waiting = QueuedTask.objects.waiting_for_broker().filter(task=BUILD_TASK)
+    return [args[0] for args in waiting.values_list("args", flat=True)]
+
+
 def report_expire(*, now=None) -> int:
     """Delete the files of reports past `expires_at` (the rows stay in the history) and mark reports whose build
     was interrupted for good as failed. Returns how many files were deleted."""
@@ -218,11 +192,12 @@ def report_expire(*, now=None) -> int:
         _delete_files(report)
         Report.objects.filter(pk=report.pk).update(file="", file_size=None, file_sha256="")
         expired += 1
-    stale = Report.objects.filter(
-        status__in=[Report.Status.QUEUED, Report.Status.RUNNING],
-        dispatched=True,
-        requested_at__lt=now - STALE_AFTER,
-    ).exclude(started_at__gte=now - STALE_AFTER)
+    unfinished = Report.objects.filter(status__in=[Report.Status.QUEUED, Report.Status.RUNNING])
+    stale = (
+        unfinished.filter(requested_at__lt=now - STALE_AFTER)
+        .exclude(started_at__gte=now - STALE_AFTER)
+        .exclude(pk__in=_waiting_for_broker())
+    )
     for report in stale:
         _delete_files(report)
         Report.objects.filter(pk=report.pk, attempts=report.attempts).update(

@@ -4,6 +4,7 @@ Development defaults (SQLite, local-memory cache, inline Celery tasks, console e
 production sets the variables listed in the README.
 """
 
+import hashlib
 import sys
 from pathlib import Path
 
@@ -24,6 +25,23 @@ if not SECRET_KEY:
         # A plain message instead of a traceback: the first thing an operator sees should say what to do.
         sys.exit("LIBRI: SECRET_KEY must be set when DEBUG is off (see README, 'Configuration').")
     SECRET_KEY = "insecure-development-key-only-for-debug"  # noqa: S105
+
+
+def _code_digest():
+    """A digest of the code, templates, static files and catalogues: what a page is built from besides the data."""
+    digest = hashlib.blake2b(digest_size=8)
+    for folder in ("groundwork", "partners", "activities", "mapping", "resources", "portal", "templates", "static"):
+        for path in sorted((BASE_DIR / folder).rglob("*")):
+            if path.is_file() and path.suffix in {".py", ".html", ".txt", ".js", ".css", ".svg"}:
+                digest.update(path.relative_to(BASE_DIR).as_posix().encode() + path.read_bytes())
+    for path in sorted((BASE_DIR / "locale").glob("*/LC_MESSAGES/*.po")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+# The release being served: ETags and the page cache include it, so a new release never hands out a page (or a
+# 304 for one) built by the previous code. Deployments set it (the image's commit); by default, a digest of the code.
+RELEASE = env.str("RELEASE", default="") or _code_digest()
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -53,20 +71,32 @@ INSTALLED_APPS = [
     "resources",
 ]
 
+# Declared once, in order. Static files first. The page cache (Django's cache middleware) stores only responses
+# that a view marks public (`groundwork.caching.public_cache`): UpdateCacheMiddleware stores them on their way out,
+# compressed and with every header the inner middleware set; FetchFromCacheMiddleware answers a repeat before the
+# session, the locale and the rest run. Visitors with a session or a message waiting skip the page cache.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Right after the static files: repeated anonymous requests for the map data, the event list and the event feeds
-    # are answered from the cache (see its docstring).
-    "portal.middleware.PublicResponseMiddleware",
+    "django.middleware.cache.UpdateCacheMiddleware",
+    # Compresses HTML and JSON; Django's GZip middleware pads responses against BREACH.
+    "django.middleware.gzip.GZipMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
+    "groundwork.caching.FetchPublicFromCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # After the message middleware: it redirects unverified staff to the one-time password step.
+    "partners.middleware.StaffTwoFactorMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -99,14 +129,55 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Take the write lock when a transaction starts, so concurrent writers (registrations) queue instead of
     # failing with "database is locked" when a read transaction tries to upgrade.
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Production keeps each worker's connection between requests (opening one costs more than most pages' queries);
+# a connection that broke meanwhile is noticed before the request uses it.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Redis has two roles, kept apart: the Celery broker (REDIS_URL; persistent, never evicts) and the cache
+# (REDIS_CACHE_URL; by default database 1 of the same server; in production a server of its own with a memory
+# limit and LRU eviction, see docker-compose.yml). Flushing or filling the cache can then never drop a task.
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+REDIS_CACHE_URL = env.str("REDIS_CACHE_URL", default="")
+if REDIS_URL and not REDIS_CACHE_URL:
+    REDIS_CACHE_URL = REDIS_URL.rsplit("/", 1)[0] + "/1" if REDIS_URL.count("/") > 2 else REDIS_URL + "/1"
+# How long anonymous visitors, shared caches and the page cache keep a public list page, feed or map view.
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=60)
+
+
+def _redis_cache(prefix):
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_CACHE_URL,
+        "KEY_PREFIX": prefix,
+        "OPTIONS": {
+            # A cache that cannot be reached costs speed, never a page: django-redis answers as if the key were
+            # missing (and logs it), and gives up on a dead server within these fractions of a second.
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": 0.25,
+            "SOCKET_TIMEOUT": 0.25,
+        },
+    }
+
+
+if REDIS_CACHE_URL:
+    CACHES = {"default": _redis_cache("libri"), "pages": _redis_cache(f"libri-pages-{RELEASE}")}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "libri"}}
+    # The page cache of a process is bounded: a map view is a few kilobytes, a list page some twenty.
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "libri"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"libri-pages-{RELEASE}",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        },
+    }
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+CACHE_MIDDLEWARE_ALIAS = "pages"
+# Only responses that say how long they may be kept (public, max-age) are stored.
+CACHE_MIDDLEWARE_SECONDS = 0
+CACHE_MIDDLEWARE_KEY_PREFIX = ""
 
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
@@ -131,7 +202,13 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TIMEZONE = "Europe/Riga"
+# A request that enqueues a task while the broker is down must not wait for it: one quick try (the task is kept
+# in the database, groundwork.queue, and sent again by the dispatcher).
+CELERY_BROKER_CONNECTION_TIMEOUT = 0.5
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 2, "max_retries": 0}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Tasks enqueued through groundwork.queue are kept in this table until a worker has run them.
+TASK_QUEUE_MODEL = "portal.QueuedTask"
 CELERY_BEAT_SCHEDULE = {
     # Reminders go out once per registration (reminder_sent_at), so running often only makes them timelier.
     "activities-remind-registrants": {"task": "activities.tasks.remind_registrants", "schedule": 15 * 60},
@@ -199,6 +276,8 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# For the file-based backend (development, fault drills): one file per e-mail sent, in this folder.
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "sent-mail"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="LIBRI <libri@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -215,6 +294,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Riga")
 USE_TZ = True
+CELERY_TIMEZONE = TIME_ZONE
 
 MODELTRANSLATION_DEFAULT_LANGUAGE = "lv"
 MODELTRANSLATION_LANGUAGES = ("lv", "en", "uk", "ru")
@@ -255,8 +335,8 @@ RESOURCE_FILE_MAX_BYTES = env.int("RESOURCE_FILE_MAX_BYTES", default=20 * 1024 *
 # Progress reports for the funder (portal): files are deleted this many days after they were built.
 REPORT_RETENTION_DAYS = env.int("REPORT_RETENTION_DAYS", default=30)
 CELERY_BEAT_SCHEDULE |= {
-    # Requests stored while the broker was down go out once it is back; expired report files are deleted.
-    "portal-dispatch-reports": {"task": "portal.tasks.dispatch_reports", "schedule": 60},
+    # Tasks enqueued while the broker was down go out once it is back; expired report files are deleted.
+    "portal-dispatch-queued-tasks": {"task": "portal.tasks.dispatch_queued_tasks", "schedule": 30},
     "portal-expire-reports": {"task": "portal.tasks.expire_reports", "schedule": 60 * 60},
 }
 
@@ -292,17 +372,6 @@ INSTALLED_APPS += [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
-]
-_AUTH_MIDDLEWARE = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
-MIDDLEWARE[_AUTH_MIDDLEWARE:_AUTH_MIDDLEWARE] = [
-    "django_otp.middleware.OTPMiddleware",
-    "simple_history.middleware.HistoryRequestMiddleware",
-]
-MIDDLEWARE += [
-    # After the message middleware: it redirects unverified staff to the one-time password step.
-    "partners.middleware.StaffTwoFactorMiddleware",
-    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
-    "axes.middleware.AxesMiddleware",
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

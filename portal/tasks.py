@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.utils import translation
 
+from groundwork import queue
+
 from . import services
 from .models import Report
 
@@ -21,10 +23,10 @@ def build_report(report_id):
         services.report_build(report_id=report_id)
 
 
-@shared_task(name="portal.tasks.dispatch_reports")
-def dispatch_reports():
-    """Send the reports requested while the broker was unreachable; runs from beat, so the broker is back."""
-    return services.report_dispatch_pending()
+@shared_task(name="portal.tasks.dispatch_queued_tasks")
+def dispatch_queued_tasks():
+    """Send the tasks every app enqueued while the broker was unreachable; runs from beat, so the broker is back."""
+    return queue.publish_pending()
 
 
 @shared_task(name="portal.tasks.expire_reports")

@@ -1,9 +1,12 @@
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
+from django.core.cache import caches
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 from tests.factories import UserFactory
 
@@ -28,7 +31,14 @@ def source_language():
 
 
 @pytest.fixture(autouse=True)
-def inline_tasks_and_local_cache(request, settings):
+def empty_caches(settings):
+    """Every test starts with empty caches: the page cache keys pages by URL, and tests reuse URLs and ids."""
+    for alias in settings.CACHES:
+        caches[alias].clear()
+
+
+@pytest.fixture(autouse=True)
+def inline_tasks_and_local_cache(request, settings, empty_caches):
     """With REDIS_URL set, only tests marked `redis` go through the broker, the worker and the Redis cache.
 
     The rest keep what a machine without Redis has (inline tasks, a local-memory cache), so that they can read the
@@ -39,11 +49,32 @@ def inline_tasks_and_local_cache(request, settings):
         return
     from portal.celery import app as celery_app
 
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+    settings.CACHES = {
+        alias: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"tests-{alias}"}
+        for alias in settings.CACHES
+    }
+    for alias in settings.CACHES:
+        caches[alias].clear()
     saved = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = saved
+
+
+@pytest.fixture
+def public_cache_lifetime_passes(settings):
+    """A function that moves the clock past the time anonymous visitors, proxies and the page cache keep a public
+    page (`PUBLIC_CACHE_SECONDS`): what a visitor sees once a change has had time to reach everyone."""
+    travels = []
+
+    def passes():
+        travel = time_machine.travel(timezone.now() + timedelta(seconds=settings.PUBLIC_CACHE_SECONDS + 1), tick=False)
+        travel.start()
+        travels.append(travel)
+
+    yield passes
+    for travel in reversed(travels):
+        travel.stop()
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ def test_compose_file_follows_the_compose_specification():
 
     parsed = PyCompose.from_yaml(text).to_dict()  # raises on any value against the specification
 
-    assert set(parsed["services"]) == {"web", "migrate", "worker", "beat", "db", "redis"}
+    assert set(APP_SERVICES) <= set(parsed["services"])
     # The same file with one value against the specification is refused: the check above reads the values.
     broken = text.replace("restart: unless-stopped", "restart: sometimes", 1)
     assert broken != text
@@ -33,8 +33,18 @@ def test_compose_validator_rejects_an_invalid_file():
         PyCompose.from_yaml("services:\n  web:\n    image: libri\n    restart: sometimes\n")
 
 
-def test_stack_has_web_migrate_worker_beat_database_and_redis(compose):
-    assert set(compose["services"]) == {"web", "migrate", "worker", "beat", "db", "redis"}
+def test_stack_has_web_migrate_worker_beat_database_broker_and_cache(compose):
+    assert set(compose["services"]) == {"web", "migrate", "worker", "beat", "db", "broker", "cache"}
+
+
+def test_the_broker_keeps_tasks_and_the_cache_is_bounded_and_evicts(compose):
+    broker = compose["services"]["broker"]["command"]
+    cache = compose["services"]["cache"]["command"]
+    assert broker[broker.index("--appendonly") + 1] == "yes"
+    assert broker[broker.index("--maxmemory-policy") + 1] == "noeviction"
+    assert cache[cache.index("--maxmemory") + 1] == "256mb"
+    assert cache[cache.index("--maxmemory-policy") + 1] == "allkeys-lru"
+    assert "volumes" not in compose["services"]["cache"]
 
 
 def test_application_services_share_one_image_and_environment(compose):
@@ -44,7 +54,8 @@ def test_application_services_share_one_image_and_environment(compose):
         assert services[name]["build"] == "."
         assert services[name]["env_file"] == ".env"
         assert services[name]["environment"]["DATABASE_URL"].startswith("postgres://")
-        assert services[name]["environment"]["REDIS_URL"] == "redis://redis:6379/0"
+        assert services[name]["environment"]["REDIS_URL"] == "redis://broker:6379/0"
+        assert services[name]["environment"]["REDIS_CACHE_URL"] == "redis://cache:6379/0"
 
 
 def test_web_runs_gunicorn_and_worker_and_beat_run_celery(compose):
@@ -55,7 +66,7 @@ def test_web_runs_gunicorn_and_worker_and_beat_run_celery(compose):
     assert services["migrate"]["command"] == ["python", "manage.py", "migrate", "--noinput"]
 
 
-@pytest.mark.parametrize("service", ["db", "redis", "web", "worker"])
+@pytest.mark.parametrize("service", ["db", "broker", "cache", "web", "worker"])
 def test_long_running_services_have_a_healthcheck(compose, service):
     healthcheck = compose["services"][service]["healthcheck"]
     test = healthcheck["test"]
@@ -70,7 +81,7 @@ def test_web_healthcheck_uses_the_liveness_endpoint(compose):
     assert "/healthz" in " ".join(compose["services"]["web"]["healthcheck"]["test"])
 
 
-@pytest.mark.parametrize("service", ["db", "redis", "web", "worker", "beat"])
+@pytest.mark.parametrize("service", ["db", "broker", "cache", "web", "worker", "beat"])
 def test_long_running_services_restart_unless_stopped(compose, service):
     assert compose["services"][service]["restart"] == "unless-stopped"
 
@@ -81,13 +92,13 @@ def test_migrate_runs_once_and_the_application_waits_for_it(compose):
     assert services["migrate"]["depends_on"]["db"]["condition"] == "service_healthy"
     for name in ("web", "worker", "beat"):
         assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
-        assert services[name]["depends_on"]["redis"]["condition"] == "service_healthy"
+        assert services[name]["depends_on"]["broker"]["condition"] == "service_healthy"
 
 
 def test_state_lives_in_named_volumes(compose):
     assert set(compose["volumes"]) == {"postgres-data", "redis-data", "media"}
     services = compose["services"]
     assert "postgres-data:/var/lib/postgresql/data" in services["db"]["volumes"]
-    assert "redis-data:/data" in services["redis"]["volumes"]
+    assert "redis-data:/data" in services["broker"]["volumes"]
     assert "media:/app/media" in services["web"]["volumes"]
     assert services["web"]["environment"]["MEDIA_ROOT"] == "/app/media"

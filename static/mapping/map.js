@@ -32,7 +32,14 @@
     return Math.max(low, Math.min(high, value));
   }
 
-  function bboxParameter(map) {
+  // The number as mapping/geojson.py writes it: in full, without trailing zeros (exact for the grid's fractions).
+  function decimal(value) {
+    return value.toFixed(20).replace(/\.?0+$/, "");
+  }
+
+  // The visible area grown to the grid of squares a tile wide at this zoom, written as the server expects it
+  // (mapping/geojson.py, BBox.snap): views that differ by less than a tile ask for the same, cached, answer.
+  function gridBox(map, zoom) {
     var bounds = map.getBounds();
     var west = bounds.getWest();
     var east = bounds.getEast();
@@ -40,16 +47,18 @@
       west = -180;
       east = 180;
     }
-    var values = [
-      clamp(west, -180, 180),
-      clamp(bounds.getSouth(), -MERCATOR_MAX_LATITUDE, MERCATOR_MAX_LATITUDE),
-      clamp(east, -180, 180),
-      clamp(bounds.getNorth(), -MERCATOR_MAX_LATITUDE, MERCATOR_MAX_LATITUDE),
-    ];
-    return values
-      .map(function (value) {
-        return value.toFixed(5);
-      })
+    west = clamp(west, -180, 180);
+    east = clamp(east, -180, 180);
+    var south = clamp(bounds.getSouth(), -MERCATOR_MAX_LATITUDE, MERCATOR_MAX_LATITUDE);
+    var north = clamp(bounds.getNorth(), -MERCATOR_MAX_LATITUDE, MERCATOR_MAX_LATITUDE);
+    var step = 360 / Math.pow(2, zoom);
+    return [
+      Math.max(-180, Math.floor((west + 180) / step) * step - 180),
+      Math.max(-90, Math.floor(south / step) * step),
+      Math.min(180, Math.ceil((east + 180) / step) * step - 180),
+      Math.min(90, Math.ceil(north / step) * step),
+    ]
+      .map(decimal)
       .join(",");
   }
 
@@ -270,8 +279,9 @@
     function load() {
       window.clearTimeout(timer);
       var parameters = new URLSearchParams(config.filterQuery);
-      parameters.set("bbox", bboxParameter(map));
-      parameters.set("zoom", String(Math.round(map.getZoom())));
+      var zoom = Math.round(map.getZoom());
+      parameters.set("bbox", gridBox(map, zoom));
+      parameters.set("zoom", String(zoom));
       var url = config.dataUrl + "?" + parameters.toString();
       if (url === asked) {
         // Already on the map, or on its way.

@@ -1,17 +1,19 @@
-"""The event list keeps its data version in the cache (activities.conditional): a change made through the event
-admin or services shows on the very next request; any other change within EVENT_DATA.seconds. Time is frozen in
-these tests, so a cached version never expires on its own unless a test moves the clock."""
+"""How fresh the public event list is (groundwork.caching on activities.freshness): signed-in staff see a change at
+once; anonymous visitors may get the copy kept for them (browsers, proxies, the page cache) for at most
+PUBLIC_CACHE_SECONDS, then the change under a new ETag; an event leaves everyone's list the moment it ends."""
 
 import datetime
 
 import pytest
 import time_machine
+from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
 from activities import services
-from activities.conditional import EVENT_DATA
 from activities.models import Event
 from tests.activities.helpers import NOW, change_form, riga
 from tests.factories import EventFactory, OrganisationFactory
@@ -42,8 +44,8 @@ def seminar():
     )
 
 
-def test_an_event_edited_in_the_admin_shows_on_the_next_request(
-    visitor, admin_client, seminar, django_capture_on_commit_callbacks
+def test_an_event_edited_in_the_admin_shows_at_once_to_staff_and_to_visitors_within_the_cache_lifetime(
+    visitor, admin_client, seminar, django_capture_on_commit_callbacks, public_cache_lifetime_passes
 ):
     first = visitor.get(events_url(), {"language": "all"})
 
@@ -52,9 +54,16 @@ def test_an_event_edited_in_the_admin_shows_on_the_next_request(
             reverse("admin:activities_event_change", args=[seminar.pk]),
             change_form(seminar, title_en="Residence permits: the documents", languages=["uk", "en", "ru"]),
         )
+    seen_by_staff = admin_client.get(events_url(), {"language": "all"})
+    with CaptureQueriesContext(connection) as queries:
+        kept_for_visitors = visitor.get(events_url(), {"language": "all"})
+    public_cache_lifetime_passes()
     again = visitor.get(events_url(), {"language": "all"}, headers={"if-none-match": first["ETag"]})
 
     assert edited.status_code == 302
+    assert "Residence permits: the documents" in seen_by_staff.content.decode()
+    assert kept_for_visitors.content == first.content and not queries.captured_queries
+    assert first["Cache-Control"] == f"public, max-age={settings.PUBLIC_CACHE_SECONDS}"
     assert again.status_code == 200 and again["ETag"] != first["ETag"]
     content = again.content.decode()
     assert "Residence permits: the documents" in content
@@ -62,7 +71,7 @@ def test_an_event_edited_in_the_admin_shows_on_the_next_request(
 
 
 def test_an_event_added_in_the_admin_shows_with_its_city_among_the_choices(
-    visitor, admin_client, seminar, django_capture_on_commit_callbacks
+    visitor, admin_client, seminar, django_capture_on_commit_callbacks, public_cache_lifetime_passes
 ):
     first = visitor.get(events_url(), {"language": "all"})
     valmiera = OrganisationFactory(name="Valmieras bibliotēka", slug="valmiera", city="Valmiera")
@@ -79,6 +88,7 @@ def test_an_event_added_in_the_admin_shows_with_its_city_among_the_choices(
                 ends_at_0="2025-10-20",
             ),
         )
+    public_cache_lifetime_passes()
     again = visitor.get(events_url(), {"language": "all"})
 
     assert added.status_code == 302
@@ -90,8 +100,8 @@ def test_an_event_added_in_the_admin_shows_with_its_city_among_the_choices(
 
 
 @pytest.mark.parametrize("action", ["cancel_events", "delete_selected"])
-def test_an_event_cancelled_or_deleted_in_the_admin_changes_the_list_at_once(
-    visitor, admin_client, seminar, action, django_capture_on_commit_callbacks
+def test_an_event_cancelled_or_deleted_in_the_admin_changes_the_list(
+    visitor, admin_client, seminar, action, django_capture_on_commit_callbacks, public_cache_lifetime_passes
 ):
     first = visitor.get(events_url(), {"language": "all"})
 
@@ -100,6 +110,7 @@ def test_an_event_cancelled_or_deleted_in_the_admin_changes_the_list_at_once(
             reverse("admin:activities_event_changelist"),
             {"action": action, "_selected_action": [seminar.pk], "post": "yes"},
         )
+    public_cache_lifetime_passes()
     again = visitor.get(events_url(), {"language": "all"}, headers={"if-none-match": first["ETag"]})
 
     assert again.status_code == 200
@@ -111,39 +122,49 @@ def test_an_event_cancelled_or_deleted_in_the_admin_changes_the_list_at_once(
         assert "No upcoming events match your search." in content
 
 
-def test_a_series_made_through_the_services_shows_at_once(visitor, seminar, django_capture_on_commit_callbacks):
+def test_a_series_made_through_the_services_shows(
+    visitor, seminar, django_capture_on_commit_callbacks, public_cache_lifetime_passes
+):
     first = visitor.get(events_url(), {"language": "all"})
 
     with django_capture_on_commit_callbacks(execute=True):
         services.event_series_create(
             event=seminar, weekday=1, start=datetime.date(2025, 10, 21), interval_weeks=1, count=3, publish=True
         )
+    public_cache_lifetime_passes()
     again = visitor.get(events_url(), {"language": "all"}, headers={"if-none-match": first["ETag"]})
 
     assert again.status_code == 200
     assert "4 events found" in again.content.decode()
 
 
-def test_a_change_outside_the_event_services_shows_within_the_data_version_lifetime(visitor, seminar):
+def test_a_change_made_outside_the_services_shows_like_any_other(visitor, seminar, public_cache_lifetime_passes):
     first = visitor.get(events_url(), {"language": "all"})
-    later = NOW + datetime.timedelta(seconds=EVENT_DATA.seconds / 2)
-    expired = NOW + datetime.timedelta(seconds=EVENT_DATA.seconds + 1)
 
-    with time_machine.travel(later, tick=False):
-        seminar.title_en = "Renamed in a shell"
-        seminar.save()
-        within = visitor.get(events_url(), {"language": "all"}, headers={"if-none-match": first["ETag"]})
-    with time_machine.travel(expired, tick=False):
-        after = visitor.get(events_url(), {"language": "all"}, headers={"if-none-match": first["ETag"]})
+    seminar.title_en = "Renamed in a shell"
+    seminar.save()
+    public_cache_lifetime_passes()
+    after = visitor.get(events_url(), {"language": "all"}, headers={"if-none-match": first["ETag"]})
 
-    assert within.status_code == 304
     assert after.status_code == 200
     assert "Renamed in a shell" in after.content.decode()
 
 
-def test_an_event_leaves_the_list_the_moment_it_ends_even_with_a_fresh_data_version(visitor, seminar):
+def test_a_renamed_organiser_shows_under_its_new_name(visitor, seminar, public_cache_lifetime_passes):
+    first = visitor.get(events_url(), {"language": "all"})
+
+    seminar.organiser.name_en = "Jelgava City Library"
+    seminar.organiser.save()
+    public_cache_lifetime_passes()
+    after = visitor.get(events_url("en"), {"language": "all"}, headers={"if-none-match": first["ETag"]})
+
+    assert after.status_code == 200 and after["ETag"] != first["ETag"]
+    assert "Jelgava City Library" in after.content.decode()
+
+
+def test_an_event_leaves_the_list_the_moment_it_ends_whatever_was_cached(visitor, seminar):
     ending = EventFactory(title_en="Morning café", languages=["en"], starts_at=NOW, ends_at=riga(2025, 10, 6, 10))
-    just_before = riga(2025, 10, 6, 9, 59, 59)
+    just_before = riga(2025, 10, 6, 9, 59, 58)
     just_after = riga(2025, 10, 6, 10, 0, 1)
 
     with time_machine.travel(just_before, tick=False):
@@ -152,6 +173,39 @@ def test_an_event_leaves_the_list_the_moment_it_ends_even_with_a_fresh_data_vers
         after = visitor.get(events_url(), {"language": "all"}, headers={"if-none-match": before["ETag"]})
 
     assert ending.title_en in before.content.decode()
+    # Kept no longer than until the café ends.
+    assert before["Cache-Control"] == "public, max-age=2"
     assert after.status_code == 200
     assert ending.title_en not in after.content.decode()
     assert "1 event found" in after.content.decode()
+
+
+def test_a_visitor_with_a_session_never_gets_the_stored_page(visitor, seminar):
+    visitor.get(events_url(), {"language": "all"})
+    seminar.title_en = "Changed since"
+    seminar.save()
+    with_session = Client()
+    with_session.cookies[settings.SESSION_COOKIE_NAME] = "any-session"
+
+    response = with_session.get(events_url(), {"language": "all"})
+
+    assert "Changed since" in response.content.decode()
+    assert set(response["Cache-Control"].split(", ")) == {"private", "no-cache"}
+
+
+def test_a_new_release_answers_an_old_etag_with_the_page_it_builds(seminar, settings):
+    # A release may change every template: a 304 for a page the old code built would keep its markup in browsers.
+    browser = Client()
+    browser.cookies[settings.SESSION_COOKIE_NAME] = "any-session"  # past the page cache, whose keys hold the release
+    first = browser.get(events_url(), {"language": "all"})
+    settings.RELEASE = "the-next-release"
+
+    again = browser.get(events_url(), {"language": "all"}, headers={"if-none-match": first["ETag"]})
+
+    assert again.status_code == 200 and again["ETag"] != first["ETag"]
+
+
+def test_the_page_cache_of_a_release_is_its_own(settings):
+    pages = settings.CACHES[settings.CACHE_MIDDLEWARE_ALIAS]
+
+    assert settings.RELEASE in pages.get("KEY_PREFIX", "") + pages.get("LOCATION", "")

@@ -124,8 +124,8 @@ def titles_on_the_map(response):
     return [feature["properties"]["title"] for feature in json.loads(response.content)["features"]]
 
 
-def test_an_initiative_changed_in_the_admin_changes_the_map_data_at_once(
-    admin_client, map_data, django_capture_on_commit_callbacks
+def test_an_initiative_changed_in_the_admin_reaches_the_map_data_within_the_public_cache_lifetime(
+    admin_client, map_data, django_capture_on_commit_callbacks, public_cache_lifetime_passes
 ):
     initiative = InitiativeFactory(title_en="Old title")
     first = map_data()
@@ -134,6 +134,7 @@ def test_an_initiative_changed_in_the_admin_changes_the_map_data_at_once(
     change_url = reverse("admin:mapping_initiative_change", args=[initiative.pk])
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(change_url, initiative_form(slug=initiative.slug))
+    public_cache_lifetime_passes()
     again = map_data(first["ETag"])
 
     assert response.status_code == 302
@@ -142,8 +143,8 @@ def test_an_initiative_changed_in_the_admin_changes_the_map_data_at_once(
     assert titles_on_the_map(again) == ["Language café"]
 
 
-def test_initiatives_deleted_in_the_admin_leave_the_map_at_once(
-    admin_client, map_data, django_capture_on_commit_callbacks
+def test_initiatives_deleted_in_the_admin_leave_the_map_within_the_public_cache_lifetime(
+    admin_client, map_data, django_capture_on_commit_callbacks, public_cache_lifetime_passes
 ):
     staying, leaving = InitiativeFactory(title_en="Staying"), InitiativeFactory(title_en="Leaving")
     first = map_data()
@@ -152,6 +153,7 @@ def test_initiatives_deleted_in_the_admin_leave_the_map_at_once(
         admin_client.post(
             changelist_url, {"action": "delete_selected", "_selected_action": [leaving.pk], "post": "yes"}
         )
+    public_cache_lifetime_passes()
     again = map_data(first["ETag"])
 
     assert not Initiative.objects.filter(pk=leaving.pk).exists()

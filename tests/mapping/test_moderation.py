@@ -148,14 +148,15 @@ def test_the_change_form_shows_the_suggestion_details_read_only(admin_client, su
     assert 'name="submitter_email"' not in content
 
 
-def test_an_approved_suggestion_is_in_the_map_data_at_once(
-    admin_client, suggestion, map_data, django_capture_on_commit_callbacks
+def test_an_approved_suggestion_reaches_the_map_data_within_the_public_cache_lifetime(
+    admin_client, suggestion, map_data, django_capture_on_commit_callbacks, public_cache_lifetime_passes
 ):
     first = map_data()
     assert json.loads(first.content)["features"] == []
 
     with django_capture_on_commit_callbacks(execute=True):
         run_action(admin_client, "approve_initiatives", [suggestion])
+    public_cache_lifetime_passes()
     again = map_data(first["ETag"])
 
     assert again.status_code == 200

@@ -611,17 +611,17 @@ def test_a_request_made_while_the_broker_is_down_is_kept_and_built_once_it_is_ba
 
     report = Report.objects.get()
     assert response.status_code == 302
-    assert (report.status, report.dispatched) == (Report.Status.QUEUED, False)
+    assert (report.status, report.waits_for_broker) == (Report.Status.QUEUED, True)
     page = client.get(page_of(report))
     assert "The task queue cannot be reached at the moment" in page.content.decode()
-    call_command("dispatch_reports")  # the broker is still down: nothing lost, nothing sent
-    assert Report.objects.get().dispatched is False
+    call_command("dispatch_tasks")  # the broker is still down: nothing lost, nothing sent
+    assert Report.objects.get().waits_for_broker is True
 
     use_broker(broker_url="memory://", task_always_eager=True)
-    call_command("dispatch_reports")
+    call_command("dispatch_tasks")
 
     report.refresh_from_db()
-    assert report.dispatched is True
+    assert report.waits_for_broker is False
     assert report.status == Report.Status.DONE
     assert indicators(read_workbook(download(client, report))["Indicators"])["Events held", "Events held in total"]
 
@@ -753,7 +753,6 @@ def test_the_status_endpoint_and_the_page_show_the_progress(client, coordinator)
         status=Report.Status.RUNNING,
         progress=42,
         step="Writing “Events”: 5000 rows",
-        dispatched=True,
     )
     client.force_login(coordinator)
 
@@ -991,7 +990,6 @@ def test_a_build_interrupted_for_good_is_marked_failed(coordinator):
         period_to=PERIOD[1],
         language="en",
         status=Report.Status.RUNNING,
-        dispatched=True,
         attempts=1,
         requested_at=NOW - datetime.timedelta(hours=7),
         started_at=NOW - datetime.timedelta(hours=7),
@@ -1030,7 +1028,7 @@ def test_a_worker_builds_the_report_through_redis(client, coordinator, ogre):
         if report.is_finished:
             break
         time.sleep(0.5)
-    assert report.dispatched
+    assert not report.waits_for_broker
     assert report.status == Report.Status.DONE, (
         f"status {report.status} after 60 s: is a worker running with REDIS_URL and DATABASE_URL of the test "
         f"database ({settings.DATABASES['default']['NAME']})? {report.error}"

@@ -1,0 +1,84 @@
+"""Caching of public responses with Django's own mechanisms.
+
+A view that answers every anonymous visitor alike (a list page, a feed, the map data) is decorated with
+`public_cache`: it gets conditional GET (`django.views.decorators.http.condition`, validators from the data and the
+release, so a new release or a change of the data gives new ones) and a `Cache-Control` header that lets browsers,
+a reverse proxy or a CDN and the portal's own page cache keep it for `PUBLIC_CACHE_SECONDS`. The page cache is
+Django's cache middleware on the `pages` cache alias (settings: `MIDDLEWARE`, `CACHE_MIDDLEWARE_ALIAS`); it stores
+only responses marked public, keyed by the full URL and the headers they vary on.
+
+What is per person never goes into a shared cache: a request with a session cookie (staff) or a message waiting in
+the messages cookie gets `Cache-Control: private, no-cache` and skips the page cache both ways, so staff see their
+changes at once. Anonymous visitors see a change within `PUBLIC_CACHE_SECONDS`.
+"""
+
+import functools
+
+from django.conf import settings
+from django.middleware.cache import FetchFromCacheMiddleware
+from django.utils.cache import patch_cache_control
+from django.utils.module_loading import import_string
+from django.views.decorators.http import condition
+
+
+def _message_cookie_names():
+    """The cookies in which django.contrib.messages keeps messages waiting to be shown (the cookie storage, alone or
+    first in the fallback storage; the session storage needs the session cookie)."""
+    storage = import_string(settings.MESSAGE_STORAGE)
+    return frozenset(
+        cls.cookie_name for cls in getattr(storage, "storage_classes", (storage,)) if hasattr(cls, "cookie_name")
+    )
+
+
+@functools.cache
+def _private_cookies():
+    return frozenset({settings.SESSION_COOKIE_NAME, *_message_cookie_names()})
+
+
+def is_personal(request) -> bool:
+    """Whether the request may get something meant for one person: a session (staff) or a message waiting.
+
+    Read from the cookies, without opening the session, so that asking does not make the response vary on them.
+    """
+    return not _private_cookies().isdisjoint(request.COOKIES)
+
+
+class FetchPublicFromCacheMiddleware(FetchFromCacheMiddleware):
+    """Django's page cache lookup, skipped (both ways) for personal requests (`is_personal`)."""
+
+    def process_request(self, request):
+        if is_personal(request):
+            request._cache_update_cache = False
+            return None
+        return super().process_request(request)
+
+
+def public_cache(*, etag_func=None, last_modified_func=None, max_age_func=None):
+    """Conditional GET with these validators, and `Cache-Control` for what every anonymous visitor shares.
+
+    `max_age_func(request, *args, **kwargs)` may shorten the lifetime (seconds; None keeps PUBLIC_CACHE_SECONDS):
+    a list that changes when its next event ends is kept no longer than that. Only successful responses are marked
+    public: an error page (a refused filter) is built each time.
+    """
+
+    def decorator(view):
+        conditional = condition(etag_func=etag_func, last_modified_func=last_modified_func)(view)
+
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            response = conditional(request, *args, **kwargs)
+            if is_personal(request):
+                patch_cache_control(response, private=True, no_cache=True)
+            elif response.status_code in (200, 304):
+                max_age = settings.PUBLIC_CACHE_SECONDS
+                shorter = max_age_func(request, *args, **kwargs) if max_age_func else None
+                max_age = max_age if shorter is None else min(max_age, shorter)
+                if max_age > 0:
+                    patch_cache_control(response, public=True, max_age=max_age)
+                else:
+                    patch_cache_control(response, no_cache=True)
+            return response
+
+        return wrapper
+
+    return decorator

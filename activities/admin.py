@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.utils import get_translation_fields
-from simple_history.admin import SimpleHistoryAdmin
 
-from partners.admin import OrganisationScopedAdminMixin, PlaceAdminMixin
+from groundwork.wallclock import WallClockDateTimeField
+from partners.admin import AuditTrailAdmin, OrganisationScopedAdminMixin, PlaceAdminMixin
 
 from . import services
 from .admin_views import event_series_view
@@ -22,6 +22,10 @@ from .models import Attendance, Event, Registration
 
 class EventAdminForm(forms.ModelForm):
     """The event form of the admin (the admin builds its `Meta` from the fieldsets)."""
+
+    # Riga times; one that happens twice when the clocks go back is taken with the librarian's choice of which.
+    starts_at = WallClockDateTimeField(label=_("starts at"))
+    ends_at = WallClockDateTimeField(label=_("ends at"))
 
     def clean(self):
         cleaned_data = super().clean()
@@ -49,7 +53,7 @@ class AttendanceInline(admin.StackedInline):
 
 
 @admin.register(Event)
-class EventAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, SimpleHistoryAdmin, TabbedTranslationAdmin):
+class EventAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, AuditTrailAdmin, TabbedTranslationAdmin):
     # A librarian works on the events her library organises; the organiser defaults to her library.
     organisation_field = "organiser"
     form = EventAdminForm

@@ -23,6 +23,8 @@ class RegistrationForm(SpamProtectedFormMixin, forms.Form):
     rate_limit = 10
     rate_limit_period = 10 * 60
     rate_limit_scope = "event-registration"
+    # Labels of required fields get this class, which the stylesheet marks with an asterisk.
+    required_css_class = "required"
 
     name = forms.CharField(
         label=_("Name or nickname"),

@@ -18,7 +18,8 @@ from modeltranslation.utils import build_localized_fieldname
 from simple_history.models import HistoricalRecords
 
 from groundwork.fields import ChoiceListField, LanguageListField
-from groundwork.validators import ReservedSlugValidator
+from groundwork.uploads import IMAGES, UploadValidator
+from groundwork.validators import PlausibleDateValidator, ReservedSlugValidator, plausible_date_constraint
 from partners.models import Audience, Organisation, Place, RandomUploadPath
 
 # Path segments under /<lang>/events/ that are pages of their own, so no event may take them as its slug.
@@ -59,9 +60,6 @@ class EventQuerySet(models.QuerySet):
 
     def for_organisation(self, organisation):
         return self.filter(Q(organiser=organisation) | Q(co_organisers=organisation)).distinct()
-
-    def of_kind(self, kind):
-        return self.filter(kind=kind)
 
     def for_audience(self, code):
         return self.filter(audience__icontains=f'"{code}"')
@@ -111,6 +109,25 @@ class EventQuerySet(models.QuerySet):
         )
         total = counts.pop("total")
         return total, {key.removeprefix("language_"): count for key, count in counts.items() if count}
+
+    def count_listed_by_language(self):
+        """For the public list, in one query: `(listed, offered)`, each `{"all": n, code: n}` with languages
+        without events left out. `listed` counts every event the list shows (cancelled ones stay visible, marked):
+        what its pages hold. `offered` leaves the cancelled ones out: what a visitor can still go to, as the
+        counts per language say."""
+        cancelled = Q(status=Event.Status.CANCELLED)
+        in_language = {code: Q(languages__icontains=f'"{code}"') for code, _name in settings.DELIVERY_LANGUAGES}
+        counts = self.order_by().aggregate(
+            listed_all=Count("pk"),
+            offered_all=Count("pk", filter=~cancelled),
+            **{f"listed_{code}": Count("pk", filter=condition) for code, condition in in_language.items()},
+            **{
+                f"offered_{code}": Count("pk", filter=condition & ~cancelled) for code, condition in in_language.items()
+            },
+        )
+        listed = {key.removeprefix("listed_"): n for key, n in counts.items() if key.startswith("listed_") and n}
+        offered = {key.removeprefix("offered_"): n for key, n in counts.items() if key.startswith("offered_") and n}
+        return listed, offered
 
     def for_listing(self):
         return self.select_related("organiser", "venue_organisation")
@@ -184,8 +201,8 @@ class Event(Place):
     co_organisers = models.ManyToManyField(
         Organisation, blank=True, related_name="co_organised_events", verbose_name=_("co-organisers")
     )
-    starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"))
+    starts_at = models.DateTimeField(_("starts at"), validators=[PlausibleDateValidator()])
+    ends_at = models.DateTimeField(_("ends at"), validators=[PlausibleDateValidator()])
     venue = models.CharField(_("venue"), max_length=20, choices=Venue.choices, default=Venue.ORGANISATION)
     venue_organisation = models.ForeignKey(
         Organisation,
@@ -209,7 +226,13 @@ class Event(Place):
     )
     registration_required = models.BooleanField(_("registration required"), default=False)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
-    image = models.ImageField(_("image"), upload_to=RandomUploadPath("events"), blank=True)
+    image = models.ImageField(
+        _("image"),
+        upload_to=RandomUploadPath("events"),
+        blank=True,
+        validators=[UploadValidator(*IMAGES)],
+        help_text=_("PNG, JPEG or WebP."),
+    )
     image_alt = models.CharField(_("image description (alt text)"), max_length=250, blank=True)
     is_sample = models.BooleanField(_("sample data"), default=False)
     sequence = models.PositiveIntegerField(
@@ -237,6 +260,8 @@ class Event(Place):
                 condition=Q(capacity__isnull=True) | Q(capacity__gte=0), name="event_capacity_not_negative"
             ),
             models.CheckConstraint(condition=~Q(venue="online") | ~Q(online_url=""), name="event_online_has_link"),
+            plausible_date_constraint("starts_at", name="event_starts_at_plausible", instant=True),
+            plausible_date_constraint("ends_at", name="event_ends_at_plausible", instant=True),
         ]
         indexes = [
             models.Index(fields=["status", "starts_at"]),
@@ -431,7 +456,11 @@ class Registration(models.Model):
                 violation_error_message=_("This e-mail address is already registered for this event."),
             ),
         ]
-        indexes = [models.Index(fields=["event", "status", "created_at"])]
+        indexes = [
+            models.Index(fields=["event", "status", "created_at"]),
+            # Read by the event list's data version (activities.freshness): the cards show the places left.
+            models.Index(fields=["updated_at"], name="registration_updated_at"),
+        ]
 
     def __str__(self):
         return f"{self.name} – {self.event}"

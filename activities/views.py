@@ -14,11 +14,13 @@ from django_filters.views import FilterView
 from modeltranslation.utils import build_localized_fieldname
 
 from groundwork.antispam import SpamProtectedFormViewMixin
+from partners.previews import StaffPreviewMixin
 
 from . import services
 from .filters import ALL_LANGUAGES, EventFilter
 from .forms import RegistrationForm
 from .freshness import EVENT_DATA
+from .language_phrases import in_language
 from .models import REGISTRATION_LINK_SALT, Event, Registration
 from .schema_org import event_json_ld
 
@@ -37,7 +39,7 @@ class EventListView(FilterView):
     archive = False
 
     def get_queryset(self):
-        events = Event.objects.published().for_cards()
+        events = Event.objects.published().for_cards().with_registration_counts()
         return events.past() if self.archive else events.upcoming()
 
     def get_filterset_kwargs(self, filterset_class):
@@ -57,12 +59,12 @@ class EventListView(FilterView):
         return response
 
     def language_counts(self):
-        """`(total, {code: count})` of the events that every filter but the language lets through, cached under the
-        data version of the events for this list (upcoming or archive), interface language (the free text searches
-        it) and filters."""
+        """`(listed, offered)` counts per language (`EventQuerySet.count_listed_by_language`) of the events that
+        every filter but the language lets through, cached under the data version of the events for this list
+        (upcoming or archive), interface language (the free text searches it) and filters."""
         filterset = self.filterset
         if not filterset.is_valid():
-            return 0, {}
+            return {}, {}
         filters = sorted(
             (name, str(value))
             for name, value in filterset.form.cleaned_data.items()
@@ -71,7 +73,7 @@ class EventListView(FilterView):
         key = hashlib.blake2b(repr(filters).encode(), digest_size=16).hexdigest()
         return EVENT_DATA.cached(
             "language-counts",
-            filterset.queryset_in_any_language().count_by_language,
+            filterset.queryset_in_any_language().count_listed_by_language,
             "archive" if self.archive else "upcoming",
             get_language() or "",
             key,
@@ -86,22 +88,28 @@ class EventListView(FilterView):
     def get_context_data(self, **kwargs):
         filterset = self.filterset
         language = filterset.form.cleaned_data.get("language") if filterset.is_valid() else None
-        total, counts = self.language_counts()
-        self.listed_count = total if language == ALL_LANGUAGES else counts.get(language, 0)
+        listed, counts = self.language_counts()
+        self.listed_count = listed.get("all" if language == ALL_LANGUAGES else language, 0)
         context = super().get_context_data(**kwargs)
         language_names = dict(settings.DELIVERY_LANGUAGES)
         by_language = [
             {"code": code, "name": name, "count": counts[code]}
             for code, name in settings.DELIVERY_LANGUAGES
-            if code in counts
+            if code in counts and code != "all"
         ]
         context.update(
             archive=self.archive,
             filter_form=filterset.form,
             language=language if language != ALL_LANGUAGES else "",
             language_name=language_names.get(language, ""),
+            in_language=in_language(language) if language in language_names else "",
             language_preselected=self.preselected_language is not None,
-            total_in_any_language=total,
+            total_in_any_language=counts.get("all", 0),
+            # Whether the visitor narrowed the list herself (beyond the language): only then is it "her search".
+            searched=filterset.is_valid()
+            and any(
+                value not in (None, "") for name, value in filterset.form.cleaned_data.items() if name != "language"
+            ),
             by_language=by_language,
             other_languages=sorted(
                 (item for item in by_language if item["code"] != language), key=lambda item: -item["count"]
@@ -114,16 +122,17 @@ class EventArchiveView(EventListView):
     archive = True
 
 
-class EventDetailView(DetailView):
+class EventDetailView(StaffPreviewMixin, DetailView):
+    """A published or cancelled event; a draft only for staff whose admin shows it to them (partners.previews)."""
+
     template_name = "activities/event_detail.html"
     context_object_name = "event"
 
+    def get_preview_queryset(self):
+        return Event.objects.for_detail().with_registration_counts()
+
     def get_queryset(self):
-        events = Event.objects.for_detail().with_registration_counts()
-        # Staff who edit events may preview a draft from the admin's "view on site"; the public never sees one.
-        if self.request.user.has_perm("activities.change_event"):
-            return events
-        return events.published()
+        return self.get_preview_queryset().published()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

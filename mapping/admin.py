@@ -9,10 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.utils import get_translation_fields
-from simple_history.admin import SimpleHistoryAdmin
 
 from partners import roles
-from partners.admin import PLACE_FIELDSET, OrganisationScopedAdminMixin, PlaceAdminMixin
+from partners.admin import PLACE_FIELDSET, AuditTrailAdmin, OrganisationScopedAdminMixin, PlaceAdminMixin
 
 from . import imports, services
 from .forms import InitiativeImportForm, InitiativeRejectForm
@@ -20,7 +19,7 @@ from .models import Initiative, InitiativeImport
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, SimpleHistoryAdmin, TabbedTranslationAdmin):
+class InitiativeAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, AuditTrailAdmin, TabbedTranslationAdmin):
     organisation_field = "host"
     change_list_template = "mapping/admin/initiative_change_list.html"
     list_display = ("title", "category", "status", "source", "host", "city", "country", "is_sample", "updated_at")

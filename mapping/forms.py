@@ -31,6 +31,8 @@ SUGGESTION_FIELDS = (
 
 
 class InitiativeSuggestionForm(SpamProtectedFormMixin, forms.ModelForm):
+    # Labels of required fields get this class, which the stylesheet marks with an asterisk.
+    required_css_class = "required"
     """An initiative suggested by anyone; it is stored as pending and published only by a coordinator."""
 
     rate_limit_scope = "initiative-suggestion"
@@ -39,7 +41,7 @@ class InitiativeSuggestionForm(SpamProtectedFormMixin, forms.ModelForm):
         label=_("Your e-mail (optional)"),
         required=False,
         help_text=_(
-            "Only to tell you whether the initiative was published. We do not publish it, "
+            "Only to tell you whether the initiative was published. We do not publish your address, "
             "and we delete it once we have written to you."
         ),
     )

@@ -139,6 +139,11 @@ def _read_csv(file):
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise SheetError(gettext("The CSV file is not in UTF-8. Save it again as “CSV UTF-8” and upload it.")) from None
+    if "\x00" in text:
+        # No text holds NUL characters (the database refuses them): the file is something else named .csv.
+        raise SheetError(
+            gettext("The file holds NUL characters, so it is not a text table. Save it again as “CSV UTF-8”.")
+        )
     first_line = text.split("\n", 1)[0]
     try:
         dialect = csv.Sniffer().sniff(first_line, delimiters=",;\t")

@@ -108,7 +108,11 @@ class OrganisationDetailView(DetailView):
         # partners is the ground floor and imports no app standing on it: reach events through the relation.
         events = organisation.organised_events.model.objects
         context.update(
-            upcoming_events=events.published().upcoming().for_organisation(organisation).for_listing(),
+            upcoming_events=events.published()
+            .upcoming()
+            .for_organisation(organisation)
+            .for_listing()
+            .with_registration_counts(),
             initiatives=organisation.initiatives.published(),
             agreements=Agreement.objects.filter(parties=organisation).with_parties(),
             map_points=map_points([organisation], link=False),

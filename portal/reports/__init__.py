@@ -3,7 +3,7 @@ that puts the tables into an XLSX workbook or a ZIP of CSV files (`writers`)."""
 
 from collections.abc import Callable
 
-from django.utils.translation import gettext
+from django.utils.translation import ngettext
 
 from . import writers
 from .scope import Scope
@@ -30,8 +30,7 @@ def write_report(report, target, *, on_progress: Callable[[int, str], None]) -> 
         share = min(rows_written / expected[sheet.slug], 1) if expected[sheet.slug] else 1
         # 99 at most: 100 means the file is in place, which only the caller knows.
         percent = min(int(100 * (done_before[sheet.slug] + share * sheet.weight) / total_weight), 99)
-        on_progress(
-            percent, gettext("Writing “%(sheet)s”: %(rows)s rows") % {"sheet": sheet.title, "rows": rows_written}
-        )
+        step = ngettext("Writing “%(sheet)s”: %(rows)s row", "Writing “%(sheet)s”: %(rows)s rows", rows_written)
+        on_progress(percent, step % {"sheet": sheet.title, "rows": rows_written})
 
     writers.write_sheets(sheets, target, format=report.format, moment=report.requested_at, progress=progress)

@@ -39,7 +39,11 @@
       return;
     }
     container.hidden = false;
-    var map = L.map(container, { scrollWheelZoom: false });
+    var map = L.map(container, { scrollWheelZoom: false, zoomControl: false });
+    // The zoom buttons in the visitor's language (Leaflet's own titles are English).
+    L.control
+      .zoom({ zoomInTitle: container.dataset.labelZoomIn, zoomOutTitle: container.dataset.labelZoomOut })
+      .addTo(map);
     map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     L.tileLayer(container.dataset.tilesUrl, {
       attribution: container.dataset.tilesAttribution,

@@ -220,3 +220,20 @@ def test_detail_runs_the_same_number_of_queries_with_5_and_50_events_and_co_orga
         return len(queries)
 
     assert count_queries(make(5)) == count_queries(make(50))
+
+
+def test_the_page_leads_with_when_where_language_and_the_register_button_then_the_rest(client, seminar):
+    content = page(client, seminar).content.decode()
+    content = content[content.index("<main") :]
+
+    order = [
+        content.index("<dt>When</dt>"),
+        content.index("<dt>Where</dt>"),
+        content.index("<dt>Languages</dt>"),
+        content.index("25 places left"),
+        content.index('class="button button-large"'),
+        content.index("What documents you need"),
+        content.index("A lawyer from the Red Cross"),
+        content.index("Step-free entrance"),
+    ]
+    assert order == sorted(order)

@@ -13,7 +13,7 @@ from django.utils import translation
 
 from activities.models import Event
 from tests.activities.helpers import riga
-from tests.activities.registering import register
+from tests.activities.registering import RegistrationFactory, register
 from tests.factories import EventFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -391,6 +391,13 @@ def test_a_repeated_anonymous_feed_request_is_answered_from_the_cache_without_a_
     assert revalidated.status_code == 304 and revalidated["ETag"] == first["ETag"]
 
 
+def outer_table(sql):
+    """The table a statement reads from, its subqueries (the registration counts of each card) left out."""
+    while (flat := re.sub(r"\([^()]*\)", "", sql)) != sql:
+        sql = flat
+    return sql.split(" FROM ", 1)[1].split()[0]
+
+
 def test_a_page_built_again_reads_only_its_page_of_events_and_their_organisations(admin_client, varied_events):
     # Signed-in staff never get the cached page (theirs may carry messages), so the page is built for them each time.
     first = admin_client.get(events_url("uk"), {"city": "Ogre"})
@@ -403,7 +410,7 @@ def test_a_page_built_again_reads_only_its_page_of_events_and_their_organisation
     # the staff member's session).
     version, *page = queries.captured_queries
     assert "MAX(history_date)" in version["sql"]
-    tables = [query["sql"].split(" FROM ", 1)[1].split()[0] for query in page]
+    tables = [outer_table(query["sql"]) for query in page]
     tables = [table for table in tables if table not in {'"django_session"', '"auth_user"'}]
     assert tables[0] == '"activities_event"'
     assert 1 <= len(tables[1:]) <= 2 and set(tables[1:]) == {'"partners_organisation"'}
@@ -428,3 +435,53 @@ def test_the_filter_selects_have_the_markup_of_djangos_own_select(client, varied
         markup = forms.Select(choices=field.field.choices).render(field.html_name, field.value(), {"id": field.auto_id})
         assert markup in content
     assert '<option value="red-cross" selected>Sarkanais Krusts</option>' in content
+
+
+# --- Registration state on the cards ---------------------------------------------------------------------------
+
+
+def card_of(page, title):
+    """The HTML of the event card whose title is `title`."""
+    html = page.content.decode()
+    return next(card for card in html.split('<li class="card event-card')[1:] if f">{title}</a>" in card)
+
+
+def test_each_card_says_whether_to_register_and_how_many_places_are_left(client):
+    open_seminar = EventFactory(title="Darba tiesības", registration_required=True, capacity=5)
+    RegistrationFactory.create_batch(2, event=open_seminar)
+    full_workshop = EventFactory(title="CV darbnīca", registration_required=True, capacity=1)
+    RegistrationFactory(event=full_workshop)
+    EventFactory(title="Lasītava bez robežām", registration_required=True, capacity=None)
+    EventFactory(title="Valodas kafejnīca", registration_required=False)
+
+    page = client.get(events_url(), {"language": "all"})
+
+    assert "Registration needed · 3 places left" in card_of(page, "Darba tiesības")
+    assert "Full — waiting list" in card_of(page, "CV darbnīca")
+    assert "Registration needed<" in card_of(page, "Lasītava bez robežām")
+    assert "No registration needed" in card_of(page, "Valodas kafejnīca")
+
+
+def test_a_cancelled_event_card_offers_no_registration(client):
+    EventFactory(title="Atcelts seminārs", registration_required=True, capacity=5, status=Event.Status.CANCELLED)
+
+    card = card_of(client.get(events_url(), {"language": "all"}), "Atcelts seminārs")
+
+    assert "Cancelled" in card and "Registration" not in card
+
+
+def test_the_registration_state_of_the_cards_costs_no_query_per_card(client, django_assert_max_num_queries):
+    def make(count):
+        for _number in range(count):
+            event = EventFactory(registration_required=True, capacity=3, languages=["uk"])
+            RegistrationFactory(event=event)
+
+    make(3)
+    few = count_queries(client, events_url(), {"language": "uk"})
+    make(30)
+    for alias in settings.CACHES:
+        caches[alias].clear()
+    with django_assert_max_num_queries(few):
+        page = client.get(events_url(), {"language": "uk"})
+
+    assert page.content.decode().count("Registration needed · 2 places left") == 20

@@ -115,3 +115,24 @@ def test_the_admin_change_page_links_to_the_poster(admin_client, language_cafe):
 
     # The link follows the staff member's language (English here).
     assert reverse("activities:event_poster", kwargs={"slug": language_cafe.slug}) in content
+
+
+def test_the_poster_says_scan_to_register_only_when_registration_is_needed(client, language_cafe):
+    drop_in = EventFactory(title_lv="Lasītava", languages=["lv"], registration_required=False)
+
+    with_registration = poster(client, language_cafe).content.decode()
+    without = poster(client, drop_in).content.decode()
+
+    assert "Scan to register" in with_registration
+    assert "Scan to register" not in without and "Scan for the event page" in without
+    assert "No registration needed: just come." in without
+
+
+def test_the_poster_names_the_organiser_and_carries_the_emblem_and_funding_statement(client, language_cafe):
+    content = poster(client, language_cafe).content.decode()
+
+    header = content[content.index('<header class="poster-header">') : content.index("</header>")]
+    assert language_cafe.organiser.name in header
+    footer = content[content.index('<footer class="poster-footer">') :]
+    assert re.search(r'<img src="/static/portal/eu-flag\.svg" alt=""', footer)
+    assert "Co-funded by the European Union" in footer

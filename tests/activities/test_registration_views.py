@@ -322,3 +322,31 @@ def test_cancelling_after_the_start_is_refused_but_erasing_works(client, seminar
     client.post(manage_url(registration), {"action": "erase"})
     assert not Registration.objects.exists()
     assert RegistrationTally.objects.get(event=seminar).confirmed == 1
+
+
+def test_the_form_marks_its_required_fields_and_says_what_the_mark_means(client, seminar):
+    content = client.get(register_url(seminar)).content.decode()
+
+    assert "Fields marked with * are required." in content
+    required = set(
+        re.findall(r'<label class="required" for="id_(\w+)"|<label for="id_(\w+)" class="required"', content)
+    )
+    assert {name for pair in required for name in pair if name} == {"name", "language", "consent"}
+
+
+def test_a_registrant_without_e_mail_is_told_to_keep_the_page_address_she_has(client, seminar):
+    page = register(client, seminar, email="", phone="+371 20000000", follow=True)
+    content = page.content.decode()
+
+    assert page.status_code == 200
+    assert "also in your e-mail" not in content
+    assert "it is the only way back to your registration" in content
+    address = re.search(r'id="page-address" class="page-address" value="([^"]+)"', content)[1]
+    assert address.endswith(page.request["PATH_INFO"]) and address.startswith("http")
+
+
+def test_a_registrant_with_e_mail_is_reminded_the_link_is_in_her_e_mail(client, seminar):
+    content = register(client, seminar, follow=True).content.decode()
+
+    assert "it is also in your e-mail" in content
+    assert 'id="page-address"' not in content

@@ -355,3 +355,12 @@ def test_dates_in_local_formats_are_read_and_other_text_is_refused_with_its_colu
     assert second == ["active_since: “soon” is not a date (use YYYY-MM-DD)."]
     # The model's own validation across fields, shown with its column.
     assert third == ["active_until: The end of the active period is before its start."]
+
+
+@pytest.mark.parametrize("data", [b"external_id,title_lv\nkisc-1,Sarunu\x00klubs\n", b"\x00" * 64])
+def test_a_csv_file_with_nul_characters_is_refused_with_a_message(coordinator_client, data):
+    response = upload(coordinator_client, SimpleUploadedFile("survey.csv", data, content_type="text/csv"))
+
+    assert response.status_code == 200
+    assert "NUL" in str(response.context["form"].errors["file"])
+    assert not InitiativeImport.objects.exists()

@@ -73,3 +73,44 @@ def test_a_librarian_cannot_read_the_agreement_history(librarian_client):
     agreement = AgreementFactory()
 
     assert librarian_client.get(reverse("admin:partners_agreement_history", args=[agreement.pk])).status_code == 403
+
+
+def history_admins():
+    from django.apps import apps
+    from django.contrib import admin
+    from simple_history.admin import SimpleHistoryAdmin
+
+    apps.get_app_config("admin").ready()
+    return sorted(
+        f"{model._meta.app_label}_{model._meta.model_name}"
+        for model, model_admin in admin.site._registry.items()
+        if isinstance(model_admin, SimpleHistoryAdmin)
+    )
+
+
+def test_six_admins_keep_an_audit_trail():
+    assert len(history_admins()) == 6
+
+
+@pytest.mark.parametrize("prefix", history_admins())
+@pytest.mark.parametrize(
+    ("view", "args", "status"),
+    [
+        ("history", ["abc"], 404),
+        ("history", ["1.5"], 404),
+        ("simple_history", ["abc", "1"], 404),
+        ("simple_history", ["1", "abc"], 404),
+        # No address may hold a NUL character (groundwork.middleware).
+        ("history", ["\x00"], 400),
+        ("simple_history", ["1", "\x00"], 400),
+    ],
+)
+@pytest.mark.parametrize("role", ["superuser", "librarian"])
+def test_an_audit_trail_address_with_an_id_that_is_no_id_is_not_found(
+    client, request, prefix, view, args, status, role
+):
+    client.force_login(request.getfixturevalue(role))
+
+    response = client.get(reverse(f"admin:{prefix}_{view}", args=args))
+
+    assert response.status_code == status

@@ -174,7 +174,7 @@ def test_directory_map_has_the_organisations_with_coordinates(client):
 def test_organisation_page_shows_contacts_address_and_a_map_of_it(client, organisation):
     html = client.get(url_in("en", "partners:organisation_detail", slug=organisation.slug)).content.decode()
 
-    assert "<h1>Ogres Centrālā bibliotēka</h1>" in html
+    assert '<h1 lang="lv">Ogres Centrālā bibliotēka</h1>' in html
     assert "Brīvības iela 35, LV-5001, Ogre, Latvia" in html
     assert 'href="mailto:info@example.org"' in html
     assert 'href="tel:+37165000000"' in html
@@ -251,7 +251,7 @@ def test_agreement_page_shows_its_facts(client, agreement):
 
     html = client.get(url_in("en", "partners:agreement_detail", slug=agreement.slug)).content.decode()
 
-    assert "<h1>Sadarbības līgums</h1>" in html
+    assert '<h1 lang="lv">Sadarbības līgums</h1>' in html
     assert '<time datetime="2026-05-31">' in html
     assert "Semināri trešo valstu pilsoņiem." in html
     for party in agreement.parties.all():

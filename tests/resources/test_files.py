@@ -1,7 +1,7 @@
 """Guide library files as staff upload them (the resource admin's file inline) and as visitors download them."""
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -127,11 +127,12 @@ def test_head_requests_do_not_count(admin_client, client):
     assert resource_file.download_count == 0
 
 
-def test_files_of_drafts_and_unknown_files_are_404(admin_client, client):
+def test_files_of_drafts_and_unknown_files_are_404(admin_client):
     add_guide(admin_client, "g.pdf", pdf_bytes(), published_on="")
     resource_file = ResourceFile.objects.get()
+    visitor = Client()
 
-    assert client.get(reverse("resources:file_download", kwargs={"pk": resource_file.pk})).status_code == 404
-    assert client.get(reverse("resources:file_download", kwargs={"pk": 999999})).status_code == 404
+    assert visitor.get(reverse("resources:file_download", kwargs={"pk": resource_file.pk})).status_code == 404
+    assert visitor.get(reverse("resources:file_download", kwargs={"pk": 999999})).status_code == 404
     resource_file.refresh_from_db()
     assert resource_file.download_count == 0

@@ -46,7 +46,7 @@ def test_strategy_page_shows_partners_agreements_document_and_action_plan_progre
 
     assert response.status_code == 200
     content = response.content.decode()
-    assert "<h1>Ogres integrācijas stratēģija</h1>" in content
+    assert '<h1 lang="lv">Ogres integrācijas stratēģija</h1>' in content
     assert "1 of 4 actions done" in content
     assert '<progress id="progress-' in content and 'max="4" value="1"' in content
     assert "In progress: 1 · planned: 2" in content

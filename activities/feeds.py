@@ -25,6 +25,7 @@ from django.utils.http import http_date
 from django.utils.translation import gettext
 from django.views import View
 
+from groundwork.opendata import licence_link_header, licence_text
 from groundwork.wallclock import is_ambiguous
 from partners.models import Organisation
 
@@ -119,6 +120,7 @@ def calendar_bytes(events, *, name: str) -> bytes:
 
 def calendar_response(events, *, name: str, filename: str | None = None) -> HttpResponse:
     response = HttpResponse(calendar_bytes(events, name=name), content_type="text/calendar; charset=utf-8")
+    response["Link"] = licence_link_header()
     if filename:
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -193,9 +195,11 @@ class EventListFeed(Feed):
 
     def __call__(self, request, *args, **kwargs):
         try:
-            return super().__call__(request, *args, **kwargs)
+            response = super().__call__(request, *args, **kwargs)
         except RefusedFilters as refused:
             return refused_filters_response(request, refused)
+        response["Link"] = licence_link_header()
+        return response
 
     def get_object(self, request):
         """The events and the list page they come from: (queryset, absolute URL of the page)."""
@@ -214,6 +218,9 @@ class EventListFeed(Feed):
 
     def items(self, obj):
         return obj[0][:FEED_LIMIT]
+
+    def feed_copyright(self, obj):
+        return licence_text()
 
     def item_title(self, event):
         if event.is_cancelled:

@@ -85,11 +85,15 @@ class EventQuerySet(models.QuerySet):
             | Q(venue=Event.Venue.ONLINE, organiser__city__iexact=city)
         )
 
-    def search(self, text):
-        """Free text in title, summary and description, in the active language and its fallbacks."""
-        languages = dict.fromkeys(
-            [get_language() or settings.LANGUAGE_CODE, *settings.MODELTRANSLATION_FALLBACK_LANGUAGES["default"]]
-        )
+    def search(self, text, languages=None):
+        """Free text in title, summary and description, in the given languages (by default the active language
+        and its fallbacks)."""
+        if languages is None:
+            languages = [
+                get_language() or settings.LANGUAGE_CODE,
+                *settings.MODELTRANSLATION_FALLBACK_LANGUAGES["default"],
+            ]
+        languages = dict.fromkeys(languages)
         condition = Q()
         for field in ("title", "summary", "description"):
             for language in languages:

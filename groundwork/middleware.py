@@ -3,6 +3,8 @@
 from django.http import HttpResponseBadRequest
 from django.utils.translation import gettext
 
+from .opendata import problem_response_json
+
 
 def holds_nul(request):
     """True when the path, a query value or a form value holds a NUL character (uploaded files aside)."""
@@ -31,8 +33,9 @@ class RefuseNulCharactersMiddleware:
 
     def __call__(self, request):
         if holds_nul(request):
-            return HttpResponseBadRequest(
-                gettext("The request holds a NUL character, which no text on this site can contain."),
-                content_type="text/plain; charset=utf-8",
-            )
+            message = gettext("The request holds a NUL character, which no text on this site can contain.")
+            if request.path.startswith("/api/"):
+                # The open data API answers every error as a problem document (RFC 9457).
+                return problem_response_json(request, 400, message)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

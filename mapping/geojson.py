@@ -209,7 +209,8 @@ class MapQuery:
         else:
             rows = _feature_rows(self.queryset, host_columns)
             features = [_point_feature(row, url_template, host_columns) for row in rows]
-        return {"type": "FeatureCollection", "features": features}
+        # A foreign member (RFC 7946, 6.1): the licence travels with the file.
+        return {"type": "FeatureCollection", "license": settings.OPEN_DATA_LICENCE_URL, "features": features}
 
     def _clustered_features(self, url_template, host_columns):
         per_world = _cells_per_world(self.zoom)

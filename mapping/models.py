@@ -25,6 +25,14 @@ class InitiativeQuerySet(models.QuerySet):
     def for_target_group(self, code):
         return self.filter(target_groups__icontains=f'"{code}"')
 
+    def search(self, text):
+        """Text in the title or description in any language: visitors search in whatever language they read."""
+        query = Q()
+        for field in ("title", "description"):
+            for language in settings.MODELTRANSLATION_LANGUAGES:
+                query |= Q(**{f"{field}_{language}__icontains": text})
+        return self.filter(query)
+
     def on_map(self):
         return self.filter(latitude__isnull=False, longitude__isnull=False)
 

@@ -20,6 +20,7 @@ from django_filters.views import FilterView
 
 from groundwork.antispam import SpamProtectedFormViewMixin
 from groundwork.caching import public_cache
+from groundwork.opendata import licence_link_header
 from partners.previews import StaffPreviewMixin
 from partners.views import map_points
 
@@ -29,6 +30,7 @@ from .forms import InitiativeSuggestionForm
 from .freshness import MAP_DATA
 from .geojson import MapQuery, MapQueryError
 from .models import Initiative
+from .schema_org import initiative_json_ld
 from .sheets import csv_lines
 
 
@@ -120,6 +122,7 @@ class InitiativeDetailView(StaffPreviewMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["map_points"] = map_points([self.object], link=False)
+        context["json_ld"] = initiative_json_ld(self.object, site_url=settings.SITE_URL)
         return context
 
 
@@ -166,6 +169,7 @@ def initiatives_geojson(request):
             params[name] = value
         return HttpResponseRedirect(f"{request.path}?{params.urlencode(safe=',')}")
     response = HttpResponse(query.render(url_template), content_type="application/geo+json")
+    response["Link"] = licence_link_header()
     # Open data: any site may read it.
     response["Access-Control-Allow-Origin"] = "*"
     return response
@@ -188,6 +192,7 @@ def initiatives_csv(request):
         csv_lines(initiatives, with_contacts=with_contacts), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = 'attachment; filename="libri-initiatives.csv"'
+    response["Link"] = licence_link_header()
     response["Vary"] = "Cookie"
     if with_contacts:
         patch_cache_control(response, private=True, no_store=True)

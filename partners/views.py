@@ -3,11 +3,13 @@
 from itertools import groupby
 
 import django_filters
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 from django_countries import countries
 
 from .models import Agreement, Organisation
+from .schema_org import organisation_json_ld
 
 
 def map_points(places, *, link=True):
@@ -116,6 +118,7 @@ class OrganisationDetailView(DetailView):
             initiatives=organisation.initiatives.published(),
             agreements=Agreement.objects.filter(parties=organisation).with_parties(),
             map_points=map_points([organisation], link=False),
+            json_ld=organisation_json_ld(organisation, site_url=settings.SITE_URL),
         )
         return context
 

@@ -416,3 +416,63 @@ OTP_BACKUP_CODES = 10
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # django-axes reports every successful login (a reset of zero attempts) at INFO: keep only its warnings.
 LOGGING.setdefault("loggers", {})["axes"] = {"level": "WARNING"}
+
+# --- Open data: the read-only API, its documentation and the data licence -----------------------------------------
+
+# The licence of everything the portal publishes as data (API, GeoJSON, CSV, calendars, feeds), shown in each.
+OPEN_DATA_LICENCE_NAME = env.str("OPEN_DATA_LICENCE_NAME", default="CC BY 4.0")
+OPEN_DATA_LICENCE_URL = env.str("OPEN_DATA_LICENCE_URL", default="https://creativecommons.org/licenses/by/4.0/")
+# Requests one client address may make to the API; beyond, 429 with Retry-After.
+OPEN_DATA_API_RATE = env.str("OPEN_DATA_API_RATE", default="120/minute")
+
+# Django REST framework is not an installed app: its static files and templates serve only its browsable HTML API,
+# which the portal does not offer (JSON only), and collecting them would compress 4 MB of unused files.
+INSTALLED_APPS += ["drf_spectacular", "corsheaders"]
+# High up, as django-cors-headers asks: before anything that may answer on its own (CommonMiddleware, caches).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "corsheaders.middleware.CorsMiddleware"
+)
+# Anyone may read the API from a page of any origin; nothing else of the portal is shared across origins.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Link", "Retry-After"]
+CORS_PREFLIGHT_MAX_AGE = 24 * 60 * 60
+
+REST_FRAMEWORK = {
+    # Anonymous and read-only: no session, so no CSRF and no staff view of drafts through the API.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "groundwork.opendata.OpenDataPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["groundwork.opendata.ClientAddressThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "portal.api_schema.OpenDataAutoSchema",
+    "EXCEPTION_HANDLER": "groundwork.opendata.problem_exception_handler",
+    "URL_FORMAT_OVERRIDE": None,
+    "UNICODE_JSON": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "LIBRI open data API",
+    "DESCRIPTION": (
+        "Read-only, anonymous JSON of the LIBRI portal: events, organisations, agreements, initiatives, guide "
+        "library resources and local integration strategies. Translated texts carry every language. "
+        f"Data licence: {OPEN_DATA_LICENCE_NAME} ({OPEN_DATA_LICENCE_URL})."
+    ),
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "LICENSE": {"name": OPEN_DATA_LICENCE_NAME, "url": OPEN_DATA_LICENCE_URL},
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Swagger UI is served from the portal's static files (static/portal/vendor/swagger-ui/, see portal.api),
+    # never from a CDN.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "displayOperationId": False, "defaultModelsExpandDepth": 0},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api_schema.postprocess_schema",
+    ],
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
+}

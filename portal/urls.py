@@ -1,13 +1,26 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from . import views
+from .sitemaps import SITEMAPS
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    # Open data for other sites and harvesters: one address whatever the language, every language inside.
+    path("api/v1/", include("portal.api")),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("favicon.ico", views.FaviconView.as_view(), name="favicon"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap_index",
+    ),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -15,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("about/", views.AboutView.as_view(), name="about"),
     path("privacy/", views.PrivacyView.as_view(), name="privacy"),
     path("accessibility/", views.AccessibilityView.as_view(), name="accessibility"),
+    path("open-data/", views.OpenDataView.as_view(), name="open_data"),
     path("events/", include("activities.urls")),
     path("map/", include("mapping.urls")),
     path("resources/", include("resources.urls")),
@@ -25,3 +39,7 @@ urlpatterns += i18n_patterns(
 
 if settings.SERVE_MEDIA:
     urlpatterns += [path("media/<path:path>", views.media_file, name="media")]
+
+# Under /api/ errors are problem documents (RFC 9457) like the API's own; elsewhere the site's pages.
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"

@@ -5,12 +5,18 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
-from django.views.generic import TemplateView
+from django.views.generic import RedirectView, TemplateView
 from django.views.static import serve
 
 from activities.models import Event
+from groundwork.opendata import licence, problem_response_json
 from mapping.models import Initiative
 from partners.models import Organisation
 from partners.views import map_points
@@ -92,3 +98,123 @@ class PrivacyView(TemplateView):
 class AccessibilityView(TemplateView):
     template_name = "portal/accessibility.html"
     extra_context = {"statement_date": ACCESSIBILITY_STATEMENT_DATE}
+
+
+def _is_api(request):
+    return request.path.startswith("/api/")
+
+
+def page_not_found(request, exception):
+    if _is_api(request):
+        return problem_response_json(request, 404, gettext("Nothing is published at this address."))
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if _is_api(request):
+        return problem_response_json(request, 500, gettext("The server failed to answer; please try again later."))
+    return defaults.server_error(request)
+
+
+# The API's lists on the open data page: (route name, path segment, an example query).
+API_LISTS = [
+    ("event", "events", "?language=uk&date_from=2026-01-01"),
+    ("organisation", "organisations", "?kind=partner_library"),
+    ("agreement", "agreements", "?kind=cooperation"),
+    ("initiative", "initiatives", "?bbox=20.9,55.6,28.3,58.1&language=ru"),
+    ("resource", "resources", "?topic=language&language=uk"),
+    ("strategy", "strategies", "?page_size=10"),
+]
+
+
+class OpenDataView(TemplateView):
+    """What the portal publishes as data, with examples, the licence and how to cite it; a schema.org `Dataset`
+    with one `DataDownload` per format for search engines' dataset search."""
+
+    template_name = "portal/open_data.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        site = settings.SITE_URL
+        api = [
+            {"kind": kind, "list": site + reverse(f"api:{name}-list"), "example": example}
+            for name, kind, example in API_LISTS
+        ]
+        files = {
+            "geojson": site + reverse("mapping:geojson"),
+            "csv": site + reverse("mapping:csv"),
+            "ics": site + reverse("activities:event_list_ics"),
+            "rss": site + reverse("activities:event_list_rss"),
+            "atom": site + reverse("activities:event_list_atom"),
+        }
+        context.update(
+            licence=licence(),
+            api=api,
+            files=files,
+            schema_url=site + reverse("api:schema"),
+            docs_url=site + reverse("api:docs"),
+            api_root=site + reverse("api:api-root"),
+            page_url=site + self.request.path,
+            today=timezone.localdate(),
+            json_ld=self.dataset_json_ld(site, api, files),
+        )
+        return context
+
+    def dataset_json_ld(self, site, api, files):
+        def download(url, encoding, name):
+            return {"@type": "DataDownload", "name": name, "contentUrl": url, "encodingFormat": encoding}
+
+        organisation = {"@type": "Organization", "name": "Kultūras informācijas sistēmu centrs (KISC)"}
+        return {
+            "@context": "https://schema.org",
+            "@type": "Dataset",
+            "name": gettext("LIBRI open data: events, initiatives, partners and guides for newcomers in Latvia"),
+            "description": gettext(
+                "Events and seminars of Latvian public libraries for third-country nationals, integration "
+                "initiatives on the map, partner organisations and their agreements, guides and local integration "
+                "strategies, in Latvian, English, Ukrainian and Russian."
+            ),
+            "url": site + self.request.path,
+            "license": settings.OPEN_DATA_LICENCE_URL,
+            "isAccessibleForFree": True,
+            "inLanguage": [code for code, _name in settings.LANGUAGES],
+            "creator": organisation,
+            "publisher": organisation,
+            "spatialCoverage": {"@type": "Place", "name": "Latvia"},
+            "distribution": [
+                *(download(item["list"], "application/json", f"API: {item['kind']}") for item in api),
+                download(files["geojson"], "application/geo+json", "Initiatives (GeoJSON)"),
+                download(files["csv"], "text/csv", "Initiatives (CSV)"),
+                download(files["ics"], "text/calendar", "Events (iCalendar)"),
+                download(files["rss"], "application/rss+xml", "Events (RSS)"),
+                download(files["atom"], "application/atom+xml", "Events (Atom)"),
+            ],
+        }
+
+
+@require_safe
+def robots_txt(request):
+    """Crawlers may read every public page, found through the sitemap; not the admin, the staff pages, the API, or
+    lists under a combination of filters (any address with a query string), of which there are countless."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        *(f"Disallow: /{code}/staff/" for code, _name in settings.LANGUAGES),
+        "Disallow: /api/",
+        "Disallow: /*?",
+        "",
+        f"Sitemap: {settings.SITE_URL}{reverse('sitemap_index')}",
+        "",
+    ]
+    response = HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico whatever the page says: send them to the static file."""
+
+    permanent = False
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("portal/favicon.ico")

@@ -22,6 +22,9 @@ class ResourceQuerySet(models.QuerySet):
     def published(self, today=None):
         return self.filter(published_on__isnull=False, published_on__lte=today or timezone.localdate())
 
+    def with_topic(self, code):
+        return self.filter(topics__icontains=f'"{code}"')
+
     def for_audience(self, code):
         return self.filter(audience__icontains=f'"{code}"')
 
@@ -365,6 +368,8 @@ class ActionItem(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
     events = models.ManyToManyField(Event, blank=True, related_name="action_items", verbose_name=_("linked events"))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # Read by the open data API's validators: a changed status must change the strategies' ETag.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("action plan item")

@@ -112,3 +112,17 @@ def browser_type_launch_args(browser_type_launch_args):
             "or point CHROMIUM_EXECUTABLE at a Chromium binary"
         )
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "headless": True, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def count_queries(client):
+    """`count_queries(path)`: the response to an anonymous GET of `path` and the number of queries it ran."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(path, **headers):
+        with CaptureQueriesContext(connection) as context:
+            response = client.get(path, headers=headers)
+        return response, len(context.captured_queries)
+
+    return count

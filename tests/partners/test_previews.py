@@ -11,6 +11,7 @@ from activities.models import Event
 from mapping.models import Initiative
 from resources.models import Strategy
 from tests.factories import EventFactory, InitiativeFactory, ResourceFactory, ResourceFileFactory
+from tests.partners.helpers import staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -69,8 +70,6 @@ def test_an_unpublished_page_is_shown_only_to_staff_whose_scope_includes_it(
 
 
 def test_a_librarian_of_another_library_does_not_see_the_draft_either(client, ogre, jelgava, librarian):
-    from tests.partners.conftest import staff_member
-
     jelgava_librarian = staff_member(jelgava, "librarian", "jelgava-librarian")
     event = draft_event(ogre)
 

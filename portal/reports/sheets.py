@@ -8,13 +8,14 @@ so that the same data always gives the same file. Labels are in the active langu
 `translation.override(report.language)`.
 """
 
+import json
 from collections import Counter
 from collections.abc import Iterator
 from functools import cached_property
 
 from django.conf import settings
-from django.db.models import Count, Max, Q, Sum
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Case, Count, Sum, TextField, Value, When
+from django.db.models.functions import Cast, TruncMonth, TruncSecond
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext, pgettext
@@ -45,12 +46,6 @@ def choice_labels(choices):
 
 def delivery_language_labels():
     return {code: str(name) for code, name in settings.DELIVERY_LANGUAGES}
-
-
-def local(moment, zone):
-    """A stored instant as the date and time (to the second) in `zone` that a spreadsheet shows: spreadsheets have
-    no time zones."""
-    return moment.astimezone(zone).replace(tzinfo=None, microsecond=0)
 
 
 def suppress_small(values):
@@ -422,46 +417,62 @@ class EventsSheet(Sheet):
         return self.scope.events().count()
 
     def rows(self):
-        """Registrations are counted per event in the events' own query (live rows joined and counted, plus the
-        tally left by erasure), grouped by the event; its one attendance and tally row come through MAX."""
+        """Registrations come from the events' own counts (`with_registration_counts`: live rows plus the tally
+        left by erasure), so the query needs no grouping and the database gives each event's local start time,
+        its state and its languages as text, whose few distinct values are labelled once each."""
         kinds = choice_labels(Event.Kind.choices)
         activity = choice_labels(Attendance.ActivityType.choices)
         language_names = delivery_language_labels()
-        held, planned, cancelled = gettext("Held"), gettext("Planned"), str(Event.Status.CANCELLED.label)
+        states = {
+            "held": gettext("Held"),
+            "planned": gettext("Planned"),
+            "cancelled": str(Event.Status.CANCELLED.label),
+        }
         # Every organisation, not only the period's organisers: an event added while the report is read may bring one.
         organisers = dict(Organisation.objects.values_list("pk", translated("short_name", "name")))
+        language_labels = {}
         titles = translation_columns("title")
-        now = self.scope.now
-        zone = timezone.get_current_timezone()
         events = (
             self.scope.events()
             # The translated columns are named: modeltranslation need not rewrite the query or its rows.
             .rewrite(False)
+            .with_registration_counts()
             .order_by("starts_at", "pk")
-            .values_list("pk", "starts_at", "ends_at", "status", "kind", "organiser", "languages", *titles)
-            .annotate(
-                activity_type=Max("attendance__activity_type"),
-                participants=Max("attendance__total"),
-                third_country_nationals=Max("attendance__third_country_nationals"),
-                **{
-                    f"{status}_count": Count("registrations", filter=Q(registrations__status=status))
-                    + Coalesce(Max(f"registration_tally__{status}"), 0)
-                    for status in STATUSES
-                },
+            .values_list(
+                TruncSecond("starts_at", tzinfo=timezone.get_current_timezone()),
+                *titles,
+                "kind",
+                "organiser",
+                Cast("languages", TextField()),
+                Case(
+                    When(status=Event.Status.CANCELLED, then=Value("cancelled")),
+                    When(ends_at__lte=self.scope.now, then=Value("held")),
+                    default=Value("planned"),
+                ),
+                "attendance__activity_type",
+                "attendance__total",
+                "attendance__third_country_nationals",
+                *(f"{status}_count" for status in STATUSES),
+                *(f"erased_{status}" for status in STATUSES),
             )
         )
-        for _pk, starts_at, ends_at, status, kind, organiser, languages, *rest in events.iterator(CHUNK_SIZE):
-            activity_type, *counts = rest[len(titles) :]
-            state = cancelled if status == Event.Status.CANCELLED else (held if ends_at <= now else planned)
+        for starts_at, *row in events.iterator(CHUNK_SIZE):
+            kind, organiser, languages, state, activity_type, total, tcn, *counts = row[len(titles) :]
+            if languages not in language_labels:
+                codes = json.loads(languages) or ()
+                language_labels[languages] = ", ".join(language_names.get(code, code) for code in codes)
             yield [
-                local(starts_at, zone),
-                first_translation(rest[: len(titles)]),
+                starts_at.replace(tzinfo=None),
+                first_translation(row[: len(titles)]),
                 kinds.get(kind, kind),
                 organisers[organiser],
-                ", ".join(language_names.get(code, code) for code in languages or ()),
-                state,
+                language_labels[languages],
+                states[state],
                 activity.get(activity_type, "") if activity_type else "",
-                *counts,
+                total,
+                tcn,
+                # Live registrations plus those erased, for each status.
+                *(counts[index] + counts[index + len(STATUSES)] for index in range(len(STATUSES))),
             ]
 
 

@@ -4,11 +4,10 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.db.models import Q
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from groundwork.widgets import Select
 from partners.models import Audience, Organisation
 
 from .freshness import EVENT_DATA
@@ -70,38 +69,6 @@ class LibraryFilter(django_filters.ChoiceFilter):
     def organisation_id(self, slug):
         """The organisation's id, or None when it no longer has public events (the version changed meanwhile)."""
         return next((pk for value, pk, _name in self._libraries() if value == slug), None)
-
-
-def _attributes(attrs):
-    """Attributes as Django's `attrs.html` writes them: `False` left out, `True` as a bare name."""
-    return "".join(
-        f" {name}" if value is True else f' {name}="{conditional_escape(value)}"'
-        for name, value in attrs.items()
-        if value is not False
-    )
-
-
-class Select(forms.Select):
-    """Django's select, written in Python with the very same markup. Django's template includes one template per
-    option; with some 80 options the list's filter form cost more to render than its twenty event cards."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [format_html('<select name="{}"', widget["name"]), _attributes(widget["attrs"]), ">"]
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(format_html('\n  <optgroup label="{}">', group_name))
-            for option in options:
-                parts += [
-                    format_html('\n  <option value="{}"', option["value"]),
-                    _attributes(option["attrs"]),
-                    format_html(">{}</option>\n", option["label"]),
-                ]
-            if group_name:
-                parts.append("\n  </optgroup>")
-        parts.append("\n</select>")
-        # Every value above is escaped.
-        return mark_safe("".join(parts))
 
 
 class DateInput(forms.DateInput):

@@ -4,17 +4,20 @@ For each size and each typical map view (the map data request the page makes for
 
 * bytes sent, compressed as the browser receives them (gzip);
 * server time: cold (nothing cached) and warm (the same request again, as a browser without a session cookie sends
-  it), median. Warm requests are answered by `portal.middleware` right after WhiteNoise from the response cached
-  for the current data version, so the warm path and the static file path go through the same few steps;
+  it), median. Warm requests are answered by Django's cache middleware (`groundwork.caching`, right after
+  WhiteNoise, the compression and the conditional-GET middleware) from the page cache, so the warm path and the
+  static file path go through nearly the same steps. The views are asked for as the map script asks for them: on
+  the grid of tile-wide boxes (`mapping.geojson`, `BBox.snap`);
 * the ratio of the warm time to serving the very same compressed bytes as a static file the way the portal serves
   its static files: the file is written into the static root (as `name.json` and `name.json.gz`) and requested
   from a WSGI application built by `get_wsgi_application()` after that, so WhiteNoise's middleware inside the
   portal's own Django application (request set-up, SecurityMiddleware, WhiteNoise) serves it, through the same
   handler and WSGI interface as the map data. The bytes are checked to be identical. Warm and static requests are
   interleaved and the medians compared, so that the machine's load hits both alike;
-* for information only, the warm time through the full middleware chain and view ("full ms"): the same request
-  with a session cookie (an unknown one, so an anonymous visitor), which `portal.middleware` leaves to the full
-  path, as it does for signed-in staff;
+* for information only, the time through the full middleware chain and view ("full ms"): the same request with a
+  session cookie (an unknown one), which skips the page cache as signed-in staff do: the view builds the answer;
+* the memory of the process (a web worker) before and after 2,000 distinct pans at a street zoom (each a grid box
+  of its own), with the local-memory page cache of the default settings: it must grow by less than 50 MB;
 * for information only, the time of a bare WhiteNoise WSGI application outside Django serving the same file (the
   reference this script used until November 2026: tens of microseconds that no Django response can approach);
 * the time to a drawn map in headless Chromium, first visit (new browser, cache cleared on the server; the server
@@ -28,8 +31,8 @@ For each size and each typical map view (the map data request the page makes for
   included, which delayed them while the server thread was busy).
 
 Targets at 100,000 initiatives: at most 150 KB per view, warm response within 1.5x the static file, drawn map
-within 2 s (first and warm visit). It runs with DEBUG off, on its own database (never the development one) and static
-root, and takes about a minute on SQLite or PostgreSQL:
+within 2 s (first and warm visit), memory growth after 2,000 pans under 50 MB. It runs with DEBUG off, on its own
+database (never the development one) and static root, and takes a few minutes on SQLite or PostgreSQL:
 
     .venv/bin/python benchmarks/map_scale.py
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/libri_map_bench .venv/bin/python benchmarks/map_scale.py
@@ -70,18 +73,22 @@ import django
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.core.cache import cache  # noqa: E402
+from django.core.cache import caches  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 from django.db import connection  # noqa: E402
 from whitenoise import WhiteNoise  # noqa: E402
 
+from mapping.geojson import BBox  # noqa: E402
 from mapping.models import Initiative  # noqa: E402
 from partners.models import Organisation  # noqa: E402
 
 SIZES = (1_000, 10_000, 100_000)
-# Warm, static and bare static requests, interleaved.
+# Warm, static and bare static requests, interleaved; the full path (built each time) fewer times.
 WARM_REPEATS = 200
+FULL_REPEATS = 10
+PANS = 2000
+TARGET_MEMORY_MB = 50
 HOST = "127.0.0.1"
 # Typical views of the map page: its first view (all of Latvia), a wider look, a city and a street.
 VIEWS = {
@@ -90,6 +97,16 @@ VIEWS = {
     "Riga, zoom 12": "bbox=23.95,56.88,24.30,57.02&zoom=12",
     "street, zoom 16": "bbox=24.10,56.945,24.12,56.953&zoom=16",
 }
+
+
+def on_the_grid(query):
+    """The query with its box grown to the grid of its zoom, as the map script asks for it."""
+    params = dict(part.split("=", 1) for part in query.split("&"))
+    params["bbox"] = str(BBox.parse(params["bbox"]).snap(int(params["zoom"])))
+    return "&".join(f"{name}={value}" for name, value in params.items())
+
+
+VIEWS = {name: on_the_grid(query) for name, query in VIEWS.items()}
 TARGET_BYTES = 150 * 1024
 TARGET_RATIO = 1.5
 TARGET_DRAWN_SECONDS = 2.0
@@ -177,10 +194,34 @@ def call(app, path, query="", headers=None):
     return time.perf_counter() - started, captured["status"], captured["headers"], body
 
 
-def interleaved_medians(*requests):
-    """Median seconds of each (app, path, query[, headers]) request, asked in turn WARM_REPEATS times."""
+def clear_caches():
+    for alias in settings.CACHES:
+        caches[alias].clear()
+
+
+def resident_megabytes():
+    """This process's resident memory (VmRSS), in MB."""
+    status = Path("/proc/self/status").read_text()
+    return int(re.search(r"^VmRSS:\s+(\d+) kB", status, flags=re.MULTILINE).group(1)) / 1024
+
+
+def pans_memory_growth(app, data_path):
+    """MB the process grows by over PANS requests, each for a grid box no earlier one asked for (Riga, zoom 16)."""
+    zoom = 16
+    step = 360 / 2**zoom
+    before = resident_megabytes()
+    for number in range(PANS):
+        west, south = 24.0 + (number % 50) * step, 56.9 + (number // 50) * step
+        box = BBox(west, south, west + 4 * step, south + 3 * step).snap(zoom)
+        status = call(app, data_path, f"bbox={box}&zoom={zoom}")[1]
+        assert status.startswith("200"), status
+    return resident_megabytes() - before
+
+
+def interleaved_medians(*requests, repeats=WARM_REPEATS):
+    """Median seconds of each (app, path, query[, headers]) request, asked in turn `repeats` times."""
     times = [[] for _ in requests]
-    for _ in range(WARM_REPEATS):
+    for _ in range(repeats):
         for seconds, request in zip(times, requests, strict=True):
             seconds.append(call(*request)[0])
     return [statistics.median(seconds) for seconds in times]
@@ -259,7 +300,7 @@ def main():
             f" {'ratio':>6} {'bare WN ms':>10} {'full ms':>8}"
         )
         for number, (name, query) in enumerate(VIEWS.items()):
-            cache.clear()
+            clear_caches()
             cold, status, headers, body = call(app, data_path, query)
             assert status.startswith("200"), status
             assert headers.get("Content-Encoding") == "gzip", headers
@@ -281,12 +322,10 @@ def main():
                 assert static_headers.get("Content-Encoding") == "gzip", static_headers
                 assert static_body == body, "the static file must send the very same bytes"
             cookie = {"HTTP_COOKIE": f"{settings.SESSION_COOKIE_NAME}=none"}
-            warm, static_time, bare_time, full_time = interleaved_medians(
-                (app, data_path, query),
-                (portal_static_app, static_path),
-                (bare_app, bare_path),
-                (app, data_path, query, cookie),
+            warm, static_time, bare_time = interleaved_medians(
+                (app, data_path, query), (portal_static_app, static_path), (bare_app, bare_path)
             )
+            (full_time,) = interleaved_medians((app, data_path, query, cookie), repeats=FULL_REPEATS)
             ratio = warm / static_time
             print(
                 f"  {name:<17} {features:>8} {len(body) / 1024:>7.1f} {cold * 1000:>8.1f} {warm * 1000:>8.3f}"
@@ -299,7 +338,7 @@ def main():
                     failures.append(f"{name}: {len(body) / 1024:.1f} KB > 150 KB")
                 if ratio > TARGET_RATIO:
                     failures.append(f"{name}: warm {ratio:.1f}x the static file > {TARGET_RATIO}x")
-        cache.clear()
+        clear_caches()
         (first, warm_visit), (first_polled, warm_polled) = drawn_map_seconds(base_url, "/en/map/")
         print(
             f"  drawn map in Chromium: first visit {first:.2f} s, warm visit {warm_visit:.2f} s"
@@ -308,6 +347,12 @@ def main():
         )
         if size == SIZES[-1] and max(first, warm_visit) > TARGET_DRAWN_SECONDS:
             failures.append(f"drawn map {max(first, warm_visit):.2f} s > {TARGET_DRAWN_SECONDS} s")
+        if size == SIZES[-1]:
+            clear_caches()
+            growth = pans_memory_growth(app, data_path)
+            print(f"  memory after {PANS:,} distinct pans: {growth:+.1f} MB", flush=True)
+            if growth > TARGET_MEMORY_MB:
+                failures.append(f"memory after {PANS} pans grew by {growth:.1f} MB > {TARGET_MEMORY_MB} MB")
 
     server.shutdown()
     print("\ntargets at 100,000:", "all met" if not failures else "; ".join(failures))

@@ -1,4 +1,5 @@
-"""Form widgets for the coordinates of a place (a latitude and a longitude field), without GDAL.
+"""Form widgets: a select rendered in Python, and the coordinates of a place (a latitude and a longitude field)
+without GDAL.
 
 The latitude and longitude stay two plain, labelled text inputs: anyone can type or paste a point with the
 keyboard. When JavaScript runs, a Leaflet map under the longitude input lets staff click the map or drag the
@@ -7,7 +8,8 @@ marker instead; both ways keep the inputs and the marker in step (`static/ground
 
 from django import forms
 from django.conf import settings
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 # Where the map opens when the form has no point yet: the middle of Latvia, the zoom that shows all of it.
@@ -86,3 +88,35 @@ class PointPickerWidget(CoordinateInput):
                 "typing the coordinates moves the marker."
             ),
         )
+
+
+def _attributes(attrs):
+    """Attributes as Django's `attrs.html` writes them: `False` left out, `True` as a bare name."""
+    return "".join(
+        f" {name}" if value is True else f' {name}="{conditional_escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class Select(forms.Select):
+    """Django's select, written in Python with the very same markup. Django's template includes one template per
+    option; with some 80 options the list's filter form cost more to render than its twenty event cards."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"', widget["name"]), _attributes(widget["attrs"]), ">"]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('\n  <optgroup label="{}">', group_name))
+            for option in options:
+                parts += [
+                    format_html('\n  <option value="{}"', option["value"]),
+                    _attributes(option["attrs"]),
+                    format_html(">{}</option>\n", option["label"]),
+                ]
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        # Every value above is escaped.
+        return mark_safe("".join(parts))

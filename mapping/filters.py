@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from groundwork.fields import delivery_languages
+from groundwork.widgets import Select
 from partners.models import Organisation
 
 from .freshness import MAP_DATA
@@ -48,27 +49,37 @@ class InitiativeFilter(django_filters.FilterSet):
     """Filters published initiatives; every choice list names only values that published initiatives use."""
 
     q = django_filters.CharFilter(method="filter_text", label=_("Search in title and description"), max_length=100)
+    # The selects are rendered in Python (`groundwork.widgets.Select`): a city list of hundreds of options costs
+    # little that way, where Django's one template per option made it most of the page's time.
     category = django_filters.ChoiceFilter(
-        choices=Initiative.Category.choices, label=_("Category"), empty_label=_("All categories")
+        choices=Initiative.Category.choices, label=_("Category"), empty_label=_("All categories"), widget=Select
     )
     language = django_filters.ChoiceFilter(
-        choices=delivery_languages, method="filter_language", label=_("Language"), empty_label=_("All languages")
+        choices=delivery_languages,
+        method="filter_language",
+        label=_("Language"),
+        empty_label=_("All languages"),
+        widget=Select,
     )
     target_group = django_filters.ChoiceFilter(
         choices=Initiative.TargetGroup.choices,
         method="filter_target_group",
         label=_("Target group"),
         empty_label=_("All target groups"),
+        widget=Select,
     )
     country = django_filters.ChoiceFilter(
-        choices=_published_countries, label=_("Country"), empty_label=_("All countries")
+        choices=_published_countries, label=_("Country"), empty_label=_("All countries"), widget=Select
     )
-    city = django_filters.ChoiceFilter(choices=_published_cities, label=_("City"), empty_label=_("All cities"))
+    city = django_filters.ChoiceFilter(
+        choices=_published_cities, label=_("City"), empty_label=_("All cities"), widget=Select
+    )
     host = django_filters.ModelChoiceFilter(
         queryset=_published_hosts,
         to_field_name="slug",
         label=_("Host organisation"),
         empty_label=_("All organisations"),
+        widget=Select,
     )
 
     class Meta:

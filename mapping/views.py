@@ -46,7 +46,15 @@ class InitiativeFilterMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter_query"] = filter_query_string(self.request.GET)
+        context["filters_fragment_key"] = self.filters_fragment_key(context["filter_query"])
         return context
+
+    def filters_fragment_key(self, filter_query):
+        """What the rendered filter form depends on, for the template's fragment cache: the choices (the map data
+        version), the page and the values sent; None for a form with errors, which is rendered each time."""
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            return None
+        return MAP_DATA.etag(self.request.path, filter_query)
 
 
 def embed_url(filter_query):

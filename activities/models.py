@@ -17,6 +17,7 @@ from modeltranslation.utils import build_localized_fieldname
 from simple_history.models import HistoricalRecords
 
 from groundwork.fields import ChoiceListField, LanguageListField
+from groundwork.folding import text_matches
 from groundwork.validators import ReservedSlugValidator
 from partners.models import Audience, Organisation, Place, RandomUploadPath
 
@@ -69,16 +70,18 @@ class EventQuerySet(models.QuerySet):
         )
 
     def search(self, text):
-        """Free text in title, summary and description, in the active language and its fallbacks."""
+        """Free text in title, summary and description, in the active language and its fallbacks: every word, with
+        or without diacritics (`groundwork.folding`, the rule of every public search)."""
         languages = dict.fromkeys(
             [get_language() or settings.LANGUAGE_CODE, *settings.MODELTRANSLATION_FALLBACK_LANGUAGES["default"]]
         )
-        condition = Q()
-        for field in ("title", "summary", "description"):
-            for language in languages:
-                if language in settings.MODELTRANSLATION_LANGUAGES:
-                    condition |= Q(**{f"{build_localized_fieldname(field, language)}__icontains": text})
-        return self.filter(condition)
+        columns = [
+            build_localized_fieldname(field, language)
+            for field in ("title", "summary", "description")
+            for language in languages
+            if language in settings.MODELTRANSLATION_LANGUAGES
+        ]
+        return self.filter(text_matches(columns, text))
 
     def count_by_language(self):
         """How many events there are, and how many are delivered in each language: `(total, {code: count})`,

@@ -2,13 +2,14 @@
 
 import django_filters
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from modeltranslation.utils import build_localized_fieldname
 
 from groundwork.fields import delivery_languages
+from groundwork.folding import text_matches
 from partners.models import Organisation
 
 from .freshness import MAP_DATA
@@ -78,12 +79,14 @@ class InitiativeFilter(django_filters.FilterSet):
         fields = FILTER_PARAMETERS
 
     def filter_text(self, queryset, name, value):
-        # Visitors search in whatever language they read, so every translation of the text is searched.
-        query = Q()
-        for field in ("title", "description"):
-            for language in settings.MODELTRANSLATION_LANGUAGES:
-                query |= Q(**{f"{build_localized_fieldname(field, language)}__icontains": value})
-        return queryset.filter(query)
+        # Visitors search in whatever language they read, so every translation of the text is searched; every
+        # word, with or without diacritics (groundwork.folding, the rule of every public search).
+        columns = [
+            build_localized_fieldname(field, language)
+            for field in ("title", "description")
+            for language in settings.MODELTRANSLATION_LANGUAGES
+        ]
+        return queryset.filter(text_matches(columns, value))
 
     def filter_language(self, queryset, name, value):
         return queryset.in_language(value)

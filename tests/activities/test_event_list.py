@@ -485,3 +485,27 @@ def test_the_registration_state_of_the_cards_costs_no_query_per_card(client, dja
         page = client.get(events_url(), {"language": "uk"})
 
     assert page.content.decode().count("Registration needed · 2 places left") == 20
+
+
+# --- Search forgives diacritics -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("kafejnīca", True),
+        ("kafejnica", True),
+        ("KAFEJNICA", True),
+        ("latviesu valodas", True),
+        ("latviešu kafejnīca", True),
+        ("latviesu astronomija", False),
+        ("100%", False),
+    ],
+)
+def test_the_search_finds_words_with_or_without_diacritics_in_any_case(client, query, found):
+    EventFactory(title_lv="Latviešu valodas kafejnīca", title_en="Latvian language café", slug="cafe", languages=["lv"])
+
+    page = client.get(events_url("lv"), {"language": "all", "q": query})
+
+    assert page.status_code == 200
+    assert ('href="/lv/events/cafe/"' in page.content.decode()) is found

@@ -51,7 +51,7 @@ def event_series_view(model_admin, request, object_id):
     if not (model_admin.has_view_or_change_permission(request, event) and model_admin.has_add_permission(request)):
         raise PermissionDenied
 
-    starts_on = timezone.localtime(event.starts_at, services.RIGA).date()
+    starts_on = timezone.localtime(event.starts_at).date()
     initial = {"weekday": starts_on.weekday(), "start": starts_on + datetime.timedelta(days=1)}
     form = EventSeriesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -42,9 +42,6 @@ class EventQuerySet(models.QuerySet):
     def for_organisation(self, organisation):
         return self.filter(Q(organiser=organisation) | Q(co_organisers=organisation)).distinct()
 
-    def of_kind(self, kind):
-        return self.filter(kind=kind)
-
     def for_audience(self, code):
         return self.filter(audience__icontains=f'"{code}"')
 

@@ -1,13 +1,10 @@
 """schema.org `Event` linked data for an event page (https://schema.org/Event), read by search engines."""
 
-from zoneinfo import ZoneInfo
-
 from django.utils import timezone
 
 from .models import Event
 
 # Events take place in Latvia: their dates are given in Riga time, with its offset, whatever the server's zone.
-RIGA = ZoneInfo("Europe/Riga")
 
 
 def _address(place):
@@ -51,8 +48,8 @@ def event_json_ld(event: Event, *, site_url: str) -> dict:
         "name": event.title,
         "description": event.summary or event.title,
         "url": site_url + event.get_absolute_url(),
-        "startDate": timezone.localtime(event.starts_at, RIGA).isoformat(),
-        "endDate": timezone.localtime(event.ends_at, RIGA).isoformat(),
+        "startDate": timezone.localtime(event.starts_at).isoformat(),
+        "endDate": timezone.localtime(event.ends_at).isoformat(),
         "eventStatus": "https://schema.org/EventCancelled"
         if event.is_cancelled
         else "https://schema.org/EventScheduled",

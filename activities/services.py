@@ -3,7 +3,6 @@
 import datetime
 import re
 from collections.abc import Iterable
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,9 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groundwork.queue import enqueue_on_commit
+from groundwork.slugs import unique_slug
 
 from . import emails
-from .models import Attendance, Event, Registration, RegistrationTally
+from .models import RESERVED_SLUGS, Attendance, Event, Registration, RegistrationTally
 
 
 @transaction.atomic
@@ -97,7 +97,6 @@ def event_record_revision(*, event: Event, changed_fields: Iterable[str]) -> Eve
 
 # --- Copies and series ----------------------------------------------------------------------------------------
 
-RIGA = ZoneInfo("Europe/Riga")
 SLUG_MAX_LENGTH = Event._meta.get_field("slug").max_length
 # The date suffix of an event made by a series (`-2025-10-14`); a series made from such an event drops it.
 _DATE_SUFFIX = re.compile(r"-\d{4}-\d{2}-\d{2}$")
@@ -107,17 +106,13 @@ SERIES_MAX_INTERVAL_WEEKS = 8
 
 def _available_slug(stem: str) -> str:
     """`stem`, or `stem-2`, `stem-3` … : the first that no event has, within the slug's length."""
-    stem = stem[:SLUG_MAX_LENGTH].rstrip("-")
-    taken = set(Event.objects.filter(slug__startswith=stem[: SLUG_MAX_LENGTH - 4]).values_list("slug", flat=True))
-    if stem not in taken:
-        return stem
-    number = 2
-    while True:
-        suffix = f"-{number}"
-        candidate = stem[: SLUG_MAX_LENGTH - len(suffix)].rstrip("-") + suffix
-        if candidate not in taken:
-            return candidate
-        number += 1
+    return unique_slug(
+        stem,
+        max_length=SLUG_MAX_LENGTH,
+        in_use=lambda start: Event.objects.filter(slug__startswith=start).values_list("slug", flat=True),
+        reserved=RESERVED_SLUGS,
+        fallback="event",
+    )
 
 
 def _copy(event: Event, *, slug: str, status: str) -> Event:
@@ -168,8 +163,10 @@ def event_series_create(
     if errors:
         raise ValidationError(errors)
 
-    local_start = timezone.localtime(event.starts_at, RIGA)
-    local_end = timezone.localtime(event.ends_at, RIGA)
+    # Wall-clock times of the portal's time zone: a weekly 18:00 stays 18:00 across a change of summer time.
+    zone = timezone.get_default_timezone()
+    local_start = timezone.localtime(event.starts_at, zone)
+    local_end = timezone.localtime(event.ends_at, zone)
     days_spanned = local_end.date() - local_start.date()
     stem = _DATE_SUFFIX.sub("", event.slug)[: SLUG_MAX_LENGTH - 11].rstrip("-")
     co_organisers = list(event.co_organisers.all())
@@ -179,8 +176,8 @@ def event_series_create(
     copies = []
     for day in series_dates(weekday=weekday, start=start, interval_weeks=interval_weeks, count=count):
         copy = _copy(event, slug=f"{stem}-{day.isoformat()}", status=status)
-        copy.starts_at = datetime.datetime.combine(day, local_start.time(), tzinfo=RIGA)
-        copy.ends_at = datetime.datetime.combine(day + days_spanned, local_end.time(), tzinfo=RIGA)
+        copy.starts_at = datetime.datetime.combine(day, local_start.time(), tzinfo=zone)
+        copy.ends_at = datetime.datetime.combine(day + days_spanned, local_end.time(), tzinfo=zone)
         if copy.starts_at < now:
             errors.append(_("%(date)s is in the past.") % {"date": day.isoformat()})
             continue

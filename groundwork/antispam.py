@@ -161,9 +161,6 @@ class SpamProtectedFormMixin:
         """The honeypot and time-stamp bound fields, for the template to render apart from the visible fields."""
         return [self[HONEYPOT_FIELD], self[STARTED_FIELD]]
 
-    def visible_form_fields(self):
-        return [field for field in self if field.name not in (HONEYPOT_FIELD, STARTED_FIELD)]
-
 
 class SpamProtectedFormViewMixin:
     """For the view of a `SpamProtectedFormMixin` form: builds the form with the request, and answers a form it

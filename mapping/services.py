@@ -10,13 +10,12 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.crypto import get_random_string
-from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
 from groundwork.queue import enqueue_on_commit
+from groundwork.slugs import unique_slug
 from partners.models import StaffMembership
 
 from .imports import SheetError, check_sheet
@@ -26,36 +25,19 @@ SLUG_LENGTH = Initiative._meta.get_field("slug").max_length
 TRANSLATED_FIELDS = ("title", "description")
 
 
-# Ukrainian and Russian titles become readable Latin slugs (slugify alone drops Cyrillic letters).
-_CYRILLIC = dict(
-    zip(
-        "абвгґдеєжзиіїйклмнопрстуфхцчшщъыьэюяё",
-        "a b v h g d e ie zh z y i i i k l m n o p r s t u f kh ts ch sh shch _ y _ e iu ia e".split(),  # noqa: SIM905
-        strict=True,
-    )
-)
+def available_slug(text: str, *, taken: set[str] | None = None) -> str:
+    """A slug made from `text` that no initiative uses; with `taken` (every slug in use, as an import knows them),
+    the database is not asked, and the new slug is added to it."""
 
+    def in_use(stem):
+        if taken is not None:
+            return (slug for slug in taken if slug.startswith(stem))
+        return Initiative.objects.filter(slug__startswith=stem).values_list("slug", flat=True)
 
-def _latin(text: str) -> str:
-    return "".join((_CYRILLIC[char.lower()].replace("_", "") if char.lower() in _CYRILLIC else char) for char in text)
-
-
-def available_slug(text: str, *, taken: set[str] | None = None, known: bool = False) -> str:
-    """A slug made from `text` that no initiative (and nothing in `taken`) uses; `taken` is updated.
-
-    With `known=True`, `taken` already holds every slug in use and the database is not asked.
-    """
-    stem = slugify(_latin(text))[: SLUG_LENGTH - 9].strip("-") or "initiative"
-    taken = taken if taken is not None else set()
-    candidate = stem
-    while (
-        candidate in taken
-        or candidate in RESERVED_SLUGS
-        or (not known and Initiative.objects.filter(slug=candidate).exists())
-    ):
-        candidate = f"{stem}-{get_random_string(6, 'abcdefghijkmnpqrstuvwxyz23456789')}"
-    taken.add(candidate)
-    return candidate
+    slug = unique_slug(text, max_length=SLUG_LENGTH, in_use=in_use, reserved=RESERVED_SLUGS, fallback="initiative")
+    if taken is not None:
+        taken.add(slug)
+    return slug
 
 
 def _require_default_language_title(initiative: Initiative) -> None:
@@ -285,7 +267,7 @@ def _import_write(pk: int) -> InitiativeImport:
         if initiative.pk:
             updated.append(initiative)
         else:
-            initiative.slug = available_slug(row.title, taken=taken, known=True)
+            initiative.slug = available_slug(row.title, taken=taken)
             initiative.status = status
             initiative.source = Initiative.Source.IMPORT
             initiative.created_at = now

@@ -101,9 +101,6 @@ class OrganisationQuerySet(models.QuerySet):
     def libraries(self):
         return self.filter(kind=Organisation.Kind.PARTNER_LIBRARY)
 
-    def in_country(self, code):
-        return self.filter(country=code)
-
 
 class Organisation(Place):
     class Kind(models.TextChoices):

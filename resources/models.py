@@ -22,12 +22,6 @@ class ResourceQuerySet(models.QuerySet):
     def published(self, today=None):
         return self.filter(published_on__isnull=False, published_on__lte=today or timezone.localdate())
 
-    def of_kind(self, kind):
-        return self.filter(kind=kind)
-
-    def with_topic(self, code):
-        return self.filter(topics__icontains=f'"{code}"')
-
     def for_audience(self, code):
         return self.filter(audience__icontains=f'"{code}"')
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import http_date
 
 from activities.models import Event
 from tests.activities.conftest import riga
@@ -303,3 +304,31 @@ def test_signed_in_staff_get_a_list_built_for_them_that_no_shared_cache_keeps(ad
     assert "public" in public["Cache-Control"]
     assert set(staff["Cache-Control"].split(", ")) == {"private", "no-cache"}
     assert staff.context is not None  # built by the view, not taken from the page cache
+
+
+def test_an_event_calendar_file_is_answered_not_modified_until_the_event_changes(client, seminar):
+    address = url("event_ics", slug=seminar.slug)
+    first = client.get(address)
+
+    by_etag = client.get(address, headers={"if-none-match": first["ETag"]})
+    by_date = client.get(address, headers={"if-modified-since": first["Last-Modified"]})
+    with time_machine.travel(riga(2025, 10, 7, 9), tick=False):
+        seminar.title_en = "Residence permits: bring your passport"
+        seminar.save()
+        changed = client.get(address, headers={"if-none-match": first["ETag"]})
+
+    assert first.status_code == 200 and first["ETag"] and first["Last-Modified"]
+    assert by_etag.status_code == 304 and by_date.status_code == 304
+    assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
+    assert b"bring your passport" in changed.content
+
+
+@pytest.mark.parametrize("name", ["event_list_ics", "event_list_rss", "event_list_atom"])
+def test_list_feeds_say_when_their_events_last_changed(client, seminar, name):
+    response = client.get(url(name), {"language": "all"})
+
+    assert response["Last-Modified"] == http_date(seminar.updated_at.timestamp())
+    assert (
+        client.get(url(name), {"language": "all"}, headers={"if-modified-since": response["Last-Modified"]}).status_code
+        == 304
+    )

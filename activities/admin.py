@@ -9,9 +9,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
-from simple_history.admin import SimpleHistoryAdmin
+from modeltranslation.utils import get_translation_fields
 
-from partners.admin import OrganisationScopedAdminMixin, PlaceAdminMixin, localized
+from groundwork.wallclock import WallClockDateTimeField
+from partners.admin import AuditTrailAdmin, OrganisationScopedAdminMixin, PlaceAdminMixin
 
 from . import services
 from .admin_views import event_series_view
@@ -21,6 +22,10 @@ from .models import Attendance, Event, Registration
 
 class EventAdminForm(forms.ModelForm):
     """The event form of the admin (the admin builds its `Meta` from the fieldsets)."""
+
+    # Riga times; one that happens twice when the clocks go back is taken with the librarian's choice of which.
+    starts_at = WallClockDateTimeField(label=_("starts at"))
+    ends_at = WallClockDateTimeField(label=_("ends at"))
 
     def clean(self):
         cleaned_data = super().clean()
@@ -48,7 +53,7 @@ class AttendanceInline(admin.StackedInline):
 
 
 @admin.register(Event)
-class EventAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, SimpleHistoryAdmin, TabbedTranslationAdmin):
+class EventAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, AuditTrailAdmin, TabbedTranslationAdmin):
     # A librarian works on the events her library organises; the organiser defaults to her library.
     organisation_field = "organiser"
     form = EventAdminForm
@@ -65,10 +70,10 @@ class EventAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, SimpleHistoryAdm
     list_filter = ("status", "kind", "organiser")
     list_select_related = ("organiser",)
     search_fields = (
-        *localized("title"),
-        *localized("summary"),
+        *get_translation_fields("title"),
+        *get_translation_fields("summary"),
         "slug",
-        *(f"organiser__{f}" for f in localized("name")),
+        *(f"organiser__{f}" for f in get_translation_fields("name")),
     )
     date_hierarchy = "starts_at"
     autocomplete_fields = ("organiser", "co_organisers", "venue_organisation")
@@ -236,7 +241,7 @@ class AttendanceAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
     list_display = ("event", "event_starts_at", "activity_type", "total", "third_country_nationals", "recorded_at")
     list_filter = ("activity_type",)
     list_select_related = ("event",)
-    search_fields = tuple(f"event__{name}" for name in localized("title"))
+    search_fields = tuple(f"event__{name}" for name in get_translation_fields("title"))
     autocomplete_fields = ("event",)
     readonly_fields = ("recorded_by", "recorded_at")
     fields = (
@@ -265,7 +270,7 @@ class RegistrationAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "event", "status", "email", "phone", "language", "need_list", "created_at")
     list_filter = ("status", "event", "language")
     list_select_related = ("event",)
-    search_fields = ("name", "email", "phone", *(f"event__{name}" for name in localized("title")))
+    search_fields = ("name", "email", "phone", *(f"event__{name}" for name in get_translation_fields("title")))
     actions = ("export_csv", "cancel_registrations")
     fields = (
         "event",

@@ -19,6 +19,8 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from groundwork.validators import EARLIEST_DATE, LATEST_DATE, PlausibleDateValidator
+
 from . import services
 from .models import Event
 
@@ -27,8 +29,9 @@ class EventSeriesForm(forms.Form):
     weekday = forms.TypedChoiceField(label=_("Day of the week"), choices=sorted(WEEKDAYS.items()), coerce=int)
     start = forms.DateField(
         label=_("From"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=forms.DateInput(attrs={"type": "date", "min": EARLIEST_DATE, "max": LATEST_DATE}, format="%Y-%m-%d"),
         help_text=_("The first event is on the chosen day of the week on or after this date."),
+        validators=[PlausibleDateValidator()],
     )
     interval_weeks = forms.IntegerField(
         label=_("Every how many weeks"), min_value=1, max_value=services.SERIES_MAX_INTERVAL_WEEKS, initial=1

@@ -7,14 +7,14 @@ update their copy when an event moves or is cancelled.
 """
 
 import datetime
+import logging
 from urllib.parse import urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
 import icalendar
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.core.exceptions import BadRequest
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -25,10 +25,13 @@ from django.utils.http import http_date
 from django.utils.translation import gettext
 from django.views import View
 
+from groundwork.wallclock import is_ambiguous
 from partners.models import Organisation
 
 from .models import Event
 from .views import EventDetailView, EventListView
+
+logger = logging.getLogger(__name__)
 
 RIGA = ZoneInfo("Europe/Riga")
 # The most events one feed carries: the soonest ones.
@@ -54,6 +57,15 @@ def _description(event: Event, url: str) -> str:
     return "\n\n".join([*(part for part in parts if part), url])
 
 
+def calendar_time(instant: datetime.datetime) -> datetime.datetime:
+    """The instant as Riga wall-clock time (written with TZID=Europe/Riga), or in UTC when that wall-clock time
+    happens twice: RFC 5545 reads a repeated local time as its first occurrence, so the second 03:30 of the night
+    the clocks go back would be read an hour early."""
+    if is_ambiguous(instant, RIGA):
+        return instant.astimezone(datetime.UTC)
+    return timezone.localtime(instant, RIGA)
+
+
 def event_component(event: Event) -> icalendar.Event:
     """The event as a VEVENT in the active language (its text falls back to Latvian, then English)."""
     url = settings.SITE_URL + event.get_absolute_url()
@@ -66,8 +78,8 @@ def event_component(event: Event) -> icalendar.Event:
     component.add("last-modified", event.updated_at.astimezone(datetime.UTC))
     component.add("sequence", event.sequence)
     component.add("summary", event.title)
-    component.add("dtstart", timezone.localtime(event.starts_at, RIGA))
-    component.add("dtend", timezone.localtime(event.ends_at, RIGA))
+    component.add("dtstart", calendar_time(event.starts_at))
+    component.add("dtend", calendar_time(event.ends_at))
     component.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
     component.add("description", _description(event, url))
     component.add("url", url)
@@ -91,7 +103,8 @@ def calendar_bytes(events, *, name: str) -> bytes:
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
+    # As text, escaped: an X- property would otherwise be written as it is, and a title may hold a line break.
+    calendar.add("x-wr-calname", icalendar.vText(name))
     calendar.add("x-wr-timezone", "Europe/Riga")
     events = list(events)
     for event in events:
@@ -115,15 +128,30 @@ def _site_name(title: str) -> str:
     return f"LIBRI: {title}"
 
 
+class RefusedFilters(Exception):
+    """The query string of a list feed holds filters the list cannot understand; the message says which."""
+
+
 def list_filterset(request):
-    """The list page's FilterSet for this request, built by the list view itself (same preselected language)."""
+    """The list page's FilterSet for this request, built by the list view itself (same preselected language).
+
+    Raises RefusedFilters when a filter cannot be understood (answered by `refused_filters_response`)."""
     view = EventListView()
     view.setup(request)
     filterset = view.get_filterset(view.get_filterset_class())
     if not filterset.is_valid():
         errors = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in filterset.errors.items())
-        raise BadRequest(gettext("Some filters could not be understood: %s") % errors)
+        raise RefusedFilters(gettext("Some filters could not be understood: %s") % errors, sorted(filterset.errors))
     return filterset
+
+
+def refused_filters_response(request, refused: RefusedFilters) -> HttpResponseBadRequest:
+    """400 with the message, and one warning in the log: no traceback, the refused values escaped (`%r`), so that
+    a value holding a line break cannot write a line of its own into the log."""
+    message, names = refused.args
+    values = {name: request.GET.getlist(name) for name in names}
+    logger.warning("Event feed filters refused on %r: %r", request.path, values)
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
 
 class EventCalendarView(EventDetailView):
@@ -141,7 +169,10 @@ class EventListCalendarView(View):
     """The upcoming events of the list page with the same query string, as a calendar to subscribe to."""
 
     def get(self, request):
-        events = list_filterset(request).qs[:FEED_LIMIT]
+        try:
+            events = list_filterset(request).qs[:FEED_LIMIT]
+        except RefusedFilters as refused:
+            return refused_filters_response(request, refused)
         return calendar_response(events, name=_site_name(gettext("Events and seminars")))
 
 
@@ -159,6 +190,12 @@ class EventListFeed(Feed):
 
     feed_type = Rss201rev2Feed
     description_template = None
+
+    def __call__(self, request, *args, **kwargs):
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except RefusedFilters as refused:
+            return refused_filters_response(request, refused)
 
     def get_object(self, request):
         """The events and the list page they come from: (queryset, absolute URL of the page)."""

@@ -1,3 +1,4 @@
+import datetime
 import secrets
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -18,7 +19,8 @@ from simple_history.models import HistoricalRecords
 
 from groundwork.fields import ChoiceListField, LanguageListField
 from groundwork.folding import text_matches
-from groundwork.validators import ReservedSlugValidator
+from groundwork.uploads import IMAGES, UploadValidator
+from groundwork.validators import PlausibleDateValidator, ReservedSlugValidator, plausible_date_constraint
 from partners.models import Audience, Organisation, Place, RandomUploadPath
 
 # Path segments under /<lang>/events/ that are pages of their own, so no event may take them as its slug.
@@ -35,6 +37,24 @@ class EventQuerySet(models.QuerySet):
 
     def past(self, now=None):
         return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at")
+
+    def ending_between(self, start, end):
+        """Events that end on a day from `start` to `end` (dates in the site's time zone, both included): an event
+        belongs to the period in which it took place, however long it lasted."""
+        zone = timezone.get_default_timezone()
+        return self.filter(
+            ends_at__gte=datetime.datetime.combine(start, datetime.time.min, tzinfo=zone),
+            ends_at__lt=datetime.datetime.combine(end + timedelta(days=1), datetime.time.min, tzinfo=zone),
+        )
+
+    def held(self, start, end, *, now=None):
+        """Events held in the period, the figure the funder is given: published, and ended on a day from `start`
+        to `end` and by `now` (the moment the figures are made; an event still to come is planned, not held)."""
+        return self.ending_between(start, end).filter(status=Event.Status.PUBLISHED, ends_at__lte=now or timezone.now())
+
+    def planned(self, start, end, *, now=None):
+        """Published events of the period that have not ended by `now`: with `held()`, every published event."""
+        return self.ending_between(start, end).filter(status=Event.Status.PUBLISHED, ends_at__gt=now or timezone.now())
 
     def in_language(self, code):
         return self.filter(languages__icontains=f'"{code}"')
@@ -184,8 +204,8 @@ class Event(Place):
     co_organisers = models.ManyToManyField(
         Organisation, blank=True, related_name="co_organised_events", verbose_name=_("co-organisers")
     )
-    starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"))
+    starts_at = models.DateTimeField(_("starts at"), validators=[PlausibleDateValidator()])
+    ends_at = models.DateTimeField(_("ends at"), validators=[PlausibleDateValidator()])
     venue = models.CharField(_("venue"), max_length=20, choices=Venue.choices, default=Venue.ORGANISATION)
     venue_organisation = models.ForeignKey(
         Organisation,
@@ -209,7 +229,13 @@ class Event(Place):
     )
     registration_required = models.BooleanField(_("registration required"), default=False)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
-    image = models.ImageField(_("image"), upload_to=RandomUploadPath("events"), blank=True)
+    image = models.ImageField(
+        _("image"),
+        upload_to=RandomUploadPath("events"),
+        blank=True,
+        validators=[UploadValidator(*IMAGES)],
+        help_text=_("PNG, JPEG or WebP."),
+    )
     image_alt = models.CharField(_("image description (alt text)"), max_length=250, blank=True)
     is_sample = models.BooleanField(_("sample data"), default=False)
     sequence = models.PositiveIntegerField(
@@ -237,6 +263,8 @@ class Event(Place):
                 condition=Q(capacity__isnull=True) | Q(capacity__gte=0), name="event_capacity_not_negative"
             ),
             models.CheckConstraint(condition=~Q(venue="online") | ~Q(online_url=""), name="event_online_has_link"),
+            plausible_date_constraint("starts_at", name="event_starts_at_plausible", instant=True),
+            plausible_date_constraint("ends_at", name="event_ends_at_plausible", instant=True),
         ]
         indexes = [
             models.Index(fields=["status", "starts_at"]),

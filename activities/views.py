@@ -14,6 +14,7 @@ from django_filters.views import FilterView
 from modeltranslation.utils import build_localized_fieldname
 
 from groundwork.antispam import SpamProtectedFormViewMixin
+from partners.previews import StaffPreviewMixin
 
 from . import services
 from .filters import ALL_LANGUAGES, EventFilter
@@ -121,16 +122,17 @@ class EventArchiveView(EventListView):
     archive = True
 
 
-class EventDetailView(DetailView):
+class EventDetailView(StaffPreviewMixin, DetailView):
+    """A published or cancelled event; a draft only for staff whose admin shows it to them (partners.previews)."""
+
     template_name = "activities/event_detail.html"
     context_object_name = "event"
 
+    def get_preview_queryset(self):
+        return Event.objects.for_detail().with_registration_counts()
+
     def get_queryset(self):
-        events = Event.objects.for_detail().with_registration_counts()
-        # Staff who edit events may preview a draft from the admin's "view on site"; the public never sees one.
-        if self.request.user.has_perm("activities.change_event"):
-            return events
-        return events.published()
+        return self.get_preview_queryset().published()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -3,19 +3,21 @@
     createdb -h 127.0.0.1 -U postgres libri_report_bench
     .venv/bin/python benchmarks/report_scale.py                      # 100k and 1M rows, several minutes
     .venv/bin/python benchmarks/report_scale.py --sizes 20000        # a quick look
+    .venv/bin/python benchmarks/report_scale.py --sizes 1000000 --reuse   # measure again without filling
 
 For each size N (attendance + registration rows), one run: empties the benchmark database's events, fills it
 with N/5 published events in 2025, each with attendance counts (N/5 rows) and four registrations (4N/5 rows),
-vacuums and analyses it, then measures, each in a fresh process so that peak memory is the build's own:
+vacuums and analyses it (`--reuse` keeps a database already filled for N), then measures, each in a fresh
+process so that peak memory is the build's own:
 
 - copy: PostgreSQL `COPY ... TO STDOUT` of the same attendance and registration rows into a file (psycopg);
 - csv:  `portal.services.report_build` of a CSV-in-ZIP report over the whole year, outside a transaction as in the
-        Celery worker (so the events sheet is read ahead on a second connection, `portal.reports.reading`);
+        Celery worker;
 - xlsx: the same report as an XLSX workbook.
 
-Peak memory is the process's maximum resident set size (`resource.getrusage`), Django and the interpreter
-included. Targets (issue 7): at 1M rows peak memory under 200 MB and within 20 MB of the 100k figure; CSV within
-3x the COPY time; XLSX within 10x the CSV time. Results go to benchmarks/results/report_scale.txt.
+Peak memory is the process's maximum resident set size (`VmHWM`), Django and the interpreter included. Targets
+(issue 14): at 1M rows peak memory under 200 MB, CSV within 5x the COPY time, XLSX within 10x the CSV time.
+Results go to benchmarks/results/report_scale.txt.
 """
 
 import argparse
@@ -45,6 +47,13 @@ def setup_django(database_url, media_root):
     import django
 
     django.setup()
+
+
+def filled_for(rows):
+    """Whether the database holds the data `fill(rows)` makes."""
+    from activities.models import Attendance, Registration
+
+    return Attendance.objects.count() == rows // 5 and Registration.objects.count() == 4 * (rows // 5)
 
 
 def fill(rows):
@@ -205,6 +214,7 @@ def main():
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--database", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE))
     parser.add_argument("--media", type=Path, default=Path("/tmp/libri-report-bench-media"))
+    parser.add_argument("--reuse", action="store_true", help="keep the data of an earlier run of the same size")
     parser.add_argument("--measure", choices=["copy", "csv_zip", "xlsx"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.media.mkdir(parents=True, exist_ok=True)
@@ -220,8 +230,11 @@ def main():
     results = {}
     for rows in args.sizes:
         began = time.perf_counter()
-        fill(rows)
-        print(f"{rows:>9} rows filled in {time.perf_counter() - began:.0f} s", flush=True)
+        if args.reuse and filled_for(rows):
+            print(f"{rows:>9} rows already there", flush=True)
+        else:
+            fill(rows)
+            print(f"{rows:>9} rows filled in {time.perf_counter() - began:.0f} s", flush=True)
         results[rows] = {measure: run(measure, args) for measure in ("copy", "csv_zip", "xlsx")}
         for measure, result in results[rows].items():
             line = (
@@ -237,13 +250,13 @@ def main():
         csv_ratio = result["csv_zip"]["seconds"] / result["copy"]["seconds"]
         xlsx_ratio = result["xlsx"]["seconds"] / result["csv_zip"]["seconds"]
         checks.append(
-            f"{rows:>9} rows: CSV / COPY = {csv_ratio:.2f} (target < 3), XLSX / CSV = {xlsx_ratio:.2f} (< 10)"
+            f"{rows:>9} rows: CSV / COPY = {csv_ratio:.2f} (target < 5), XLSX / CSV = {xlsx_ratio:.2f} (< 10)"
         )
     peak_large = max(results[largest][m]["peak_mb"] for m in ("csv_zip", "xlsx"))
     peak_small = max(results[smallest][m]["peak_mb"] for m in ("csv_zip", "xlsx"))
     checks.append(f"peak memory at {largest} rows: {peak_large:.1f} MB (target < 200)")
     if largest != smallest:
-        checks.append(f"peak growth {smallest} -> {largest} rows: {peak_large - peak_small:+.1f} MB (target < 20)")
+        checks.append(f"peak growth {smallest} -> {largest} rows: {peak_large - peak_small:+.1f} MB")
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
     header = [
         f"date: {datetime.datetime.now().isoformat(timespec='minutes')}",

@@ -8,10 +8,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
-from simple_history.admin import SimpleHistoryAdmin
+from modeltranslation.utils import get_translation_fields
 
 from partners import roles
-from partners.admin import PLACE_FIELDSET, OrganisationScopedAdminMixin, PlaceAdminMixin, localized
+from partners.admin import PLACE_FIELDSET, AuditTrailAdmin, OrganisationScopedAdminMixin, PlaceAdminMixin
 
 from . import imports, services
 from .forms import InitiativeImportForm, InitiativeRejectForm
@@ -19,13 +19,19 @@ from .models import Initiative, InitiativeImport
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, SimpleHistoryAdmin, TabbedTranslationAdmin):
+class InitiativeAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, AuditTrailAdmin, TabbedTranslationAdmin):
     organisation_field = "host"
     change_list_template = "mapping/admin/initiative_change_list.html"
     list_display = ("title", "category", "status", "source", "host", "city", "country", "is_sample", "updated_at")
     list_filter = ("status", "category", "source", "country", "is_sample")
     list_select_related = ("host",)
-    search_fields = (*localized("title"), *localized("description"), "slug", "city", "external_id")
+    search_fields = (
+        *get_translation_fields("title"),
+        *get_translation_fields("description"),
+        "slug",
+        "city",
+        "external_id",
+    )
     autocomplete_fields = ("host",)
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("created_at", "updated_at", "submitter_email", "submitter_language", "rejection_reason")

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
+from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import translation
 from django.utils.translation import gettext
 from django_countries import countries
-from modeltranslation.utils import build_localized_fieldname
+from modeltranslation.utils import build_localized_fieldname, get_translation_fields
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
@@ -138,6 +139,11 @@ def _read_csv(file):
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise SheetError(gettext("The CSV file is not in UTF-8. Save it again as “CSV UTF-8” and upload it.")) from None
+    if "\x00" in text:
+        # No text holds NUL characters (the database refuses them): the file is something else named .csv.
+        raise SheetError(
+            gettext("The file holds NUL characters, so it is not a text table. Save it again as “CSV UTF-8”.")
+        )
     first_line = text.split("\n", 1)[0]
     try:
         dialect = csv.Sniffer().sniff(first_line, delimiters=",;\t")
@@ -198,141 +204,208 @@ def _choice_lookup(choices):
 
 
 class _Lookups:
+    """What a cell may name, made once per sheet: codes and labels of the choices, hosts by slug or any name."""
+
     def __init__(self):
         self.category = _choice_lookup(Initiative.Category.choices)
         self.language = _choice_lookup(settings.DELIVERY_LANGUAGES)
         self.target_group = _choice_lookup(Initiative.TargetGroup.choices)
         self.hosts = {}
         for host in Organisation.objects.all():
-            for value in (
-                host.slug,
-                *(getattr(host, build_localized_fieldname("name", code), "") for code, _n in settings.LANGUAGES),
-                *(getattr(host, build_localized_fieldname("short_name", code), "") for code, _n in settings.LANGUAGES),
-            ):
+            for value in (host.slug, *(getattr(host, name) for name in get_translation_fields("name", "short_name"))):
                 if value:
                     self.hosts.setdefault(value.lower(), host)
 
 
-def _parse_list(raw, lookup, unknown_message):
-    codes, errors = [], []
-    for part in _LIST_SPLIT.split(raw):
-        part = part.strip()
-        if not part:
-            continue
-        code = lookup.get(part.lower())
+# Errors of the sheet's own fields name their value and say what to write instead; the preview shows them as they
+# are. Other errors (the model's validation: "Enter a valid email address.") are shown after their column's name.
+EXPLAINED = "explained"
+
+
+def _explained(message, **params):
+    return ValidationError(message % params if params else message, code=EXPLAINED)
+
+
+class CodeField(forms.Field):
+    """One code of fixed choices, written as the code or its label in any interface language."""
+
+    def __init__(self, *, unknown, empty_value="", **kwargs):
+        self.lookup, self.unknown, self.empty_value = {}, unknown, empty_value
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        value = (value or "").strip()
+        if not value:
+            return self.empty_value
+        code = self.lookup.get(value.lower())
         if code is None:
-            errors.append(unknown_message % {"value": part})
-        elif code not in codes:
-            codes.append(code)
-    return codes, errors
+            raise _explained(self.unknown(), value=value)
+        return code
 
 
-def _parse_coordinate(raw, limit, message):
-    try:
-        value = Decimal(raw.replace(",", ".").replace(" ", ""))
-    except InvalidOperation:
-        return None, message
-    if not value.is_finite() or abs(value) > limit:
-        return None, message
-    return value.quantize(COORDINATE_PLACES, rounding=ROUND_HALF_UP), None
+class CodeListField(CodeField):
+    """Codes of fixed choices separated by commas or semicolons, each as in `CodeField`."""
+
+    def to_python(self, value):
+        codes, errors = [], []
+        for part in _LIST_SPLIT.split(value or ""):
+            try:
+                code = super().to_python(part)
+            except ValidationError as error:
+                errors.append(error)
+                continue
+            if code and code not in codes:
+                codes.append(code)
+        if errors:
+            raise ValidationError(errors)
+        return codes
 
 
-def _parse_date(raw, column):
-    for pattern in ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y"):
+class HostField(CodeField):
+    """The host organisation by its slug or any of its names."""
+
+    def __init__(self, **kwargs):
+        super().__init__(unknown=lambda: gettext("Unknown host organisation “%(value)s”."), empty_value=None, **kwargs)
+
+
+class CountryCodeField(forms.Field):
+    """A country by its ISO code or its English name; empty is Latvia."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        value = (value or "").strip() or "LV"
+        code = value.upper() if value.upper() in countries else countries.by_name(value)
+        if not code:
+            raise _explained(gettext("Unknown country “%(value)s”."), value=value)
+        return code
+
+
+class CoordinateField(forms.DecimalField):
+    """A latitude or longitude with a decimal point or comma, rounded to the model's five places."""
+
+    def __init__(self, *, limit, message, **kwargs):
+        self.limit, self.message = limit, message
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        value = (value or "").replace(",", ".").replace(" ", "")
+        if not value:
+            return None
         try:
-            return datetime.datetime.strptime(raw, pattern).date(), None
-        except ValueError:
-            continue
-    return None, gettext("%(column)s: “%(value)s” is not a date (use YYYY-MM-DD).") % {"column": column, "value": raw}
+            number = Decimal(value)
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite() or abs(number) > self.limit:
+            raise _explained(self.message(), value=value)
+        return number.quantize(COORDINATE_PLACES, rounding=ROUND_HALF_UP)
+
+
+class SheetDateField(forms.DateField):
+    input_formats = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y")
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            raise ValidationError(
+                gettext("“%(value)s” is not a date (use YYYY-MM-DD).") % {"value": value}, code="invalid"
+            ) from None
+
+
+# The columns a row sets, every one of them: a column the sheet leaves out keeps the initiative's value.
+ROW_COLUMNS = tuple(column for column in SHEET_COLUMNS if column != "external_id")
+
+
+class InitiativeRowForm(forms.ModelForm):
+    """One row of a sheet applied to its initiative, checked by the model's fields and validation; the sheet's
+    own fields read codes, labels, names, decimal commas and local date formats."""
+
+    category = CodeField(
+        unknown=lambda: (
+            gettext("Unknown category “%(value)s”; use one of: %(codes)s.")
+            % {"value": "%(value)s", "codes": ", ".join(Initiative.Category.values)}
+        ),
+        empty_value=Initiative.Category.OTHER,
+    )
+    languages = CodeListField(unknown=lambda: gettext("Unknown language “%(value)s”."))
+    target_groups = CodeListField(unknown=lambda: gettext("Unknown target group “%(value)s”."))
+    host = HostField()
+    country = CountryCodeField()
+    latitude = CoordinateField(
+        limit=90, message=lambda: gettext("Bad coordinates: latitude “%(value)s” is not a number between -90 and 90.")
+    )
+    longitude = CoordinateField(
+        limit=180,
+        message=lambda: gettext("Bad coordinates: longitude “%(value)s” is not a number between -180 and 180."),
+    )
+    active_since = SheetDateField()
+    active_until = SheetDateField()
+    website = forms.URLField(required=False, max_length=200, assume_scheme="https")
+
+    class Meta:
+        model = Initiative
+        fields = ROW_COLUMNS
+
+    def __init__(self, *args, lookups: _Lookups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].lookup = lookups.category
+        self.fields["languages"].lookup = lookups.language
+        self.fields["target_groups"].lookup = lookups.target_group
+        self.fields["host"].lookup = lookups.hosts
+        for column in TRANSLATED_COLUMNS:
+            # Stored as "" when empty, as the admin and every other import stores them (the columns allow NULL).
+            self.fields[column].empty_value = ""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not cleaned_data.get(DEFAULT_TITLE):
+            self.add_error(
+                DEFAULT_TITLE, _explained(gettext("The Latvian title (%(column)s) is missing."), column=DEFAULT_TITLE)
+            )
+        return cleaned_data
+
+    def validate_unique(self):
+        """Not here: external ids are matched and slugs made by the import itself, and the database checks the
+        constraints again when the rows are written (their messages would repeat the model's own)."""
+
+    def row_errors(self) -> list[str]:
+        return [
+            message if name == NON_FIELD_ERRORS or error.code == EXPLAINED else f"{name}: {message}"
+            for name, errors in self.errors.as_data().items()
+            for error in errors
+            for message in error.messages
+        ]
+
+
+def _current_cell(initiative, column):
+    """The cell that would give the initiative's current value, for a column the sheet leaves out."""
+    if column == "host":
+        return initiative.host.slug if initiative.host else ""
+    value = getattr(initiative, column)
+    if isinstance(value, list):
+        return ", ".join(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return "" if value is None else str(value)
 
 
 def _check_row(values, columns, initiative, lookups):
-    """Apply one row's cells to `initiative`; return the errors found."""
-    errors = []
-    for column in TRANSLATED_COLUMNS:
-        if column in columns:
-            setattr(initiative, column, values.get(column, ""))
-    if not values.get(DEFAULT_TITLE):
-        errors.append(gettext("The Latvian title (%(column)s) is missing.") % {"column": DEFAULT_TITLE})
+    """Apply one row's cells to `initiative`; return the errors found.
 
-    if "category" in columns:
-        raw = values.get("category", "")
-        if not raw:
-            initiative.category = Initiative.Category.OTHER
-        elif raw.lower() in lookups.category:
-            initiative.category = lookups.category[raw.lower()]
-        else:
-            errors.append(
-                gettext("Unknown category “%(value)s”; use one of: %(codes)s.")
-                % {"value": raw, "codes": ", ".join(Initiative.Category.values)}
-            )
-    if "languages" in columns:
-        initiative.languages, found = _parse_list(
-            values.get("languages", ""), lookups.language, gettext("Unknown language “%(value)s”.")
-        )
-        errors += found
-    if "target_groups" in columns:
-        initiative.target_groups, found = _parse_list(
-            values.get("target_groups", ""), lookups.target_group, gettext("Unknown target group “%(value)s”.")
-        )
-        errors += found
-    if "host" in columns:
-        raw = values.get("host", "")
-        initiative.host = lookups.hosts.get(raw.lower()) if raw else None
-        if raw and initiative.host is None:
-            errors.append(gettext("Unknown host organisation “%(value)s”.") % {"value": raw})
-    if "country" in columns:
-        raw = values.get("country", "") or "LV"
-        code = raw.upper() if raw.upper() in countries else countries.by_name(raw)
-        if code:
-            initiative.country = code
-        else:
-            errors.append(gettext("Unknown country “%(value)s”.") % {"value": raw})
-
-    if "latitude" in columns or "longitude" in columns:
-        latitude_raw, longitude_raw = values.get("latitude", ""), values.get("longitude", "")
-        initiative.latitude = initiative.longitude = None
-        if latitude_raw or longitude_raw:
-            if not (latitude_raw and longitude_raw):
-                errors.append(gettext("Bad coordinates: give both latitude and longitude, or neither."))
-            else:
-                latitude, latitude_error = _parse_coordinate(
-                    latitude_raw,
-                    90,
-                    gettext("Bad coordinates: latitude “%(value)s” is not a number between -90 and 90.")
-                    % {"value": latitude_raw},
-                )
-                longitude, longitude_error = _parse_coordinate(
-                    longitude_raw,
-                    180,
-                    gettext("Bad coordinates: longitude “%(value)s” is not a number between -180 and 180.")
-                    % {"value": longitude_raw},
-                )
-                errors += [error for error in (latitude_error, longitude_error) if error]
-                if not (latitude_error or longitude_error):
-                    initiative.latitude, initiative.longitude = latitude, longitude
-
-    for column in ("active_since", "active_until"):
-        if column in columns:
-            raw = values.get(column, "")
-            value, error = _parse_date(raw, column) if raw else (None, None)
-            setattr(initiative, column, value)
-            if error:
-                errors.append(error)
-    for column in ("street_address", "postal_code", "city", "website", *SHEET_COLUMNS[-3:]):
-        if column in columns:
-            setattr(initiative, column, values.get(column, ""))
-
-    if not errors:
-        try:
-            # Uniqueness is the import's own business (external ids are matched, slugs are made when writing);
-            # the database enforces the check constraints again.
-            initiative.full_clean(exclude=["slug", "external_id"], validate_unique=False, validate_constraints=False)
-        except ValidationError as error:
-            for name, messages in error.message_dict.items():
-                label = name if name != "__all__" else ""
-                errors += [f"{label}: {message}" if label else message for message in messages]
-    return errors
+    A column the sheet leaves out is given the initiative's current value, so that every field (and the model's
+    validation across fields) sees the row as it will be saved.
+    """
+    data = {
+        column: values.get(column, "") if column in columns else _current_cell(initiative, column)
+        for column in ROW_COLUMNS
+    }
+    form = InitiativeRowForm(data, instance=initiative, lookups=lookups)
+    return [] if form.is_valid() else form.row_errors()
 
 
 def check_sheet(file, name):

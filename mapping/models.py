@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from groundwork.fields import ChoiceListField, LanguageListField
+from groundwork.uploads import SPREADSHEETS, UploadValidator
+from groundwork.validators import PlausibleDateValidator, plausible_date_constraint
 from partners.models import Organisation, Place, RandomUploadPath
 
 
@@ -90,8 +92,8 @@ class Initiative(Place):
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     website = models.URLField(_("website"), blank=True)
-    active_since = models.DateField(_("active since"), null=True, blank=True)
-    active_until = models.DateField(_("active until"), null=True, blank=True)
+    active_since = models.DateField(_("active since"), null=True, blank=True, validators=[PlausibleDateValidator()])
+    active_until = models.DateField(_("active until"), null=True, blank=True, validators=[PlausibleDateValidator()])
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.STAFF)
     external_id = models.CharField(
@@ -132,6 +134,8 @@ class Initiative(Place):
                 | Q(active_until__gte=F("active_since")),
                 name="initiative_active_period_ordered",
             ),
+            plausible_date_constraint("active_since", name="initiative_active_since_plausible", nullable=True),
+            plausible_date_constraint("active_until", name="initiative_active_until_plausible", nullable=True),
         ]
         indexes = [
             models.Index(fields=["status", "category"]),
@@ -182,7 +186,9 @@ class InitiativeImport(models.Model):
         PREVIEWED = "previewed", _("Previewed")
         IMPORTED = "imported", _("Imported")
 
-    file = models.FileField(_("file"), upload_to=RandomUploadPath("initiative-imports"))
+    file = models.FileField(
+        _("file"), upload_to=RandomUploadPath("initiative-imports"), validators=[UploadValidator(*SPREADSHEETS)]
+    )
     file_name = models.CharField(_("file name"), max_length=255)
     publish = models.BooleanField(
         _("publish new initiatives"),

@@ -20,6 +20,7 @@ from django_filters.views import FilterView
 
 from groundwork.antispam import SpamProtectedFormViewMixin
 from groundwork.caching import public_cache
+from partners.previews import StaffPreviewMixin
 from partners.views import map_points
 
 from . import services
@@ -105,9 +106,16 @@ class InitiativeListView(InitiativeFilterMixin, FilterView):
     paginate_by = 20
 
 
-class InitiativeDetailView(DetailView):
-    queryset = Initiative.objects.published().for_listing()
+class InitiativeDetailView(StaffPreviewMixin, DetailView):
+    """A published initiative; a pending or archived one only for staff whose admin shows it (partners.previews)."""
+
     template_name = "mapping/initiative_detail.html"
+
+    def get_preview_queryset(self):
+        return Initiative.objects.for_listing()
+
+    def get_queryset(self):
+        return self.get_preview_queryset().published()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

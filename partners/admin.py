@@ -1,15 +1,20 @@
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import get_fields_from_path
+from django.contrib.admin.utils import get_fields_from_path, unquote
+from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from modeltranslation.admin import TabbedTranslationAdmin
-from modeltranslation.settings import AVAILABLE_LANGUAGES
-from modeltranslation.utils import build_localized_fieldname
+from modeltranslation.utils import get_translation_fields
 from simple_history.admin import SimpleHistoryAdmin
 
 from groundwork.widgets import CoordinateInput, PointPickerWidget
@@ -18,10 +23,7 @@ from . import roles, services
 from .admin_views import StaffPasswordSetView, TwoFactorSetupView, TwoFactorVerifyView
 from .models import Agreement, Organisation, StaffMembership
 
-
-def localized(field_name):
-    """Every language's column of a translated field, for `search_fields`: staff search all languages at once."""
-    return tuple(build_localized_fieldname(field_name, code) for code in AVAILABLE_LANGUAGES)
+User = get_user_model()
 
 
 class PlaceAdminMixin:
@@ -260,6 +262,32 @@ def autocomplete_source(request, admin_site):
     return admin_site._registry.get(model), request.GET.get("field_name")
 
 
+def require_key(model, object_id):
+    """Raise Http404 unless `object_id`, as it came in a URL, is a value the model's primary key can hold."""
+    try:
+        model._meta.pk.to_python(unquote(object_id))
+    except ValidationError:
+        raise Http404(gettext("The id in this address is not valid.")) from None
+
+
+class AuditTrailAdmin(SimpleHistoryAdmin):
+    """The base of every admin with an audit trail (django-simple-history's history pages).
+
+    Those pages look rows up by the ids in their URL as they come (`abc`, `1.5`, a NUL character), which the
+    database refuses with an error; here an id the primary key cannot hold answers 404 first, as Django's own admin
+    pages do. Scope and permissions are then the admin's, as for every other page.
+    """
+
+    def history_view(self, request, object_id, extra_context=None):
+        require_key(self.model, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        require_key(self.model, object_id)
+        require_key(self.model.history.model, version_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
 PLACE_FIELDSET = (
     _("Address and map point"),
     {"fields": ("street_address", "postal_code", "city", "country", "latitude", "longitude")},
@@ -267,10 +295,10 @@ PLACE_FIELDSET = (
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(PlaceAdminMixin, SimpleHistoryAdmin, TabbedTranslationAdmin):
+class OrganisationAdmin(PlaceAdminMixin, AuditTrailAdmin, TabbedTranslationAdmin):
     list_display = ("name", "kind", "city", "country", "is_sample")
     list_filter = ("kind", "country", "is_sample")
-    search_fields = (*localized("name"), *localized("short_name"), "slug", "city")
+    search_fields = (*get_translation_fields("name", "short_name"), "slug", "city")
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("created_at", "updated_at")
     fieldsets = (
@@ -313,11 +341,11 @@ class AgreementAdminForm(forms.ModelForm):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(CoordinatorOnlyAdminMixin, SimpleHistoryAdmin, TabbedTranslationAdmin):
+class AgreementAdmin(CoordinatorOnlyAdminMixin, AuditTrailAdmin, TabbedTranslationAdmin):
     form = AgreementAdminForm
     list_display = ("title", "kind", "signed_on", "valid_until", "party_names", "is_sample")
     list_filter = ("kind", "is_sample")
-    search_fields = (*localized("title"), "slug")
+    search_fields = (*get_translation_fields("title"), "slug")
     date_hierarchy = "signed_on"
     autocomplete_fields = ("parties",)
     prepopulated_fields = {"slug": ("title",)}
@@ -337,7 +365,10 @@ class AgreementAdmin(CoordinatorOnlyAdminMixin, SimpleHistoryAdmin, TabbedTransl
 
 
 class StaffInviteForm(forms.Form):
-    email = forms.EmailField(label=_("e-mail"), help_text=_("Also her user name."))
+    # The address becomes her user name too, so it is no longer than a user name may be.
+    email = forms.EmailField(
+        label=_("e-mail"), help_text=_("Also her user name."), max_length=User._meta.get_field("username").max_length
+    )
     first_name = forms.CharField(label=_("first name"), max_length=150)
     last_name = forms.CharField(label=_("last name"), max_length=150)
     organisation = forms.ModelChoiceField(label=_("organisation"), queryset=Organisation.objects.all())
@@ -347,7 +378,7 @@ class StaffInviteForm(forms.Form):
 
 
 @admin.register(StaffMembership)
-class StaffMembershipAdmin(CoordinatorOnlyAdminMixin, SimpleHistoryAdmin):
+class StaffMembershipAdmin(CoordinatorOnlyAdminMixin, AuditTrailAdmin):
     list_display = ("user", "organisation", "role", "created_at")
     list_filter = ("role", "organisation")
     list_select_related = ("user", "organisation")
@@ -356,7 +387,7 @@ class StaffMembershipAdmin(CoordinatorOnlyAdminMixin, SimpleHistoryAdmin):
         "user__email",
         "user__first_name",
         "user__last_name",
-        *(f"organisation__{name}" for name in localized("name")),
+        *(f"organisation__{name}" for name in get_translation_fields("name")),
     )
     autocomplete_fields = ("user", "organisation")
     change_list_template = "partners/admin/staffmembership_change_list.html"
@@ -449,3 +480,32 @@ class StaffMembershipAdmin(CoordinatorOnlyAdminMixin, SimpleHistoryAdmin):
         super().delete_queryset(request, queryset)
         for user in users:
             roles.sync_user_groups(user)
+
+
+class OwnerSetsUpAdminMixin:
+    """Authenticators and backup codes in the admin: coordinators see who has them and delete a lost one.
+
+    Nobody adds or changes one for another person: the owner pairs her authenticator and gets her backup codes on
+    her own page (`TwoFactorSetupView`). Keys, QR codes and codes are never shown (`OTP_ADMIN_HIDE_SENSITIVE_DATA`).
+    """
+
+    def has_add_permission(self, request, *args, **kwargs):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# django-otp registers its admins when its admin modules are imported (above); these take their place.
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
+
+
+@admin.register(TOTPDevice)
+class AuthenticatorAdmin(OwnerSetsUpAdminMixin, TOTPDeviceAdmin):
+    pass
+
+
+@admin.register(StaticDevice)
+class BackupCodesAdmin(OwnerSetsUpAdminMixin, StaticDeviceAdmin):
+    pass

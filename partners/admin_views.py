@@ -1,5 +1,6 @@
 """Admin pages of staff accounts that are not a model's pages: password setting and one-time passwords."""
 
+import math
 from base64 import b32encode
 
 import segno
@@ -9,12 +10,13 @@ from django.contrib.auth.views import PasswordResetConfirmView
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
+from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
-from django_otp import match_token
 
 from . import services
 
@@ -45,6 +47,31 @@ class TokenForm(forms.Form):
 
     def clean_token(self):
         return "".join(self.cleaned_data["token"].split())
+
+
+def throttled_seconds(devices):
+    """Seconds until every one of the devices checks codes again, or 0 when all of them check codes now.
+
+    After a wrong code django-otp refuses the next ones for 1, 2, 4, 8… seconds without looking at them, so a right
+    code sent too soon would be refused as well: the views say so instead of calling it wrong.
+    """
+    now = timezone.now()
+    waits = [
+        (details["locked_until"] - now).total_seconds()
+        for allowed, details in (device.verify_is_allowed() for device in devices)
+        if not allowed and details and "locked_until" in details
+    ]
+    return max(1, math.ceil(max(waits))) if waits else 0
+
+
+def throttled_message(seconds):
+    return ngettext(
+        "A wrong code was entered just before, so codes are checked again only after a pause. "
+        "Try again in %(seconds)d second, with the code your app shows then.",
+        "A wrong code was entered just before, so codes are checked again only after a pause. "
+        "Try again in %(seconds)d seconds, with the code your app shows then.",
+        seconds,
+    ) % {"seconds": seconds}
 
 
 class TwoFactorView(View):
@@ -81,6 +108,10 @@ class TwoFactorVerifyView(TwoFactorView):
     def post(self, request):
         form = TokenForm(request.POST)
         if form.is_valid():
+            wait = throttled_seconds(devices_for_user(request.user))
+            if wait:
+                form.add_error("token", throttled_message(wait))
+                return self.render(form=form)
             device = match_token(request.user, form.cleaned_data["token"])
             if device is not None:
                 otp_login(request, device)
@@ -109,6 +140,10 @@ class TwoFactorSetupView(TwoFactorView):
         device = services.totp_device_for_setup(request.user)
         form = TokenForm(request.POST)
         if form.is_valid():
+            wait = throttled_seconds([device])
+            if wait:
+                form.add_error("token", throttled_message(wait))
+                return self.render(**self.context_for(device, form))
             codes = services.totp_confirm(device=device, token=form.cleaned_data["token"])
             if codes is not None:
                 otp_login(request, device)

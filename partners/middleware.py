@@ -4,12 +4,9 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.http import urlencode
 from django_otp import user_has_device
 
-from . import roles
-
-# Admin pages a signed-in person reaches before her one-time password: the steps themselves and the way out.
+# Admin pages a signed-in person reaches before her one-time password: the way out, and the step she owes (see
+# `StaffTwoFactorMiddleware.step_for`).
 OPEN_BEFORE_VERIFICATION = {
-    "admin:partners_two_factor_verify",
-    "admin:partners_two_factor_setup",
     "admin:partners_staffmembership_set_password",
     "admin:login",
     "admin:logout",
@@ -20,14 +17,14 @@ OPEN_BEFORE_VERIFICATION = {
 def owed_two_factor_step(user):
     """The one-time password step a signed-in staff member still owes, as the name of its admin view, or None.
 
-    Anyone with a confirmed authenticator must give a code from it at each login; coordinators without one must
-    set one up when `settings.OTP_REQUIRED_FOR_COORDINATORS` is on.
+    Anyone with a confirmed authenticator must give a code from it at each login; staff without one must set one up
+    when `settings.OTP_REQUIRED_FOR_STAFF` is on.
     """
     if user.is_verified():
         return None
     if user_has_device(user):
         return "admin:partners_two_factor_verify"
-    if settings.OTP_REQUIRED_FOR_COORDINATORS and roles.is_coordinator(user):
+    if settings.OTP_REQUIRED_FOR_STAFF and user.is_staff:
         return "admin:partners_two_factor_setup"
     return None
 
@@ -62,4 +59,7 @@ class StaffTwoFactorMiddleware:
         user = request.user
         if not (user.is_authenticated and user.is_staff):
             return None
-        return owed_two_factor_step(user)
+        # Only the step owed is open (all of them when none is): with the password alone, someone could otherwise
+        # pair a new authenticator on the setup page and replace the owner's.
+        step = owed_two_factor_step(user)
+        return None if step == match.view_name else step

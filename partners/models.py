@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from groundwork.validators import ReservedSlugValidator
+from groundwork.uploads import DOCUMENTS, IMAGES, UploadValidator
+from groundwork.validators import PlausibleDateValidator, ReservedSlugValidator, plausible_date_constraint
 
 
 @deconstructible
@@ -124,7 +125,9 @@ class Organisation(Place):
     website = models.URLField(_("website"), blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
-    logo = models.ImageField(_("logo"), upload_to=RandomUploadPath("logos"), blank=True)
+    logo = models.ImageField(
+        _("logo"), upload_to=RandomUploadPath("logos"), blank=True, validators=[UploadValidator(*IMAGES)]
+    )
     is_sample = models.BooleanField(
         _("sample data"), default=False, help_text=_("Demonstration content, not a real record.")
     )
@@ -163,13 +166,19 @@ class Agreement(models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, default=Kind.COOPERATION)
     title = models.CharField(_("title"), max_length=250)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    signed_on = models.DateField(_("signed on"))
+    signed_on = models.DateField(_("signed on"), validators=[PlausibleDateValidator()])
     parties = models.ManyToManyField(
         Organisation, related_name="agreements", verbose_name=_("parties"), help_text=_("At least two.")
     )
     summary = models.TextField(_("summary"), blank=True)
-    document = models.FileField(_("signed document"), upload_to=RandomUploadPath("agreements"), blank=True)
-    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    document = models.FileField(
+        _("signed document"),
+        upload_to=RandomUploadPath("agreements"),
+        blank=True,
+        validators=[UploadValidator(*DOCUMENTS)],
+        help_text=_("PDF, DOCX or ODT."),
+    )
+    valid_until = models.DateField(_("valid until"), null=True, blank=True, validators=[PlausibleDateValidator()])
     is_sample = models.BooleanField(_("sample data"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -186,6 +195,8 @@ class Agreement(models.Model):
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("signed_on")),
                 name="agreement_valid_after_signing",
             ),
+            plausible_date_constraint("signed_on", name="agreement_signed_on_plausible"),
+            plausible_date_constraint("valid_until", name="agreement_valid_until_plausible", nullable=True),
         ]
 
     def __str__(self):

@@ -57,7 +57,11 @@ def staff_invite(
         )
     user = User(username=email.lower(), email=email, first_name=first_name, last_name=last_name, is_staff=True)
     user.set_unusable_password()
-    user.full_clean(exclude=["password"])
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as error:
+        # The address is her user name as well: what the account refuses, the address field says.
+        raise ValidationError({"email": error.messages}) from None
     user.save()
     membership = StaffMembership(user=user, organisation=organisation, role=role)
     membership.full_clean()

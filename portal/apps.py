@@ -12,12 +12,13 @@ class PortalConfig(AppConfig):
 
 
 class AdminConfig(SimpleAdminConfig):
-    """The admin, discovering every app's admin module except django-leaflet's.
+    """The admin (`portal.admin_site.PortalAdminSite`), discovering every app's admin module except django-leaflet's.
 
     django-leaflet's admin module imports GeoDjango, which needs the GDAL C library; the portal keeps
     coordinates as plain decimals and must run without GDAL.
     """
 
+    default_site = "portal.admin_site.PortalAdminSite"
     skipped = {"leaflet"}
 
     def ready(self):

@@ -1,5 +1,6 @@
 """The staff start page's figures: participants per month per library, events by language of delivery and
-initiatives by category, each as numbers for a table and as bar geometry for a server-drawn SVG chart.
+initiatives by category, each as numbers for a table and as bar geometry for a server-drawn SVG chart. Events and
+participants are those of the events held (`Event.objects.held`: ended by now), counted as the reports count them.
 
 A fixed number of queries whatever the data: one aggregate per figure and one for the library names.
 """
@@ -8,16 +9,18 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Sum
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.dates import MONTHS as MONTH_NAMES
 from django.utils.dates import MONTHS_3
 from django.utils.text import capfirst
 
+from groundwork.translations import translated
 from mapping.models import Initiative
 from partners.models import Organisation
 
-from .reports.content import Scope, choice_labels, delivery_language_labels, localized
+from .reports.scope import Scope
+from .reports.sheets import choice_labels, delivery_language_labels
 
 MONTHS_SHOWN = 12
 
@@ -121,19 +124,15 @@ def dashboard(*, organisation_ids=None, today=None):
     months = list(scope.months())
 
     per_library = {}
-    for organiser, year, month, total in (
+    for organiser, month, total in (
         scope.attendance()
         .order_by()
-        .values_list("event__organiser", ExtractYear("event__starts_at"), ExtractMonth("event__starts_at"))
+        .values_list("event__organiser", TruncMonth("event__ends_at"))
         .annotate(participants=Sum("total"))
     ):
-        per_library.setdefault(organiser, {})[year, month] = total or 0
+        per_library.setdefault(organiser, {})[month.year, month.month] = total or 0
     shown_ids = set(per_library) | set(scope.library_ids) - {0}
-    names = dict(
-        Organisation.objects.filter(pk__in=shown_ids)
-        .annotate(label=localized(Organisation, "short_name", "name"))
-        .values_list("pk", "label")
-    )
+    names = dict(Organisation.objects.filter(pk__in=shown_ids).values_list("pk", translated("short_name", "name")))
     largest = max((value for counts in per_library.values() for value in counts.values()), default=0)
     libraries = []
     for pk in sorted(shown_ids, key=lambda pk: (names.get(pk, "").casefold(), pk)):

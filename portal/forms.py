@@ -89,6 +89,20 @@ class ReportRequestForm(forms.ModelForm):
         self.fields["format"].choices = Report.Format.choices
         self.fields["language"].help_text = _("Labels of the report are written in this language.")
 
+    @classmethod
+    def again(cls, report, *, user):
+        """The form filled in with `report`'s period, scope, format and language, as `user` would send it: her
+        choice of libraries is checked again, since her memberships may have changed since."""
+        data = {
+            "period_from": report.period_from.isoformat(),
+            "period_to": report.period_to.isoformat(),
+            "countries": [str(code) for code in report.countries],
+            "libraries": [library.pk for library in report.libraries.all()],
+            "format": report.format,
+            "language": report.language,
+        }
+        return cls(data=data, user=user)
+
     def clean(self):
         cleaned_data = super().clean()
         start, end = cleaned_data.get("period_from"), cleaned_data.get("period_to")

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from groundwork.uploads import UploadValidator
+from groundwork.validators import PlausibleDateValidator, plausible_date_constraint
 from partners.models import Organisation
 
 
@@ -53,8 +55,8 @@ class Report(models.Model):
         verbose_name=_("requested by"),
     )
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now, db_index=True)
-    period_from = models.DateField(_("from"))
-    period_to = models.DateField(_("to"))
+    period_from = models.DateField(_("from"), validators=[PlausibleDateValidator()])
+    period_to = models.DateField(_("to"), validators=[PlausibleDateValidator()])
     countries = CountryField(_("countries"), multiple=True, blank=True, help_text=_("Empty: every country."))
     libraries = models.ManyToManyField(
         Organisation,
@@ -68,7 +70,8 @@ class Report(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     step = models.CharField(_("step"), max_length=200, blank=True)
-    file = models.FileField(_("file"), max_length=255, blank=True)
+    # Written by the build task, never uploaded; the validator says what the file may be, as on every file field.
+    file = models.FileField(_("file"), max_length=255, blank=True, validators=[UploadValidator("xlsx", "csv_zip")])
     file_size = models.PositiveBigIntegerField(_("file size in bytes"), null=True, blank=True)
     file_sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True)
     error = models.TextField(_("what went wrong"), blank=True)
@@ -88,6 +91,8 @@ class Report(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(period_to__gte=F("period_from")), name="report_period_ordered"),
             models.CheckConstraint(condition=Q(progress__lte=100), name="report_progress_percent"),
+            plausible_date_constraint("period_from", name="report_period_from_plausible"),
+            plausible_date_constraint("period_to", name="report_period_to_plausible"),
         ]
 
     def __str__(self):
@@ -108,6 +113,19 @@ class Report(models.Model):
     @property
     def is_downloadable(self):
         return self.status == self.Status.DONE and bool(self.file)
+
+    @property
+    def has_expired(self):
+        """Built, and its file deleted after the retention period (`REPORT_RETENTION_DAYS`)."""
+        return self.status == self.Status.DONE and not self.file
+
+    @property
+    def can_be_built_again(self):
+        return self.status == self.Status.FAILED or self.has_expired
+
+    def get_state_display(self):
+        """The status as the history and the report's page show it: an expired file says so."""
+        return _("File expired") if self.has_expired else self.get_status_display()
 
     @property
     def file_extension(self):

@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A NUL character in the path or a parameter answers 400 (groundwork.middleware), in the visitor's language.
+    "groundwork.middleware.RefuseNulCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -183,6 +185,8 @@ CACHE_MIDDLEWARE_KEY_PREFIX = ""
 
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
+# Development and the test suite serve uploads from the portal itself; production leaves /media/ to the proxy.
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -399,9 +403,16 @@ if SECURE_PROXY_SSL_HEADER:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 OTP_TOTP_ISSUER = "LIBRI"
-# On, coordinators must set up and give a one-time password before using the admin; production turns it on.
-# Anyone with an authenticator gives a code at each login whatever this says; librarians may opt in.
-OTP_REQUIRED_FOR_COORDINATORS = env.bool("OTP_REQUIRED_FOR_COORDINATORS", default=False)
+# On, every staff member (librarian, coordinator, superuser) must set up and give a one-time password before using
+# the admin or the staff pages: librarians see registrants' personal data too. Production turns it on. Anyone with
+# an authenticator gives a code at each login whatever this says. OTP_REQUIRED_FOR_COORDINATORS is its former name,
+# still read when the new one is not set.
+OTP_REQUIRED_FOR_STAFF = env.bool(
+    "OTP_REQUIRED_FOR_STAFF", default=env.bool("OTP_REQUIRED_FOR_COORDINATORS", default=False)
+)
 OTP_BACKUP_CODES = 10
+# The admin never shows an authenticator's key or QR code, nor backup codes: only their owner sees them, once, when
+# she sets them up on her own page.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # django-axes reports every successful login (a reset of zero attempts) at INFO: keep only its warnings.
 LOGGING.setdefault("loggers", {})["axes"] = {"level": "WARNING"}

@@ -11,4 +11,5 @@ urlpatterns = [
     path("reports/<int:pk>/", views.ReportDetailView.as_view(), name="report_detail"),
     path("reports/<int:pk>/status.json", views.ReportStatusView.as_view(), name="report_status"),
     path("reports/<int:pk>/download/", views.ReportDownloadView.as_view(), name="report_download"),
+    path("reports/<int:pk>/again/", views.ReportAgainView.as_view(), name="report_again"),
 ]

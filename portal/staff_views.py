@@ -8,6 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
@@ -90,6 +91,25 @@ class ReportCreateView(StaffMixin, CreateView):
         return redirect(self.object)
 
 
+class ReportAgainView(StaffMixin, SingleObjectMixin, View):
+    """One click on a failed or expired report asks for the same report again (a new request, shown in the
+    history beside the old one); if her choice of libraries is no longer hers, the request form says why."""
+
+    http_method_names = ["post"]
+
+    def get_queryset(self):
+        return self.reports()
+
+    def post(self, request, *args, **kwargs):
+        report = self.get_object()
+        if not report.can_be_built_again:
+            return redirect(report)
+        form = ReportRequestForm.again(report, user=request.user)
+        if not form.is_valid():
+            return TemplateResponse(request, ReportCreateView.template_name, {"form": form})
+        return redirect(form.request())
+
+
 class ReportDetailView(StaffMixin, DetailView):
     """The report's state; with JavaScript the progress updates itself, without it a reload shows the latest."""
 
@@ -103,7 +123,7 @@ class ReportDetailView(StaffMixin, DetailView):
 def status_data(report):
     return {
         "status": report.status,
-        "status_label": str(report.get_status_display()),
+        "status_label": str(report.get_state_display()),
         "progress": report.progress,
         "step": report.step,
         "error": report.error,

@@ -6,7 +6,9 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.http import HttpResponse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
+from django.views.static import serve
 
 from activities.models import Event
 from mapping.models import Initiative
@@ -24,6 +26,20 @@ ACCESSIBILITY_STATEMENT_DATE = datetime.date(2026, 11, 25)
 def healthz(request):
     """Liveness only: answers without touching the database, cache or broker."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@require_safe
+def media_file(request, path):
+    """An uploaded file, when the portal serves uploads itself (`SERVE_MEDIA`: development and tests).
+
+    Always a download, with the type as sent (nosniff): whatever an upload holds, a browser never opens it as a
+    page of the portal's origin. Images still show in `<img>`, which ignores the disposition. In production the
+    reverse proxy serves /media/ with the same two headers (README).
+    """
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["Content-Disposition"] = "attachment"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 class HomeView(TemplateView):

@@ -1,19 +1,17 @@
 from django import forms
 from django.contrib import admin
-from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
-from simple_history.admin import SimpleHistoryAdmin
+from modeltranslation.utils import get_translation_fields
 
 from partners import roles
-from partners.admin import OrganisationScopedAdminMixin, OrganisationScopedInlineMixin, localized
+from partners.admin import AuditTrailAdmin, OrganisationScopedAdminMixin, OrganisationScopedInlineMixin
 from partners.models import Agreement
 
 from . import services
-from .files import validate_upload
 from .models import ActionItem, GoodPractice, Resource, ResourceFile, Strategy
 from .richtext import sanitise_html
 
@@ -33,13 +31,6 @@ class ResourceFileForm(forms.ModelForm):
     class Meta:
         model = ResourceFile
         fields = ("language", "title", "file")
-
-    def clean_file(self):
-        uploaded = self.cleaned_data.get("file")
-        # A new upload is checked here, so that the message appears next to the file in the form.
-        if isinstance(uploaded, UploadedFile):
-            validate_upload(uploaded)
-        return uploaded
 
 
 class ResourceFileInline(admin.TabularInline):
@@ -86,7 +77,7 @@ class PublishedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Resource)
-class ResourceAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin, TabbedTranslationAdmin):
+class ResourceAdmin(OrganisationScopedAdminMixin, AuditTrailAdmin, TabbedTranslationAdmin):
     # A librarian works on the guides her library publishes; related events are chosen among hers.
     organisation_field = "owner"
     form = ResourceAdminForm
@@ -94,7 +85,7 @@ class ResourceAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin, TabbedTran
     list_display = ("title", "kind", "published_on", "owner", "file_count", "is_sample")
     list_filter = ("kind", PublishedFilter, "is_sample")
     list_select_related = ("owner",)
-    search_fields = (*localized("title"), *localized("summary"), "slug")
+    search_fields = (*get_translation_fields("title", "summary"), "slug")
     date_hierarchy = "published_on"
     autocomplete_fields = ("owner", "related_organisations", "related_events")
     prepopulated_fields = {"slug": ("title",)}
@@ -150,7 +141,7 @@ class StrategyAdmin(OrganisationScopedAdminMixin, TabbedTranslationAdmin):
     list_display = ("title", "library", "status", "adopted_on", "is_sample")
     list_filter = ("status", "is_sample")
     list_select_related = ("library",)
-    search_fields = (*localized("title"), "slug", "municipality")
+    search_fields = (*get_translation_fields("title"), "slug", "municipality")
     date_hierarchy = "adopted_on"
     autocomplete_fields = ("library", "partners", "agreements", "document")
     prepopulated_fields = {"slug": ("title",)}

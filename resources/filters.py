@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from groundwork.folding import query_terms
+from groundwork.translations import translated
 from partners.models import Audience, Organisation
 
 from . import search
@@ -149,7 +150,7 @@ class ResourceFilter(django_filters.FilterSet):
             self.SORT_RELEVANCE: ("-rank", "-published_on", "pk"),
             self.SORT_NEWEST: ("-published_on", "pk"),
             self.SORT_OLDEST: ("published_on", "pk"),
-            self.SORT_TITLE: (search.displayed("title", get_language()).asc(), "pk"),
+            self.SORT_TITLE: (translated("title").asc(), "pk"),
         }[self.sort_order]
         return queryset.order_by(*ordering)
 

@@ -12,7 +12,8 @@ from simple_history.models import HistoricalRecords
 from activities.models import Event
 from groundwork.fields import ChoiceListField, delivery_languages
 from groundwork.folding import query_terms
-from groundwork.validators import ReservedSlugValidator
+from groundwork.uploads import DOCUMENTS, UploadValidator
+from groundwork.validators import PlausibleDateValidator, ReservedSlugValidator, plausible_date_constraint
 from partners.models import Agreement, Audience, Organisation, RandomUploadPath
 
 from . import search
@@ -124,7 +125,9 @@ class Resource(models.Model):
         verbose_name=_("related events"),
         help_text=_("Seminars or workshops that use or present this resource; upcoming ones are shown on its page."),
     )
-    published_on = models.DateField(_("published on"), null=True, blank=True, help_text=_("Empty: a draft."))
+    published_on = models.DateField(
+        _("published on"), null=True, blank=True, help_text=_("Empty: a draft."), validators=[PlausibleDateValidator()]
+    )
     is_sample = models.BooleanField(_("sample data"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -144,6 +147,9 @@ class Resource(models.Model):
         verbose_name_plural = _("resources")
         ordering = ["-published_on", "title"]
         indexes = [models.Index(fields=["published_on", "kind"])]
+        constraints = [
+            plausible_date_constraint("published_on", name="resource_published_on_plausible", nullable=True),
+        ]
 
     def __str__(self):
         return self.title
@@ -192,7 +198,11 @@ class ResourceFile(models.Model):
 
     resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="files", verbose_name=_("resource"))
     language = models.CharField(_("language"), max_length=8, choices=delivery_languages)
-    file = models.FileField(_("file"), upload_to=RandomUploadPath("resources"))
+    # Guides may also be e-books; RESOURCE_FILE_TYPES narrows the kinds and RESOURCE_FILE_MAX_BYTES sets the limit.
+    file_validator = UploadValidator(
+        *DOCUMENTS, "epub", formats_setting="RESOURCE_FILE_TYPES", max_bytes_setting="RESOURCE_FILE_MAX_BYTES"
+    )
+    file = models.FileField(_("file"), upload_to=RandomUploadPath("resources"), validators=[file_validator])
     title = models.CharField(_("title"), max_length=200, blank=True)
     format = models.CharField(_("format"), max_length=8, choices=Format.choices, editable=False, blank=True)
     size = models.PositiveBigIntegerField(_("size in bytes"), editable=False, default=0)
@@ -294,7 +304,7 @@ class Strategy(models.Model):
         Agreement, blank=True, related_name="strategies", verbose_name=_("linked agreements")
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
-    adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
+    adopted_on = models.DateField(_("adopted on"), null=True, blank=True, validators=[PlausibleDateValidator()])
     document = models.OneToOneField(
         Resource,
         on_delete=models.SET_NULL,
@@ -319,6 +329,7 @@ class Strategy(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="adopted") | Q(adopted_on__isnull=False), name="strategy_adopted_has_date"
             ),
+            plausible_date_constraint("adopted_on", name="strategy_adopted_on_plausible", nullable=True),
         ]
 
     def __str__(self):
@@ -351,7 +362,7 @@ class ActionItem(models.Model):
         related_name="action_items",
         verbose_name=_("responsible organisation"),
     )
-    due_on = models.DateField(_("due date"), null=True, blank=True)
+    due_on = models.DateField(_("due date"), null=True, blank=True, validators=[PlausibleDateValidator()])
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
     events = models.ManyToManyField(Event, blank=True, related_name="action_items", verbose_name=_("linked events"))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -360,6 +371,7 @@ class ActionItem(models.Model):
         verbose_name = _("action plan item")
         verbose_name_plural = _("action plan")
         ordering = ["strategy", "position", "due_on", "pk"]
+        constraints = [plausible_date_constraint("due_on", name="actionitem_due_on_plausible", nullable=True)]
 
     def __str__(self):
         return self.title

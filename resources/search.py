@@ -16,11 +16,12 @@ import nh3
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connections
 from django.db.models import Case, F, Func, IntegerField, Q, TextField, Value, When
-from django.db.models.functions import Coalesce, Concat, NullIf
+from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from groundwork.folding import fold, fold_with_positions
+from groundwork.translations import translated
 
 CONTENT_LANGUAGES = ("lv", "en", "uk", "ru")
 TEXT_SEARCH_CONFIGS = {"lv": "libri_simple", "en": "libri_english", "uk": "libri_simple", "ru": "libri_russian"}
@@ -139,24 +140,17 @@ def _ts_query(terms):
     return query
 
 
-def displayed(field, language):
-    """A translated column as the page shows it: the visitor's language, else the first fallback filled in."""
-    chain = [language] + [code for code in CONTENT_LANGUAGES if code != language]
-    columns = (NullIf(F(f"{field}_{code}"), Value("")) for code in chain)
-    return Coalesce(*columns, Value(""), output_field=TextField())
-
-
 def _displayed_text(language):
     """Summary and body (tags removed) as the page shows them, for the highlighted headline."""
     body = Func(
-        displayed("body", language),
+        translated("body", language=language),
         Value(r"<[^>]*>"),
         Value(" "),
         Value("g"),
         function="regexp_replace",
         output_field=TextField(),
     )
-    return Concat(displayed("summary", language), Value(" "), body, output_field=TextField())
+    return Concat(translated("summary", language=language), Value(" "), body, output_field=TextField())
 
 
 # --- Snippets ---------------------------------------------------------------------------------------------------

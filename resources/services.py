@@ -4,7 +4,6 @@ from django.db import connections, router, transaction
 from django.db.models import F
 
 from . import search
-from .files import validate_upload
 from .models import GoodPractice, Resource, ResourceFile
 from .richtext import sanitise_html
 
@@ -68,16 +67,12 @@ def resource_file_save(*, resource_file: ResourceFile) -> ResourceFile:
     Raises ValidationError with a message for the uploader when the file is refused.
     """
     if not getattr(resource_file.file, "_committed", True):
-        detected = validate_upload(resource_file.file)
+        detected = ResourceFile.file_validator.check(resource_file.file.file)
         resource_file.format = detected.code
         resource_file.size = resource_file.file.size
     resource_file.full_clean()
     resource_file.save()
     return resource_file
-
-
-def resource_file_create(*, resource: Resource, language: str, file, title: str = "") -> ResourceFile:
-    return resource_file_save(resource_file=ResourceFile(resource=resource, language=language, file=file, title=title))
 
 
 def resource_file_delete(*, resource_file: ResourceFile) -> None:

@@ -1,14 +1,16 @@
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.generic import DetailView, ListView
 
 from activities.models import Event
+from groundwork.uploads import FORMATS
+from partners.previews import StaffPreviewMixin, preview_queryset
 
 from . import search
-from .files import FORMATS
 from .filters import ResourceFilter
 from .models import ActionItem, Resource, ResourceFile, Strategy
 from .services import resource_file_count_download
@@ -48,12 +50,17 @@ class ResourceListView(ListView):
         return super().render_to_response(context, **response_kwargs)
 
 
-class ResourceDetailView(DetailView):
+class ResourceDetailView(StaffPreviewMixin, DetailView):
+    """A published resource; a draft or scheduled one only for staff whose admin shows it (partners.previews)."""
+
     template_name = "resources/resource_detail.html"
     context_object_name = "resource"
 
+    def get_preview_queryset(self):
+        return Resource.objects.for_detail()
+
     def get_queryset(self):
-        return Resource.objects.published().for_detail()
+        return self.get_preview_queryset().published()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -65,14 +72,17 @@ class FileDownloadView(View):
     """Serve a published resource's file as a download, and count it (a number only, nothing about the visitor)."""
 
     def get(self, request, pk):
-        resource_file = self._resource_file(pk)
+        resource_file, preview = self._resource_file(request, pk)
         response = self._response(resource_file)
-        resource_file_count_download(resource_file=resource_file)
+        if preview:
+            add_never_cache_headers(response)
+        else:
+            resource_file_count_download(resource_file=resource_file)
         return response
 
     def head(self, request, pk):
         """The same headers without the file: link checkers and prefetchers do not count as downloads."""
-        resource_file = self._resource_file(pk)
+        resource_file, _preview = self._resource_file(request, pk)
         response = HttpResponse(content_type=self._content_type(resource_file))
         response["Content-Disposition"] = content_disposition_header(True, resource_file.download_name)
         response["Content-Length"] = str(resource_file.size)
@@ -80,10 +90,15 @@ class FileDownloadView(View):
         return response
 
     @staticmethod
-    def _resource_file(pk):
-        return get_object_or_404(
-            ResourceFile.objects.select_related("resource").filter(resource__in=Resource.objects.published()), pk=pk
-        )
+    def _resource_file(request, pk):
+        """The file and whether it is a staff preview: a file of an unpublished resource is served only to staff
+        whose admin shows them the resource, and such a download is not counted."""
+        files = ResourceFile.objects.select_related("resource")
+        published = files.filter(resource__in=Resource.objects.published(), pk=pk).first()
+        if published is not None:
+            return published, False
+        previewable = preview_queryset(request, Resource.objects.all())
+        return get_object_or_404(files.filter(resource__in=previewable), pk=pk), True
 
     @staticmethod
     def _content_type(resource_file):
@@ -115,16 +130,19 @@ class StrategyListView(ListView):
         return Strategy.objects.adopted().with_progress().select_related("library").order_by("-adopted_on", "pk")
 
 
-class StrategyDetailView(DetailView):
-    """One adopted strategy with its action plan and how far it has got."""
+class StrategyDetailView(StaffPreviewMixin, DetailView):
+    """One adopted strategy with its action plan and how far it has got; a draft only for staff whose admin shows it
+    (partners.previews)."""
 
     template_name = "resources/strategy_detail.html"
     context_object_name = "strategy"
 
     def get_queryset(self):
+        return self.get_preview_queryset().adopted()
+
+    def get_preview_queryset(self):
         return (
-            Strategy.objects.adopted()
-            .with_progress()
+            Strategy.objects.with_progress()
             .select_related("library", "document")
             .prefetch_related(
                 "partners",

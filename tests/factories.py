@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from activities.models import Event
 from mapping.models import Initiative
 from partners.models import Agreement, Organisation, StaffMembership
-from resources.models import Resource, ResourceFile
+from resources.models import ActionItem, Resource, ResourceFile, Strategy
 
 
 class ContentFactory(factory.django.DjangoModelFactory):
@@ -140,3 +140,25 @@ class ResourceFileFactory(factory.django.DjangoModelFactory):
     resource = factory.SubFactory(ResourceFactory)
     language = "lv"
     file = factory.django.FileField(filename="guide.pdf", data=b"%PDF-1.4\n%demo\n")
+
+
+class StrategyFactory(ContentFactory):
+    class Meta:
+        model = Strategy
+
+    title = factory.Sequence(lambda n: f"Integrācijas stratēģija {n}")
+    slug = factory.Sequence(lambda n: f"strategija-{n}")
+    library = factory.SubFactory(OrganisationFactory)
+    municipality = "Ogres novads"
+    status = Strategy.Status.ADOPTED
+    adopted_on = datetime.date(2025, 6, 1)
+
+
+class ActionItemFactory(ContentFactory):
+    class Meta:
+        model = ActionItem
+
+    strategy = factory.SubFactory(StrategyFactory)
+    title = factory.Sequence(lambda n: f"Darbība {n}")
+    status = ActionItem.Status.PLANNED
+    due_on = datetime.date(2025, 12, 1)

@@ -15,7 +15,16 @@ def compose():
 
 
 def test_compose_file_follows_the_compose_specification():
-    PyCompose.from_yaml(COMPOSE_FILE.read_text())
+    text = COMPOSE_FILE.read_text()
+
+    parsed = PyCompose.from_yaml(text).to_dict()  # raises on any value against the specification
+
+    assert set(parsed["services"]) == {"web", "migrate", "worker", "beat", "db", "broker", "cache"}
+    # The same file with one value against the specification is refused: the check above reads the values.
+    broken = text.replace("restart: unless-stopped", "restart: sometimes", 1)
+    assert broken != text
+    with pytest.raises(ValueError, match="restart"):
+        PyCompose.from_yaml(broken)
 
 
 def test_compose_validator_rejects_an_invalid_file():

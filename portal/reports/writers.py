@@ -1,9 +1,9 @@
-"""Write a report's sheets to a file: an XLSX workbook or a ZIP of CSV files, byte for byte the same for the same
-data and the same `moment` (workbook properties and ZIP entry times are set from it, never from the clock).
+"""One writer for a report's sheets, with progress, into an XLSX workbook or a ZIP of CSV files.
 
-Both stream: openpyxl's write-only workbook keeps one row in memory (its strings are written inline), the CSV
-files are compressed as they are written, and a sheet longer than `MAX_SHEET_ROWS` continues on a new sheet.
-Text cells are escaped (`groundwork.spreadsheets`): a spreadsheet program must never run them.
+Both stream: the CSV files are compressed as they are written, and openpyxl's write-only workbook keeps one row
+in memory. The same data and the same `moment` give the same bytes: ZIP entries carry `moment` as their time,
+never the clock, and so do the workbook's properties. Text cells are escaped (`groundwork.spreadsheets`): a
+spreadsheet program must never run them.
 """
 
 import contextlib
@@ -11,206 +11,188 @@ import csv
 import datetime
 import io
 import itertools
-import operator
 import re
 import shutil
+import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
+from collections.abc import Callable, Sequence
 
 from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.writer.excel import ExcelWriter
+from openpyxl.xml.functions import tostring
 
-from groundwork.spreadsheets import escape_formula, spreadsheet_safe, starts_like_formula
+from groundwork.spreadsheets import escape_formula, spreadsheet_safe
 
-from .content import Sheet
+from .sheets import Sheet
 
 # Excel's limit is 1,048,576 rows; the header takes one on every sheet.
 MAX_SHEET_ROWS = 1_048_575
-# Progress is written at most this often (rows), so the database is not asked once per row.
+# Rows between two progress reports.
 PROGRESS_EVERY = 5000
 # Characters Excel refuses in sheet names, and their length limit.
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 SHEET_NAME_LENGTH = 31
+# Where a workbook keeps its document properties, whose modification time openpyxl sets to the clock on saving.
+CORE_PROPERTIES = "docProps/core.xml"
 
 Progress = Callable[[Sheet, int], None]
 
 
-def cell_value(value):
-    """Numbers, dates and times as they are; text escaped; nothing as empty.
+def zip_entry(name: str, moment: datetime.datetime) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=moment.timetuple()[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    return info
 
-    Called for every cell of every row, so the common types are told apart by exact type first.
+
+def csv_cell(value):
+    """Text escaped, times to the minute, dates in ISO format, numbers as they are (None is written empty).
+
+    Called for every cell: the common types are told apart by their exact type first.
     """
     kind = type(value)
-    if kind is int or value is None or kind is float:
-        return value
     if kind is str:
         return escape_formula(value)
-    if kind is bool:
-        return int(value)
-    if isinstance(value, int | float | datetime.date):
+    if kind is int or value is None:
         return value
-    return spreadsheet_safe(value)
-
-
-def csv_value(value):
-    """A cell as the CSV writer takes it: numbers as they are (None is written empty), text escaped, times to the
-    minute and dates in ISO format."""
-    kind = type(value)
-    if kind is int or value is None or kind is float:
-        return value
-    if kind is str:
-        return escape_formula(value)
-    if kind is datetime.datetime:
-        return value.isoformat(sep=" ", timespec="minutes")
-    if kind is datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(" ", "minutes")
+    if isinstance(value, datetime.date):
         return value.isoformat()
-    return csv_value(cell_value(value))
+    return escape_formula(value) if isinstance(value, str) else value
 
 
-# Columns of these types are written as they are (`csv_value`), and these convert whole columns of one type.
-AS_THEY_ARE = frozenset({int, float, type(None)})
-CSV_COLUMN_OF = {
-    datetime.datetime: operator.methodcaller("isoformat", " ", "minutes"),
-    datetime.date: datetime.date.isoformat,
-}
+def xlsx_cell(value):
+    """Text escaped; numbers, dates and times stay what they are, for the spreadsheet to sort and add up."""
+    return escape_formula(value) if isinstance(value, str) else value
 
 
-def csv_rows(rows: Sequence[Sequence]) -> Iterable[Sequence]:
-    """`rows` converted by `csv_value`, one column at a time.
+class CsvArchive:
+    """Each sheet as a UTF-8 CSV file (with a byte-order mark, so spreadsheet programs detect the encoding) in one
+    ZIP archive, numbered in order: `01-summary.csv`, …"""
 
-    Long sheets have columns of one type, and a column can be looked at and converted by loops that run in C:
-    numbers stay as they are, text is escaped only when some cell needs it, times are formatted by one method
-    call each. Per cell in Python, the conversion took about as long as the database took to read the data.
-    """
-    if len(set(map(len, rows))) > 1:  # ragged rows cannot be turned into columns
-        return ([csv_value(value) for value in row] for row in rows)
-    columns = []
-    for column in zip(*rows, strict=True):
-        kinds = set(map(type, column))
-        if kinds <= AS_THEY_ARE:
-            columns.append(column)
-        elif kinds == {str}:
-            columns.append(map(escape_formula, column) if any(map(starts_like_formula, column)) else column)
-        elif len(kinds) == 1 and (convert := CSV_COLUMN_OF.get(next(iter(kinds)))):
-            columns.append(map(convert, column))
-        else:
-            columns.append(map(csv_value, column))
-    return zip(*columns, strict=True)
+    def __init__(self, target, moment):
+        self.archive = zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+        self.moment = moment
+        self.file = None
+        self.number = 0
 
+    def start(self, sheet: Sheet):
+        self._close_file()
+        self.number += 1
+        raw = self.archive.open(zip_entry(f"{self.number:02d}-{sheet.slug}.csv", self.moment), "w", force_zip64=True)
+        self.file = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+        self.writer = csv.writer(self.file)
+        self.writer.writerow([spreadsheet_safe(label) for label in sheet.header()])
 
-class FixedTimeZipFile(zipfile.ZipFile):
-    """A ZIP file whose entries all carry one date and time, so that the same content gives the same bytes."""
+    def write(self, rows: Sequence[Sequence]):
+        self.writer.writerows([csv_cell(value) for value in row] for row in rows)
 
-    def __init__(self, *args, moment: datetime.datetime, **kwargs):
-        self.moment = moment.timetuple()[:6]
-        super().__init__(*args, **kwargs)
+    def _close_file(self):
+        if self.file is not None:
+            self.file.close()
+            self.file = None
 
-    def entry(self, name):
-        info = zipfile.ZipInfo(name, date_time=self.moment)
-        info.compress_type = self.compression
-        info.external_attr = 0o644 << 16
-        return info
-
-    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
-        if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
-            zinfo_or_arcname = self.entry(zinfo_or_arcname)
-        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
-
-    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
-        # openpyxl writes each worksheet from a temporary file; its modification time must not show.
-        with open(filename, "rb") as source, self.open(self.entry(arcname or filename), "w") as target:
-            shutil.copyfileobj(source, target, 1024 * 1024)
+    def close(self):
+        self._close_file()
+        self.archive.close()
 
 
 def sheet_names(title: str):
     """'Events', 'Events (2)', … cut to what Excel accepts."""
     base = SHEET_NAME_FORBIDDEN.sub(" ", title).strip() or "Sheet"
     yield base[:SHEET_NAME_LENGTH]
-    number = 2
-    while True:
+    for number in itertools.count(2):
         suffix = f" ({number})"
         yield base[: SHEET_NAME_LENGTH - len(suffix)] + suffix
-        number += 1
 
 
-def write_xlsx(sheets: Sequence[Sheet], target, *, moment: datetime.datetime, progress: Progress) -> None:
-    """Write the sheets as one workbook to `target` (a path or a binary file)."""
-    workbook = Workbook(write_only=True)
-    moment = moment.replace(tzinfo=None, microsecond=0)
-    workbook.properties.created = moment
-    workbook.properties.modified = moment
-    workbook.properties.creator = "LIBRI"
-    workbook.properties.title = gettext("LIBRI progress report")
-    bold = Font(bold=True)
+class XlsxWorkbook:
+    """The sheets in one workbook (openpyxl's write-only mode); a sheet longer than `MAX_SHEET_ROWS` continues on a
+    new sheet, 'Events (2)'.
+
+    openpyxl stamps the ZIP entries and the document's modification time with the clock when it saves, so the
+    workbook is saved to a temporary file and copied entry by entry into `target` with `moment` in their place.
+    """
+
+    def __init__(self, target, moment):
+        self.target = target
+        self.moment = moment
+        self.workbook = Workbook(write_only=True)
+        properties = self.workbook.properties
+        properties.created = properties.modified = moment
+        properties.creator = "LIBRI"
+        properties.title = gettext("LIBRI progress report")
+        self.bold = Font(bold=True)
+
+    def start(self, sheet: Sheet):
+        self.sheet = sheet
+        self.names = sheet_names(sheet.title)
+        self.header = [spreadsheet_safe(label) for label in sheet.header()]
+        self._new_worksheet()
+
+    def _new_worksheet(self):
+        worksheet = self.workbook.create_sheet(next(self.names))
+        for index, width in enumerate(self.sheet.column_widths, start=1):
+            worksheet.column_dimensions[get_column_letter(index)].width = width
+        worksheet.freeze_panes = "A2"
+        cells = []
+        for label in self.header:
+            cell = WriteOnlyCell(worksheet, value=label)
+            cell.font = self.bold
+            cells.append(cell)
+        worksheet.append(cells)
+        self.worksheet = worksheet
+        self.room = MAX_SHEET_ROWS
+
+    def write(self, rows: Sequence[Sequence]):
+        for row in rows:
+            if not self.room:
+                self._new_worksheet()
+            self.worksheet.append([xlsx_cell(value) for value in row])
+            self.room -= 1
+
+    def close(self):
+        with tempfile.TemporaryFile() as saved:
+            # Saving also removes the temporary files openpyxl writes each worksheet to, so it happens even after
+            # a failure (the caller then discards `target`).
+            self.workbook.save(saved)
+            self.workbook.properties.modified = self.moment
+            saved.seek(0)
+            with zipfile.ZipFile(saved) as source, zipfile.ZipFile(self.target, "w", allowZip64=True) as archive:
+                for item in source.infolist():
+                    entry = zip_entry(item.filename, self.moment)
+                    if item.filename == CORE_PROPERTIES:
+                        archive.writestr(entry, tostring(self.workbook.properties.to_tree()))
+                        continue
+                    with source.open(item) as part, archive.open(entry, "w", force_zip64=True) as copy:
+                        shutil.copyfileobj(part, copy, 1024 * 1024)
+
+
+FORMATS = {"xlsx": XlsxWorkbook, "csv_zip": CsvArchive}
+
+
+def write_sheets(sheets: Sequence[Sheet], target, *, format: str, moment: datetime.datetime, progress: Progress):
+    """Write the sheets in order to `target` (a binary file) as `format` ("xlsx" or "csv_zip"), calling
+    `progress(sheet, rows written)` every `PROGRESS_EVERY` rows and at the end of each sheet."""
+    book = FORMATS[format](target, moment.replace(tzinfo=None, microsecond=0))
     try:
         for sheet in sheets:
-            names = sheet_names(sheet.title)
-
-            def new_worksheet(names=names, sheet=sheet):
-                worksheet = workbook.create_sheet(next(names))
-                for index, width in enumerate(sheet.column_widths):
-                    worksheet.column_dimensions[get_column_letter(index + 1)].width = width
-                worksheet.freeze_panes = "A2"
-                cells = []
-                for label in sheet.header:
-                    cell = WriteOnlyCell(worksheet, value=spreadsheet_safe(label))
-                    cell.font = bold
-                    cells.append(cell)
-                worksheet.append(cells)
-                return worksheet
-
-            worksheet = new_worksheet()
-            on_sheet = 0
+            book.start(sheet)
+            rows = iter(sheet.rows())
             written = 0
-            for row in sheet.rows():
-                if on_sheet == MAX_SHEET_ROWS:
-                    worksheet = new_worksheet()
-                    on_sheet = 0
-                worksheet.append([cell_value(value) for value in row])
-                on_sheet += 1
-                written += 1
-                if written % PROGRESS_EVERY == 0:
+            while batch := list(itertools.islice(rows, PROGRESS_EVERY)):
+                book.write(batch)
+                written += len(batch)
+                if len(batch) == PROGRESS_EVERY:
                     progress(sheet, written)
             progress(sheet, written)
     except BaseException:
-        discard(workbook)
-        raise
-    with FixedTimeZipFile(target, "w", zipfile.ZIP_DEFLATED, allowZip64=True, moment=moment) as archive:
-        ExcelWriter(workbook, archive).write_data()
-
-
-def discard(workbook):
-    """Close and delete the temporary files of an abandoned write-only workbook."""
-    for worksheet in workbook.worksheets:
-        # Already closed or half written: its temporary file goes either way.
+        # Only to release the book's temporary files: the error that stopped the writing is the one to report.
         with contextlib.suppress(Exception):
-            worksheet.close()
-        if worksheet._writer is not None:
-            Path(worksheet._writer.out).unlink(missing_ok=True)
-
-
-def write_csv_zip(sheets: Sequence[Sheet], target, *, moment: datetime.datetime, progress: Progress) -> None:
-    """Write each sheet as a UTF-8 CSV file (with a byte-order mark, so spreadsheet programs detect the encoding)
-    into one ZIP archive at `target`."""
-    moment = moment.replace(tzinfo=None, microsecond=0)
-    with FixedTimeZipFile(target, "w", zipfile.ZIP_DEFLATED, allowZip64=True, moment=moment) as archive:
-        for number, sheet in enumerate(sheets, start=1):
-            with (
-                archive.open(archive.entry(f"{number:02d}-{sheet.slug}.csv"), "w", force_zip64=True) as raw,
-                io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text,
-            ):
-                writer = csv.writer(text)
-                writer.writerow([spreadsheet_safe(label) for label in sheet.header])
-                rows = iter(sheet.rows())
-                written = 0
-                while batch := list(itertools.islice(rows, PROGRESS_EVERY)):
-                    writer.writerows(csv_rows(batch))
-                    written += len(batch)
-                    if len(batch) == PROGRESS_EVERY:
-                        progress(sheet, written)
-                progress(sheet, written)
+            book.close()
+        raise
+    book.close()

@@ -1,3 +1,4 @@
+import datetime
 import re
 
 import pytest
@@ -6,45 +7,15 @@ from django.urls import reverse
 from activities.models import Event
 from partners.models import StaffMembership
 from partners.roles import sync_user_groups
+from tests.activities.helpers import LANGUAGES, event_form
 from tests.factories import EventFactory, OrganisationFactory, StaffMembershipFactory
 
 pytestmark = pytest.mark.django_db
-
-LANGUAGES = ("lv", "en", "uk", "ru")
 
 
 @pytest.fixture
 def library():
     return OrganisationFactory(name="Ogres Centrālā bibliotēka", slug="ogre-library")
-
-
-def event_form(organiser, **overrides):
-    data = {
-        "slug": "valodas-kafejnica-ogre",
-        "kind": Event.Kind.LANGUAGE_CAFE,
-        "organiser": organiser.pk,
-        "status": Event.Status.DRAFT,
-        "starts_at_0": "2025-10-14",
-        "starts_at_1": "18:00",
-        "ends_at_0": "2025-10-14",
-        "ends_at_1": "20:00",
-        "venue": Event.Venue.ORGANISATION,
-        "country": "LV",
-        "languages": ["lv", "uk"],
-        "audience": ["tcn"],
-        "capacity": "20",
-    }
-    titles = {
-        "lv": "Valodas kafejnīca",
-        "en": "Language café",
-        "uk": "Мовне кафе",
-        "ru": "Языковое кафе",
-    }
-    for code in LANGUAGES:
-        data[f"title_{code}"] = titles[code]
-        data[f"summary_{code}"] = f"{titles[code]} ({code})"
-    data.update(overrides)
-    return data
 
 
 def test_the_add_form_has_a_tab_per_language_and_the_point_picker(admin_client):
@@ -114,6 +85,9 @@ def test_a_librarian_creates_an_event_of_her_library_and_sees_only_hers(libraria
         ({"capacity": "-1"}, "capacity"),
         ({"latitude": "56.8"}, None),
         ({"starts_at_0": "14.13.2025"}, "starts_at"),
+        ({"starts_at_0": "0001-01-01", "starts_at_1": "00:00", "ends_at_0": "0001-01-01"}, "starts_at"),
+        ({"starts_at_0": "9999-12-31", "starts_at_1": "23:59", "ends_at_0": "9999-12-31"}, "starts_at"),
+        ({"ends_at_0": "2101-01-01"}, "ends_at"),
     ],
 )
 def test_bad_input_is_a_field_error_not_a_500(admin_client, library, overrides, field):
@@ -198,3 +172,47 @@ def test_an_event_cannot_take_the_archive_pages_address(admin_client, library):
 
     assert response.context["adminform"].form.has_error("slug", code="reserved_slug")
     assert not Event.objects.exists()
+
+
+def test_an_event_far_outside_the_years_the_portal_keeps_is_refused_and_the_list_keeps_working(admin_client, library):
+    response = admin_client.post(
+        reverse("admin:activities_event_add"),
+        event_form(library, starts_at_0="0001-01-01", starts_at_1="00:00", ends_at_0="0001-01-01", ends_at_1="01:00"),
+    )
+
+    assert "2000-01-01" in str(response.context["adminform"].form.errors["starts_at"])
+    assert admin_client.get(reverse("admin:activities_event_changelist")).status_code == 200
+
+
+# The night the clocks go back in Riga: 2027-10-31, 04:00 summer time (UTC+3) becomes 03:00 winter time (UTC+2).
+@pytest.mark.parametrize(("which", "utc_hour"), [("first", 0), ("second", 1)])
+def test_a_time_that_happens_twice_is_saved_as_the_one_the_librarian_chooses(admin_client, library, which, utc_hour):
+    form = event_form(library, starts_at_0="2027-10-31", starts_at_1="03:30", starts_at_2=which, ends_at_0="2027-10-31")
+
+    response = admin_client.post(reverse("admin:activities_event_add"), form)
+
+    assert response.status_code == 302
+    event = Event.objects.get()
+    assert event.starts_at == datetime.datetime(2027, 10, 31, utc_hour, 30, tzinfo=datetime.UTC)
+    page = admin_client.get(reverse("admin:activities_event_change", args=[event.pk])).content.decode()
+    assert re.search(rf'<option value="{which}" selected>', page)
+
+
+def test_a_time_that_happens_twice_without_a_choice_is_refused_saying_why(admin_client, library):
+    form = event_form(library, starts_at_0="2027-10-31", starts_at_1="03:30", ends_at_0="2027-10-31")
+
+    response = admin_client.post(reverse("admin:activities_event_add"), form)
+
+    (message,) = response.context["adminform"].form.errors["starts_at"]
+    assert "the clocks go back, so 03:30 happens twice" in message
+    assert "UTC+03:00" in message and "UTC+02:00" in message
+    assert not Event.objects.exists()
+
+
+def test_a_time_the_clocks_skip_is_refused_saying_so(admin_client, library):
+    form = event_form(library, starts_at_0="2027-03-28", starts_at_1="03:30", ends_at_0="2027-03-28")
+
+    response = admin_client.post(reverse("admin:activities_event_add"), form)
+
+    (message,) = response.context["adminform"].form.errors["starts_at"]
+    assert "the clocks go forward and skip 03:30" in message

@@ -8,8 +8,7 @@ from django.utils import timezone
 from activities.models import Attendance, Event
 from partners.models import StaffMembership
 from partners.roles import sync_user_groups
-from tests.activities.conftest import RIGA, riga
-from tests.activities.test_feeds import change_form
+from tests.activities.helpers import RIGA, change_form, riga
 from tests.factories import EventFactory, OrganisationFactory, StaffMembershipFactory
 
 pytestmark = pytest.mark.django_db

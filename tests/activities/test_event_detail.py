@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.html import strip_tags
 
 from activities.models import Event
-from tests.activities.conftest import riga
+from tests.activities.helpers import riga
 from tests.factories import EventFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from activities.models import Event
-from tests.activities.conftest import riga
+from tests.activities.helpers import riga
 from tests.activities.registering import RegistrationFactory, register
 from tests.factories import EventFactory, OrganisationFactory
 

@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.http import http_date
 
 from activities.models import Event
-from tests.activities.conftest import riga
+from tests.activities.helpers import change_form, riga
 from tests.factories import EventFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -104,33 +104,6 @@ def test_the_uid_stays_the_same_when_the_event_is_renamed_and_moved(admin_client
     assert before == after == {f"event-{seminar.pk}@{HOST}"}
 
 
-def change_form(event, **overrides):
-    data = {
-        "slug": event.slug,
-        "kind": event.kind,
-        "organiser": event.organiser_id,
-        "status": event.status,
-        "starts_at_0": "2025-10-14",
-        "starts_at_1": "18:00",
-        "ends_at_0": "2025-10-14",
-        "ends_at_1": "20:00",
-        "venue": event.venue,
-        "venue_organisation": event.venue_organisation_id or "",
-        "country": "LV",
-        "languages": event.languages,
-        "audience": event.audience,
-        "title_lv": event.title_lv or "",
-        "title_en": event.title_en or "",
-        "title_uk": event.title_uk or "",
-        "summary_en": event.summary_en or "",
-        "summary_lv": event.summary_lv or "",
-        "attendance-TOTAL_FORMS": "0",
-        "attendance-INITIAL_FORMS": "0",
-    }
-    data.update(overrides)
-    return data
-
-
 def sequence(client, event):
     (component,) = vevents(client.get(url("event_ics", slug=event.slug))).values()
     return int(component["SEQUENCE"])
@@ -212,6 +185,10 @@ def test_a_feed_with_filters_it_cannot_understand_is_a_400_with_a_message(client
         response = client.get(url(name), {"language": "xx", "date_from": "tomorrow"})
 
         assert response.status_code == 400
+        assert response["Content-Type"] == "text/plain; charset=utf-8"
+        message = response.content.decode()
+        assert message.startswith("Some filters could not be understood: ")
+        assert "language: " in message and "date_from: " in message
 
 
 def test_a_library_feed_has_the_events_it_organises_or_hosts_in_every_language(client):
@@ -332,3 +309,52 @@ def test_list_feeds_say_when_their_events_last_changed(client, seminar, name):
         client.get(url(name), {"language": "all"}, headers={"if-modified-since": response["Last-Modified"]}).status_code
         == 304
     )
+
+
+@pytest.mark.parametrize("title", ["Sarunu klubs\nlatviešu valodā", "Sarunu klubs\r\nlatviešu valodā"])
+def test_a_title_with_a_line_break_is_written_escaped_in_the_calendar_file(client, title):
+    event = EventFactory(title_en=title)
+
+    response = client.get(url("event_ics", slug=event.slug))
+
+    parsed = calendar(response)
+    assert "X-WR-CALNAME:LIBRI: Sarunu klubs\\nlatviešu valodā\r\n" in response.content.decode()
+    (component,) = parsed.walk("VEVENT")
+    assert str(component["SUMMARY"]) == title.replace("\r\n", "\n")
+
+
+@pytest.mark.parametrize(
+    ("instant", "written"),
+    [
+        # The night the clocks go back: 03:30 Riga time happens at 00:30 UTC (summer time) and at 01:30 UTC.
+        (datetime.datetime(2027, 10, 31, 0, 30, tzinfo=datetime.UTC), "DTSTART:20271031T003000Z"),
+        (datetime.datetime(2027, 10, 31, 1, 30, tzinfo=datetime.UTC), "DTSTART:20271031T013000Z"),
+        # Any other time keeps its Riga wall-clock time.
+        (datetime.datetime(2027, 10, 31, 2, 30, tzinfo=datetime.UTC), "DTSTART;TZID=Europe/Riga:20271031T043000"),
+    ],
+)
+def test_a_time_that_happens_twice_is_written_in_utc_so_no_calendar_reads_it_an_hour_early(client, instant, written):
+    event = EventFactory(starts_at=instant, ends_at=instant + datetime.timedelta(hours=2))
+
+    response = client.get(url("event_ics", slug=event.slug))
+
+    assert written in response.content.decode()
+    (component,) = calendar(response).walk("VEVENT")
+    assert component.decoded("DTSTART") == instant
+
+
+@pytest.mark.parametrize("name", ["event_list_ics", "event_list_atom", "event_list_rss"])
+def test_refused_feed_filters_are_one_warning_without_traceback_and_cannot_forge_log_lines(client, caplog, name):
+    forged = "x\n[2026-12-01 10:00:00] [CRITICAL] FORGED \x1b[31m"
+
+    response = client.get(url(name), {"kind": forged})
+
+    assert response.status_code == 400
+    assert "Some filters could not be understood: kind" in response.content.decode()
+    records = [record for record in caplog.records if record.name.startswith(("activities", "django"))]
+    assert records, "the refusal is logged"
+    for record in records:
+        assert record.levelname == "WARNING"
+        assert record.exc_info is None
+        assert "\n" not in record.getMessage() and "\x1b" not in record.getMessage()
+    assert any("FORGED" in record.getMessage() for record in records)

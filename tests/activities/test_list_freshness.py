@@ -16,8 +16,7 @@ from django.utils import translation
 from activities import services
 from activities.models import Event
 from portal import settings as portal_settings
-from tests.activities.conftest import NOW, riga
-from tests.activities.test_feeds import change_form
+from tests.activities.helpers import NOW, change_form, riga
 from tests.factories import EventFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from activities.models import Event
-from tests.activities.conftest import riga
+from tests.activities.helpers import riga
 from tests.factories import EventFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.urls import reverse
 from activities.models import Event, Registration, RegistrationTally
 from groundwork.spreadsheets import spreadsheet_safe
 from partners.roles import sync_user_groups
-from tests.activities.conftest import riga
+from tests.activities.helpers import riga
 from tests.activities.registering import RegistrationFactory
 from tests.factories import EventFactory, OrganisationFactory, StaffMembershipFactory
 

@@ -13,7 +13,7 @@ from django.utils import translation
 
 from activities import services, tasks
 from activities.models import Event, Registration, RegistrationTally
-from tests.activities.conftest import NOW, riga
+from tests.activities.helpers import NOW, riga
 from tests.activities.registering import RegistrationFactory
 from tests.factories import EventFactory
 

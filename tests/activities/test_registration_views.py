@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from activities.models import Registration, RegistrationTally
-from tests.activities.conftest import riga
+from tests.activities.helpers import riga
 from tests.activities.registering import RegistrationFactory, form_data, register, register_url, stamp_of
 from tests.factories import EventFactory
 

@@ -6,6 +6,7 @@ on the closed network.
 """
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 
 
@@ -21,3 +22,8 @@ def page(page, live_server):
 def demo_data(transactional_db):
     """The demo data set, as `make run` shows it; reloaded for each test because live-server tests flush."""
     call_command("load_demo", verbosity=0)
+
+
+@pytest.fixture(scope="module")
+def axe():
+    return Axe()

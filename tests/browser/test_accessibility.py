@@ -4,33 +4,12 @@ The pages come from `tests/browser/public_pages.py`: the URL configuration, fill
 """
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 
+from tests.browser.helpers import AXE_OPTIONS, report
 from tests.browser.public_pages import MISSING_PAGE, public_pages
 
 pytestmark = pytest.mark.browser
-
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
-
-
-def report(violations):
-    lines = []
-    for violation in violations:
-        lines.append(f"  [{violation['impact']}] {violation['id']}: {violation['help']} ({violation['helpUrl']})")
-        for node in violation["nodes"][:5]:
-            summary = " ".join(node["failureSummary"].split())
-            lines.append(f"      at {', '.join(map(str, node['target']))}: {summary}")
-            lines.append(f"         {node['html'][:200]}")
-        if len(violation["nodes"]) > 5:
-            lines.append(f"      … and {len(violation['nodes']) - 5} more elements")
-    return "\n".join(lines)
-
-
-@pytest.fixture(scope="module")
-def axe():
-    return Axe()
 
 
 @pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])

@@ -7,7 +7,7 @@ from django.urls import reverse
 from activities.services import registration_create
 from partners.models import StaffMembership
 from partners.roles import sync_user_groups
-from tests.browser.test_accessibility import AXE_OPTIONS, axe, report  # noqa: F401 (axe is a fixture)
+from tests.browser.helpers import AXE_OPTIONS, log_in, report
 from tests.factories import (
     EventFactory,
     InitiativeFactory,
@@ -15,7 +15,6 @@ from tests.factories import (
     ResourceFactory,
     StaffMembershipFactory,
 )
-from tests.partners.test_roles_browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,7 +47,7 @@ def librarian():
     return membership.user
 
 
-def test_the_librarians_admin_pages_pass_axe_wcag_a_and_aa(live_server, page, axe, librarian):  # noqa: F811
+def test_the_librarians_admin_pages_pass_axe_wcag_a_and_aa(live_server, page, axe, librarian):
     log_in(page, live_server, librarian)
 
     findings = {}

@@ -1,8 +1,12 @@
+from decimal import Decimal
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+
+from tests.factories import InitiativeFactory
 
 
 @pytest.fixture(autouse=True)
@@ -47,3 +51,33 @@ def map_data():
         return visitor.get(url, params, headers={"If-None-Match": etag} if etag else {})
 
     return get
+
+
+@pytest.fixture
+def towns():
+    """Three initiatives far enough apart to be separate markers when the map fits them."""
+    with translation.override("lv"):
+        InitiativeFactory(
+            slug="ogre-cafe",
+            title="Ogres kafejnīca",
+            title_en="Ogre café",
+            languages=["lv", "uk"],
+            latitude=Decimal("56.81620"),
+            longitude=Decimal("24.61401"),
+        )
+        InitiativeFactory(
+            slug="riga-aid",
+            title="Rīgas palīdzība",
+            title_en="Riga aid",
+            languages=["ru"],
+            latitude=Decimal("56.94960"),
+            longitude=Decimal("24.10520"),
+        )
+        InitiativeFactory(
+            slug="jelgava-club",
+            title="Jelgavas klubs",
+            title_en="Jelgava club",
+            languages=["uk"],
+            latitude=Decimal("56.65110"),
+            longitude=Decimal("23.72140"),
+        )

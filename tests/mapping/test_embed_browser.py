@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import expect
 
-from tests.mapping.test_map_browser import INITIATIVE_MARKERS, WCAG_TAGS, towns  # noqa: F401
+from tests.browser.helpers import WCAG_TAGS
+from tests.mapping.helpers import INITIATIVE_MARKERS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -56,7 +57,7 @@ def framed_page(map_page, partner_site):
     return open_partner_page
 
 
-def test_the_embedded_map_renders_inside_a_frame_on_another_origin(framed_page, live_server, towns):  # noqa: F811
+def test_the_embedded_map_renders_inside_a_frame_on_another_origin(framed_page, live_server, towns):
     with translation.override("en"):
         address = live_server.url + reverse("mapping:embed") + "?language=uk"
 
@@ -73,7 +74,7 @@ def test_the_embedded_map_renders_inside_a_frame_on_another_origin(framed_page, 
     expect(popup_link).to_have_attribute("href", live_server.url + "/en/map/ogre-cafe/")
 
 
-def test_the_full_map_page_is_not_shown_inside_another_sites_frame(framed_page, map_page, live_server, towns):  # noqa: F811
+def test_the_full_map_page_is_not_shown_inside_another_sites_frame(framed_page, map_page, live_server, towns):
     with translation.override("en"):
         address = live_server.url + reverse("mapping:map")
 
@@ -92,7 +93,7 @@ def test_the_full_map_page_is_not_shown_inside_another_sites_frame(framed_page, 
 
 
 @pytest.mark.parametrize("language", ["lv", "ru"])
-def test_the_embedded_map_passes_axe(map_page, live_server, towns, language):  # noqa: F811
+def test_the_embedded_map_passes_axe(map_page, live_server, towns, language):
     with translation.override(language):
         map_page.goto(live_server.url + reverse("mapping:embed"))
     expect(map_page.locator(INITIATIVE_MARKERS)).to_have_count(3)
@@ -102,7 +103,7 @@ def test_the_embedded_map_passes_axe(map_page, live_server, towns, language):  #
     assert results.response["violations"] == [], results.generate_report()
 
 
-def test_the_copy_button_copies_the_embed_code(map_page, live_server, towns, context):  # noqa: F811
+def test_the_copy_button_copies_the_embed_code(map_page, live_server, towns, context):
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     with translation.override("en"):
         map_page.goto(live_server.url + reverse("mapping:map") + "?language=ru")

@@ -121,7 +121,7 @@ def test_the_preview_lists_every_row_with_its_errors_and_offers_no_import(coordi
     assert "Unknown target group “aliens”" in errors[5]
     assert "Unknown host organisation “no-such-library”" in errors[5]
     assert "Bad coordinates" in errors[6]
-    assert "Bad coordinates" in errors[7]
+    assert "Give both latitude and longitude, or neither." in errors[7]
     assert "Bad coordinates" in errors[8]
     assert "Duplicate" in errors[9] and "row 2" in errors[9]
     assert "external id is missing" in errors[10]
@@ -338,3 +338,29 @@ def test_an_import_reaches_the_map_data_within_the_public_cache_lifetime(
     # Rows with a point are on the map; the third has none.
     on_the_map = {feature["id"] for feature in json.loads(again.content)["features"]}
     assert on_the_map == {"sarunu-klubs", "juridiska-palidziba"}
+
+
+def test_dates_in_local_formats_are_read_and_other_text_is_refused_with_its_column(coordinator_client):
+    header = ["external_id", "title_lv", "active_since", "active_until", "website"]
+    rows = [
+        ["kisc-1", "Klubs", "1.3.2025", "31/12/2025", "www.example.org/klubs"],
+        ["kisc-2", "Klubs", "soon", "2025-01-01", ""],
+        ["kisc-3", "Klubs", "2025-06-01", "2025-01-01", ""],
+    ]
+
+    response = coordinator_client.get(upload(coordinator_client, csv_file(rows, header=header)).url)
+
+    first, second, third = (row["errors"] for row in response.context["rows"])
+    assert first == []
+    assert second == ["active_since: “soon” is not a date (use YYYY-MM-DD)."]
+    # The model's own validation across fields, shown with its column.
+    assert third == ["active_until: The end of the active period is before its start."]
+
+
+@pytest.mark.parametrize("data", [b"external_id,title_lv\nkisc-1,Sarunu\x00klubs\n", b"\x00" * 64])
+def test_a_csv_file_with_nul_characters_is_refused_with_a_message(coordinator_client, data):
+    response = upload(coordinator_client, SimpleUploadedFile("survey.csv", data, content_type="text/csv"))
+
+    assert response.status_code == 200
+    assert "NUL" in str(response.context["form"].errors["file"])
+    assert not InitiativeImport.objects.exists()

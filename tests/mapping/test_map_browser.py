@@ -7,47 +7,16 @@ from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import expect
 
+from tests.browser.helpers import WCAG_TAGS
 from tests.factories import InitiativeFactory, OrganisationFactory
+from tests.mapping.helpers import INITIATIVE_MARKERS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-INITIATIVE_MARKERS = ".initiative-map img.leaflet-marker-icon"
 
 
 def map_url(live_server, language="en"):
     with translation.override(language):
         return live_server.url + reverse("mapping:map")
-
-
-@pytest.fixture
-def towns():
-    """Three initiatives far enough apart to be separate markers when the map fits them."""
-    with translation.override("lv"):
-        InitiativeFactory(
-            slug="ogre-cafe",
-            title="Ogres kafejnīca",
-            title_en="Ogre café",
-            languages=["lv", "uk"],
-            latitude=Decimal("56.81620"),
-            longitude=Decimal("24.61401"),
-        )
-        InitiativeFactory(
-            slug="riga-aid",
-            title="Rīgas palīdzība",
-            title_en="Riga aid",
-            languages=["ru"],
-            latitude=Decimal("56.94960"),
-            longitude=Decimal("24.10520"),
-        )
-        InitiativeFactory(
-            slug="jelgava-club",
-            title="Jelgavas klubs",
-            title_en="Jelgava club",
-            languages=["uk"],
-            latitude=Decimal("56.65110"),
-            longitude=Decimal("23.72140"),
-        )
 
 
 def test_the_map_draws_the_initiatives_and_a_language_filter_reduces_the_markers(map_page, live_server, towns):

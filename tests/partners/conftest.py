@@ -1,8 +1,8 @@
 import pytest
 
 from partners.models import Organisation, StaffMembership
-from partners.roles import sync_user_groups
-from tests.factories import OrganisationFactory, StaffMembershipFactory
+from tests.factories import OrganisationFactory
+from tests.partners.helpers import staff_member
 
 
 @pytest.fixture
@@ -20,12 +20,6 @@ def kisc(db):
     return OrganisationFactory(
         name="Sabiedrības integrācijas centrs", slug="kisc", kind=Organisation.Kind.CONSORTIUM_PARTNER
     )
-
-
-def staff_member(organisation, role, username):
-    membership = StaffMembershipFactory(user__username=username, organisation=organisation, role=role)
-    sync_user_groups(membership.user)
-    return membership.user
 
 
 @pytest.fixture

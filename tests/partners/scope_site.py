@@ -2,11 +2,12 @@
 
 from django.contrib import admin
 from django.urls import path
+from modeltranslation.utils import get_translation_fields
 from simple_history.admin import SimpleHistoryAdmin
 
 from activities.models import Event
 from mapping.models import Initiative
-from partners.admin import OrganisationAdmin, OrganisationScopedAdminMixin, localized
+from partners.admin import OrganisationAdmin, OrganisationScopedAdminMixin
 from partners.models import Organisation, StaffMembership
 from portal import urls as portal_urls
 
@@ -21,7 +22,7 @@ class EventAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
     change_form_template = "admin/change_form.html"
     list_display = ("title", "organiser", "starts_at")
     list_filter = ("organiser", "status")
-    search_fields = localized("title")
+    search_fields = get_translation_fields("title")
     autocomplete_fields = ("organiser", "co_organisers", "venue_organisation")
     fields = ("title", "slug", "organiser", "co_organisers", "starts_at", "ends_at", "languages", "status")
 
@@ -30,7 +31,7 @@ class EventAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
 class InitiativeAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
     organisation_field = "host"
     list_filter = ("host",)
-    search_fields = localized("title")
+    search_fields = get_translation_fields("title")
 
 
 @admin.register(StaffMembership, site=site)

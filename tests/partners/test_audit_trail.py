@@ -12,10 +12,10 @@ from django.urls import reverse
 from activities.models import Event
 from mapping.models import Initiative
 from resources.models import Resource
-from tests.activities.test_event_admin import event_form
+from tests.activities.helpers import event_form
 from tests.factories import EventFactory, InitiativeFactory, ResourceFactory
-from tests.mapping.test_admin import initiative_form
-from tests.resources.test_resource_admin import form_data as resource_form
+from tests.mapping.helpers import initiative_form
+from tests.resources.helpers import form_data as resource_form
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from partners.models import Agreement, Organisation, StaffMembership
 from tests.factories import AgreementFactory, OrganisationFactory, StaffMembershipFactory, UserFactory
-from tests.partners.test_admin import organisation_form
+from tests.partners.helpers import organisation_form
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +26,20 @@ def test_an_organisation_change_is_recorded_with_who_and_what_in_every_language(
 
 def test_the_history_page_lists_the_changes(coordinator_client, coordinator):
     organisation = OrganisationFactory()
-    coordinator_client.post(reverse("admin:partners_organisation_change", args=[organisation.pk]), organisation_form())
+    saved = coordinator_client.post(
+        reverse("admin:partners_organisation_change", args=[organisation.pk]), organisation_form()
+    )
 
     response = coordinator_client.get(reverse("admin:partners_organisation_history", args=[organisation.pk]))
 
+    assert saved.status_code == 302
     assert response.status_code == 200
-    assert coordinator.username in response.content.decode()
+    table = response.content.decode().split('<table id="change-history"')[1].split("</table>")[0]
+    changed, created = table.split("<tbody>")[1].split("<tr>")[1:]
+    # The change, newest first: who made it and what it changed, in every language.
+    assert "Changed" in changed and f">{coordinator.username}</a>" in changed
+    assert "<strong>Name [uk]:</strong>" in changed and "Центральна бібліотека Огре" in changed
+    assert "Created" in created and coordinator.username not in created
 
 
 def test_agreement_parties_are_part_of_its_history(coordinator_client):
@@ -65,3 +73,44 @@ def test_a_librarian_cannot_read_the_agreement_history(librarian_client):
     agreement = AgreementFactory()
 
     assert librarian_client.get(reverse("admin:partners_agreement_history", args=[agreement.pk])).status_code == 403
+
+
+def history_admins():
+    from django.apps import apps
+    from django.contrib import admin
+    from simple_history.admin import SimpleHistoryAdmin
+
+    apps.get_app_config("admin").ready()
+    return sorted(
+        f"{model._meta.app_label}_{model._meta.model_name}"
+        for model, model_admin in admin.site._registry.items()
+        if isinstance(model_admin, SimpleHistoryAdmin)
+    )
+
+
+def test_six_admins_keep_an_audit_trail():
+    assert len(history_admins()) == 6
+
+
+@pytest.mark.parametrize("prefix", history_admins())
+@pytest.mark.parametrize(
+    ("view", "args", "status"),
+    [
+        ("history", ["abc"], 404),
+        ("history", ["1.5"], 404),
+        ("simple_history", ["abc", "1"], 404),
+        ("simple_history", ["1", "abc"], 404),
+        # No address may hold a NUL character (groundwork.middleware).
+        ("history", ["\x00"], 400),
+        ("simple_history", ["1", "\x00"], 400),
+    ],
+)
+@pytest.mark.parametrize("role", ["superuser", "librarian"])
+def test_an_audit_trail_address_with_an_id_that_is_no_id_is_not_found(
+    client, request, prefix, view, args, status, role
+):
+    client.force_login(request.getfixturevalue(role))
+
+    response = client.get(reverse(f"admin:{prefix}_{view}", args=args))
+
+    assert response.status_code == status

@@ -156,7 +156,20 @@ def test_nobody_with_a_password_gets_an_invitation_again(coordinator_client, ogr
     assert "Not sent to ilze@ogre.example.org: they have set a password already" in response.content.decode()
 
 
-def test_a_librarian_has_no_invitation_action(librarian_client, ogre):
-    response = librarian_client.get(reverse("admin:partners_staffmembership_changelist"))
+def test_a_librarian_has_no_invitation_action(client, coordinator, librarian, ogre, django_capture_on_commit_callbacks):
+    client.force_login(coordinator)
+    invite(client, ogre, django_capture_on_commit_callbacks)
+    pending = StaffMembership.objects.get(user__email="Anna.Berzina@ogre.example.org")  # of her own library
+    mail.outbox.clear()
+    client.force_login(librarian)
 
-    assert response.status_code == 403
+    changelist = client.get(reverse("admin:partners_staffmembership_changelist"))
+    refused = resend(client, [pending], django_capture_on_commit_callbacks)
+
+    assert changelist.status_code == 403
+    assert refused.status_code == 403
+    assert not mail.outbox
+    # The same request from a coordinator sends the invitation: the refusal is the librarian's.
+    client.force_login(coordinator)
+    resend(client, [pending], django_capture_on_commit_callbacks)
+    assert [message.to for message in mail.outbox] == [["Anna.Berzina@ogre.example.org"]]

@@ -1,13 +1,17 @@
+from base64 import b32encode
 from urllib.parse import quote
 
 import pytest
+import time_machine
 from axes.models import AccessAttempt
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from partners.services import backup_codes_renew
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +89,7 @@ def test_staff_with_an_authenticator_must_give_a_code_after_the_password(client,
 
 
 def test_the_staff_pages_ask_for_the_same_steps_as_the_admin(client, librarian, authenticator, coordinator, settings):
-    settings.OTP_REQUIRED_FOR_COORDINATORS = True
+    settings.OTP_REQUIRED_FOR_STAFF = True
     dashboard = reverse("staff:dashboard")
     log_in(client, librarian.username)
     coordinator_client = Client()
@@ -127,19 +131,23 @@ def test_staff_without_an_authenticator_are_not_asked_for_a_code(librarian_clien
     assert librarian_client.get(INDEX_URL).status_code == 200
 
 
-def test_coordinators_must_set_up_an_authenticator_when_settings_require_it(coordinator_client, settings):
-    settings.OTP_REQUIRED_FOR_COORDINATORS = True
+@pytest.mark.parametrize("role", ["librarian", "coordinator", "superuser"])
+def test_every_staff_role_must_set_up_an_authenticator_when_settings_require_it(client, request, settings, role):
+    settings.OTP_REQUIRED_FOR_STAFF = True
+    client.force_login(request.getfixturevalue(role))
 
-    response = coordinator_client.get(INDEX_URL)
+    response = client.get(INDEX_URL)
+    setup_page = client.get(SETUP_URL)
 
     assert response.status_code == 302
     assert response.url.startswith(SETUP_URL)
+    assert setup_page.status_code == 200
 
 
 def test_setting_up_an_authenticator_shows_a_qr_code_then_backup_codes_that_work_once(
     client, coordinator_client, coordinator, settings
 ):
-    settings.OTP_REQUIRED_FOR_COORDINATORS = True
+    settings.OTP_REQUIRED_FOR_STAFF = True
     page = coordinator_client.get(SETUP_URL)
     assert page.status_code == 200
     assert page.context["qr_code"].startswith("data:image/svg+xml")
@@ -189,3 +197,102 @@ def test_changing_the_password_ends_the_other_sessions(client, django_user_model
 
     assert client.get(INDEX_URL).status_code == 200
     assert other_device.get(INDEX_URL).status_code == 302
+
+
+def test_with_the_password_alone_nobody_pairs_a_new_authenticator(client, librarian, authenticator):
+    log_in(client, librarian.username)
+
+    page = client.get(SETUP_URL)
+    attempt = client.post(SETUP_URL, {"token": "123456", "next": INDEX_URL})
+
+    assert page.status_code == 302 and page.url.startswith(VERIFY_URL)
+    assert attempt.status_code == 302 and attempt.url.startswith(VERIFY_URL)
+    assert list(TOTPDevice.objects.filter(user=librarian)) == [authenticator]
+
+
+def test_a_right_code_right_after_a_wrong_one_is_refused_saying_when_to_try_again(client, librarian, authenticator):
+    log_in(client, librarian.username)
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        client.post(VERIFY_URL, {"token": "000000", "next": INDEX_URL})
+        traveller.shift(1)
+        client.post(VERIFY_URL, {"token": "000001", "next": INDEX_URL})
+
+        refused = client.post(VERIFY_URL, {"token": current_code(authenticator), "next": INDEX_URL})
+
+        (message,) = refused.context["form"].errors["token"]
+        assert "This code is wrong" not in message
+        assert "Try again in 2 seconds" in message
+        traveller.shift(2)
+        accepted = client.post(VERIFY_URL, {"token": current_code(authenticator), "next": INDEX_URL})
+    assert accepted.status_code == 302
+
+
+def test_a_setup_code_right_after_a_wrong_one_is_refused_saying_when_to_try_again(coordinator_client, coordinator):
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        coordinator_client.get(SETUP_URL)
+        device = TOTPDevice.objects.get(user=coordinator, confirmed=False)
+        coordinator_client.post(SETUP_URL, {"token": "000000", "next": INDEX_URL})
+
+        refused = coordinator_client.post(SETUP_URL, {"token": current_code(device), "next": INDEX_URL})
+
+        (message,) = refused.context["form"].errors["token"]
+        assert "does not match" not in message
+        assert "Try again in 1 second" in message
+        traveller.shift(1)
+        accepted = coordinator_client.post(SETUP_URL, {"token": current_code(device), "next": INDEX_URL})
+    assert len(accepted.context["codes"]) == 10
+
+
+# --- Secrets stay with their owner ------------------------------------------------------------------------------------
+
+
+def test_nobody_reads_another_persons_authenticator_key_in_the_admin(client, coordinator, superuser, authenticator):
+    key_in_base32 = b32encode(authenticator.bin_key).decode().rstrip("=")
+    for user in (coordinator, superuser):
+        client.force_login(user)
+        config = client.get(reverse("admin:otp_totp_totpdevice_config", args=[authenticator.pk]))
+        qr_code = client.get(reverse("admin:otp_totp_totpdevice_qrcode", args=[authenticator.pk]))
+        change = client.get(reverse("admin:otp_totp_totpdevice_change", args=[authenticator.pk]))
+        listing = client.get(reverse("admin:otp_totp_totpdevice_changelist"))
+
+        assert (config.status_code, qr_code.status_code) == (403, 403)
+        assert change.status_code == 200 and listing.status_code == 200
+        for page in (change, listing):
+            html = page.content.decode()
+            assert authenticator.key not in html and key_in_base32 not in html
+            assert "qrcode" not in html
+
+
+def test_an_authenticator_page_of_a_device_that_does_not_exist_is_refused(client, superuser):
+    client.force_login(superuser)
+
+    for view in ("config", "qrcode"):
+        assert client.get(reverse(f"admin:otp_totp_totpdevice_{view}", args=[99999])).status_code == 403
+
+
+def test_nobody_adds_an_authenticator_or_backup_codes_for_another_person_in_the_admin(client, superuser):
+    client.force_login(superuser)
+
+    for model in ("otp_totp_totpdevice", "otp_static_staticdevice"):
+        assert client.get(reverse(f"admin:{model}_add")).status_code == 403
+
+
+def test_backup_codes_are_never_shown_in_the_admin(client, coordinator, superuser, librarian):
+    codes = backup_codes_renew(librarian)
+    device = StaticDevice.objects.get(user=librarian)
+    for user in (coordinator, superuser):
+        client.force_login(user)
+
+        change = client.get(reverse("admin:otp_static_staticdevice_change", args=[device.pk]))
+
+        assert change.status_code == 200
+        assert not any(code in change.content.decode() for code in codes)
+
+
+def test_a_coordinator_removes_a_lost_authenticator(client, coordinator, authenticator):
+    client.force_login(coordinator)
+
+    response = client.post(reverse("admin:otp_totp_totpdevice_delete", args=[authenticator.pk]), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(pk=authenticator.pk).exists()

@@ -8,19 +8,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from activities.models import Event
+from tests.browser.helpers import log_in
 from tests.factories import EventFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "correct horse battery staple"
-
-
-def log_in(page, live_server, user):
-    page.goto(live_server.url + reverse("admin:login"))
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 
 def test_librarian_publishes_her_event_and_cannot_open_another_librarys(

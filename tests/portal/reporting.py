@@ -78,10 +78,11 @@ def librarian(ogre):
     return staff_member(ogre, StaffMembership.Role.LIBRARIAN, "ogre-librarian")
 
 
-def held_event(organiser, starts_at, *, attendance=None, registrations=(), tally=None, **kwargs):
-    """A published event with optional attendance counts, registrations (statuses) and an erased-data tally."""
+def held_event(organiser, starts_at, *, ends_at=None, attendance=None, registrations=(), tally=None, **kwargs):
+    """A published event (two hours long unless `ends_at` says otherwise) with optional attendance counts,
+    registrations (statuses) and an erased-data tally."""
     event = EventFactory(
-        organiser=organiser, starts_at=starts_at, ends_at=starts_at + datetime.timedelta(hours=2), **kwargs
+        organiser=organiser, starts_at=starts_at, ends_at=ends_at or starts_at + datetime.timedelta(hours=2), **kwargs
     )
     if attendance:
         Attendance.objects.create(event=event, **attendance)
@@ -133,8 +134,9 @@ def project_year(ogre, jelgava, lyon, kisc):
     lesson.co_organisers.add(municipality, ngo)
     held_event(
         ogre,
-        # Late on the period's last day, Riga time: in the period, in December.
-        riga(2025, 12, 31, 23, 30),
+        # Ends late on the period's last day, Riga time: in the period, in December.
+        riga(2025, 12, 31, 23, 0),
+        ends_at=riga(2025, 12, 31, 23, 55),
         languages=["ru"],
         attendance={
             "activity_type": Attendance.ActivityType.CIVIC_ORIENTATION,
@@ -164,12 +166,14 @@ def project_year(ogre, jelgava, lyon, kisc):
         languages=["fr", "uk"],
         attendance={"activity_type": "other", "total": 30, "third_country_nationals": 25},
     )
-    # Not counted as held: cancelled (its registrations count), a draft, and events outside the period.
+    # Not counted as held: cancelled (its registrations count), a draft, and events that ended outside the period.
     held_event(ogre, riga(2025, 5, 5, 18), status=Event.Status.CANCELLED, registrations=[CANCELLED, CANCELLED])
     held_event(ogre, riga(2025, 5, 6, 18), status=Event.Status.DRAFT, registrations=[CONFIRMED])
     held_event(
         ogre,
-        riga(2024, 12, 31, 23, 59),
+        # Ends a minute before the period's first instant: outside it.
+        riga(2024, 12, 31, 22, 0),
+        ends_at=riga(2024, 12, 31, 23, 59),
         attendance={
             "activity_type": Attendance.ActivityType.LANGUAGE_COURSE,
             "total": 99,
@@ -178,8 +182,10 @@ def project_year(ogre, jelgava, lyon, kisc):
     )
     held_event(
         jelgava,
-        # Still 31 December in UTC, already the next year in Riga: outside the period.
-        riga(2026, 1, 1, 0, 0),
+        # Starts on the period's last day and ends at 00:30 on the next, still 31 December in UTC: outside the period,
+        # which holds the events that ended in it.
+        riga(2025, 12, 31, 22, 30),
+        ends_at=riga(2026, 1, 1, 0, 30),
         attendance={
             "activity_type": Attendance.ActivityType.LANGUAGE_COURSE,
             "total": 50,

@@ -5,6 +5,8 @@ import re
 from collections import defaultdict
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -24,12 +26,29 @@ def dashboard_url():
 
 @pytest.fixture
 def twelve_months(ogre, jelgava):
-    """Attendance in the dashboard's window (March 2025 to February 2026) and just before it."""
+    """Attendance in the dashboard's window (March 2025 to February 2026, today 10 February 2026 at noon), just
+    before it, and for events that have not ended yet (figures entered early are not counted as held)."""
     held_event(ogre, riga(2025, 3, 1, 10), languages=["lv", "uk"], attendance={"activity_type": "other", "total": 14})
     held_event(ogre, riga(2026, 2, 9, 10), languages=["uk"], attendance={"activity_type": "other", "total": 6})
     held_event(jelgava, riga(2025, 7, 7, 10), languages=["ru"], attendance={"activity_type": "other", "total": 23})
-    held_event(jelgava, riga(2025, 2, 28, 23), attendance={"activity_type": "other", "total": 100})
+    held_event(
+        jelgava,
+        riga(2025, 2, 28, 21),
+        ends_at=riga(2025, 2, 28, 23),
+        attendance={"activity_type": "other", "total": 100},
+    )
+    # Started in February 2025, ended in March: held in March.
+    held_event(
+        jelgava,
+        riga(2025, 2, 28, 23),
+        ends_at=riga(2025, 3, 1, 1),
+        languages=["ru"],
+        attendance={"activity_type": "other", "total": 8},
+    )
     held_event(ogre, riga(2025, 8, 8, 10), languages=["uk"], status=Event.Status.CANCELLED)
+    # Running now, and tomorrow: planned, not held.
+    held_event(ogre, riga(2026, 2, 10, 11), languages=["ru"], attendance={"activity_type": "other", "total": 9})
+    held_event(jelgava, riga(2026, 2, 11, 10), languages=["lv"], attendance={"activity_type": "other", "total": 7})
     InitiativeFactory(host=ogre, category=Initiative.Category.LANGUAGE)
     InitiativeFactory(host=jelgava, category=Initiative.Category.LANGUAGE)
     InitiativeFactory(host=jelgava, category=Initiative.Category.DIGITAL)
@@ -50,8 +69,13 @@ def expected_participants(organisations):
     counts = defaultdict(int)
     for attendance in Attendance.objects.select_related("event"):
         event = attendance.event
-        day = local_date(event.starts_at)
-        if event.status == Event.Status.PUBLISHED and start <= day <= NOW.date() and event.organiser in organisations:
+        day = local_date(event.ends_at)
+        if (
+            event.status == Event.Status.PUBLISHED
+            and start <= day <= NOW.date()
+            and event.ends_at <= NOW
+            and event.organiser in organisations
+        ):
             counts[event.organiser.pk, day.year, day.month] += attendance.total
     return counts
 
@@ -88,14 +112,14 @@ def test_events_by_language_and_initiatives_by_category_come_with_their_numbers(
     assert table_rows(html, "Events held by language of delivery")[1:] == [
         ["Latvian", "1"],
         ["Ukrainian", "2"],
-        ["Russian", "1"],
+        ["Russian", "2"],
     ]
     assert table_rows(html, "Published initiatives by category")[1:] == [
         ["Language learning", "2"],
         ["Digital skills", "1"],
     ]
     assert 'role="img" aria-labelledby="languages-title languages-desc"' in html
-    assert '<desc id="languages-desc">Latvian: 1; Ukrainian: 2; Russian: 1</desc>' in html
+    assert '<desc id="languages-desc">Latvian: 1; Ukrainian: 2; Russian: 2</desc>' in html
 
 
 @pytest.mark.usefixtures("twelve_months")
@@ -111,22 +135,27 @@ def test_librarians_see_the_same_for_their_own_library_only(client, librarian, o
     assert table_rows(html, "Published initiatives by category")[1:] == [["Language learning", "1"]]
 
 
-@pytest.mark.parametrize("libraries", [2, 12])
-def test_the_dashboard_takes_the_same_number_of_queries_at_any_size(
-    client, coordinator, libraries, django_assert_max_num_queries
-):
-    for number in range(libraries):
-        library = OrganisationFactory()
-        for month in (3, 6, 9):
-            held_event(library, riga(2025, month, 1 + number, 10), attendance={"activity_type": "other", "total": 5})
-        InitiativeFactory(host=library)
+def test_the_dashboard_takes_the_same_number_of_queries_at_any_size(client, coordinator):
     client.force_login(coordinator)
+    counts = []
+    made = 0
+    for libraries in (2, 12):
+        for number in range(made, libraries):
+            library = OrganisationFactory()
+            for month in (3, 6, 9):
+                held_event(
+                    library, riga(2025, month, 1 + number, 10), attendance={"activity_type": "other", "total": 5}
+                )
+            InitiativeFactory(host=library)
+        made = libraries
 
-    with django_assert_max_num_queries(12):
-        response = client.get(dashboard_url())
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(dashboard_url())
 
-    assert response.status_code == 200
-    assert len(table_rows(response.content.decode(), "Participants per month and library")) == libraries + 2
+        assert response.status_code == 200
+        assert len(table_rows(response.content.decode(), "Participants per month and library")) == libraries + 2
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 12, counts
 
 
 def test_anonymous_visitors_go_to_the_login_and_the_admin_links_the_dashboard(client, coordinator):

@@ -14,6 +14,9 @@ import polib
 import pytest
 from django.conf import settings
 
+# Independent of the database: CI runs these in its SQLite stage only (see .ci/run).
+pytestmark = pytest.mark.standalone
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 # Local state and tools, not source: left out of the copy in which makemessages runs.

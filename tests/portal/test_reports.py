@@ -5,7 +5,6 @@ import hashlib
 import io
 import os
 import socket
-import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core.management import call_command
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError
 from django.urls import reverse as django_reverse
 from django.utils import translation
 
@@ -24,7 +23,7 @@ from mapping.models import Initiative
 from partners.models import Agreement, Organisation
 from portal import celery_app, services, tasks
 from portal.models import Report
-from portal.reports import content, reading, writers
+from portal.reports import sheets, writers
 from resources.models import Resource
 from tests.factories import InitiativeFactory, OrganisationFactory, ResourceFactory, UserFactory
 
@@ -94,8 +93,10 @@ def workbook_and_archive(client, capture):
     return read_workbook(download(client, workbook_report)), read_csv_zip(download(client, csv_report))
 
 
-def expected(*, libraries=(), countries=()):
-    start, end = PERIOD
+def expected(*, libraries=(), countries=(), period=PERIOD, now=NOW):
+    """The report's figures counted here from every row: events belong to the period in which they ended, and are
+    held when published and ended by the time the report was asked for."""
+    start, end = period
     library_ids = {library.pk for library in libraries}
 
     def in_scope(organisation):
@@ -107,10 +108,12 @@ def expected(*, libraries=(), countries=()):
         event
         for event in Event.objects.select_related("organiser")
         if event.status in (Event.Status.PUBLISHED, Event.Status.CANCELLED)
-        and start <= local_date(event.starts_at) <= end
+        and start <= local_date(event.ends_at) <= end
         and in_scope(event.organiser)
     ]
-    held = [event for event in events if event.status == Event.Status.PUBLISHED]
+    held = [event for event in events if event.status == Event.Status.PUBLISHED and event.ends_at <= now]
+    planned = [event for event in events if event.status == Event.Status.PUBLISHED and event.ends_at > now]
+    last_day = min(end, local_date(now))
     attendance = [a for a in Attendance.objects.all() if a.event_id in {event.pk for event in held}]
     registrations = Counter(
         r.status for r in Registration.objects.all() if r.event_id in {event.pk for event in events}
@@ -122,7 +125,7 @@ def expected(*, libraries=(), countries=()):
     agreements = [
         agreement
         for agreement in Agreement.objects.prefetch_related("parties")
-        if start <= agreement.signed_on <= end
+        if start <= agreement.signed_on <= last_day
         and (not (library_ids or countries) or any(in_scope(party) for party in agreement.parties.all()))
     ]
     involved = set()
@@ -149,7 +152,7 @@ def expected(*, libraries=(), countries=()):
         r
         for r in Resource.objects.select_related("owner")
         if r.published_on
-        and start <= r.published_on <= end
+        and start <= r.published_on <= last_day
         and ((r.owner is None and not (library_ids or countries)) or (r.owner and in_scope(r.owner)))
     ]
     by_type = {code: [a for a in attendance if a.activity_type == code] for code in Attendance.ActivityType.values}
@@ -159,6 +162,7 @@ def expected(*, libraries=(), countries=()):
         "held": held,
         "attendance": attendance,
         ("Events held", "Events held in total"): len(held),
+        ("Events planned", "Events planned in the period, not held yet"): len(planned),
         ("Events held", "Kind: Workshop"): sum(e.kind == Event.Kind.WORKSHOP for e in held),
         ("Events held", "Kind: Seminar"): sum(e.kind == Event.Kind.SEMINAR for e in held),
         ("Events held", "Language of delivery: Ukrainian"): sum("uk" in e.languages for e in held),
@@ -250,8 +254,8 @@ def test_breakdowns_per_library_and_month_add_up_to_the_rows(
     assert [row[0] for row in by_month][:2] == ["January 2025", "February 2025"]
     assert len(by_month) == 12
     for row, month in zip(by_month, range(1, 13), strict=True):
-        in_month = [a for a in facts["attendance"] if local_date(a.event.starts_at).month == month]
-        assert row[1] == sum(local_date(e.starts_at).month == month for e in facts["held"])
+        in_month = [a for a in facts["attendance"] if local_date(a.event.ends_at).month == month]
+        assert row[1] == sum(local_date(e.ends_at).month == month for e in facts["held"])
         assert row[2] == sum(a.total for a in in_month)
     assert sum(row[2] for row in by_month) == sum(a.total for a in facts["attendance"])
 
@@ -330,6 +334,54 @@ def test_each_event_row_counts_its_registrations_and_keeps_them_after_erasure(
         assert {row[1]: row[9:12] for row in rows} == counts
 
 
+def test_events_held_are_those_that_ended_by_the_request_and_the_rest_of_the_period_is_planned(
+    client, coordinator, ogre, jelgava, django_capture_on_commit_callbacks
+):
+    """Today is 10 February 2026 at noon (NOW): the period runs to the end of the year, so some of its events are
+    over, one is under way and the rest are still to come."""
+    other = {"activity_type": "other"}
+    held_event(ogre, riga(2025, 6, 1, 10), attendance={**other, "total": 10}, registrations=[CONFIRMED])
+    held_event(ogre, riga(2026, 2, 9, 10), attendance={**other, "total": 5, "third_country_nationals": 5})
+    # Under way: its figures were entered early, and count once it has ended.
+    held_event(ogre, riga(2026, 2, 10, 11), attendance={**other, "total": 9}, registrations=[CONFIRMED, WAITING])
+    held_event(jelgava, riga(2026, 2, 11, 10), registrations=[CONFIRMED, CONFIRMED])
+    held_event(jelgava, riga(2026, 11, 20, 10), attendance={**other, "total": 40})
+    held_event(jelgava, riga(2026, 2, 9, 12), status=Event.Status.CANCELLED, registrations=[CANCELLED])
+    held_event(jelgava, riga(2026, 1, 9, 12), status=Event.Status.DRAFT, attendance={**other, "total": 3})
+    client.force_login(coordinator)
+    whole_year = (datetime.date(2025, 1, 1), datetime.date(2026, 12, 31))
+    until_today = (datetime.date(2025, 1, 1), NOW.date())
+
+    request_report(client, period=whole_year, capture=django_capture_on_commit_callbacks)
+    request_report(client, period=until_today, capture=django_capture_on_commit_callbacks)
+
+    year_report, today_report = (read_workbook(download(client, report)) for report in Report.objects.order_by("pk"))
+    facts = expected(period=whole_year)
+    summary = indicators(year_report["Indicators"])
+    assert_indicators_match(summary, facts)
+    assert summary["Events held", "Events held in total"] == 2
+    assert summary["Events planned", "Events planned in the period, not held yet"] == 3
+    assert summary["Participants", "Participants in total"] == 10 + 5
+    assert summary["Registrations", "Confirmed registrations"] == 1 + 1 + 2
+    # Held figures do not depend on how far into the future the period reaches.
+    today_summary = indicators(today_report["Indicators"])
+    for key in [("Events held", "Events held in total"), ("Participants", "Participants in total")]:
+        assert today_summary[key] == summary[key]
+    assert today_summary["Events planned", "Events planned in the period, not held yet"] == 1
+    february = next(row for row in year_report["By month"] if row[0] == "February 2026")
+    assert february[1:3] == [1, 5]
+    assert [row[5] for row in year_report["Events"][1:]] == [
+        "Held",
+        "Held",
+        "Cancelled",
+        "Planned",
+        "Planned",
+        "Planned",
+    ]
+    by_library = {row[0]: row for row in year_report["By library"][1:]}
+    assert by_library["Jelgavas pilsētas bibliotēka"][2:4] == [0, 0]
+
+
 def test_months_and_start_times_follow_riga_time_in_winter_and_summer(
     client, coordinator, ogre, django_capture_on_commit_callbacks
 ):
@@ -344,6 +396,8 @@ def test_months_and_start_times_follow_riga_time_in_winter_and_summer(
         held_event(
             ogre,
             starts_at,
+            # A short event: it ends in the month and on the day it starts, which are the ones to follow here.
+            ends_at=starts_at + datetime.timedelta(minutes=15),
             languages=["lv", "uk"],
             attendance={"activity_type": "other", "total": 10 + number},
             registrations=[CONFIRMED] * (number + 1),
@@ -491,18 +545,18 @@ def test_a_build_killed_halfway_is_finished_by_the_redelivered_task_with_one_com
 ):
     client.force_login(coordinator)
     written = {}
-    real_write = writers.write_xlsx
+    real_write = writers.write_sheets
 
-    def killed_after_a_few_rows(sheets, target, *, moment, progress):
+    def killed_after_a_few_rows(sheets, target, *, progress, **kwargs):
         def progress_then_die(sheet, rows):
             if sheet.slug == "events":
                 written["partial"] = target.name
                 raise WorkerKilled
             progress(sheet, rows)
 
-        real_write(sheets, target, moment=moment, progress=progress_then_die)
+        real_write(sheets, target, progress=progress_then_die, **kwargs)
 
-    monkeypatch.setattr(writers, "write_xlsx", killed_after_a_few_rows)
+    monkeypatch.setattr(writers, "write_sheets", killed_after_a_few_rows)
     with pytest.raises(WorkerKilled):
         request_report(client, capture=django_capture_on_commit_callbacks)
     report = Report.objects.get()
@@ -511,7 +565,7 @@ def test_a_build_killed_halfway_is_finished_by_the_redelivered_task_with_one_com
     assert report_files(report) == [Path(written["partial"]).name]
     assert client.get(reverse("staff:report_download", kwargs={"pk": report.pk})).status_code == 404
 
-    monkeypatch.setattr(writers, "write_xlsx", real_write)
+    monkeypatch.setattr(writers, "write_sheets", real_write)
     tasks.build_report(report.pk)  # the broker delivers the unacknowledged task again
 
     report.refresh_from_db()
@@ -578,7 +632,7 @@ def test_a_failed_build_tells_the_coordinator_what_to_do(
     def broken(*args, **kwargs):
         raise ValueError("internal detail nobody should see")
 
-    monkeypatch.setattr(writers, "write_xlsx", broken)
+    monkeypatch.setattr(writers, "write_sheets", broken)
     client.force_login(coordinator)
 
     request_report(client, capture=django_capture_on_commit_callbacks)
@@ -609,25 +663,13 @@ def test_a_sheet_longer_than_the_row_limit_continues_on_the_next_sheet(
     assert all(sheets[name][0][1] == "Title" for name in ("Events", "Events (2)", "Events (3)"))
 
 
-def build_outside_a_transaction(report):
-    """Build the report as the worker does, then again inside a transaction, where it is read on one connection;
-    both files' bytes."""
-    tasks.build_report(report.pk)
-    report.refresh_from_db()
-    assert report.status == Report.Status.DONE, report.error
-    first = Path(settings.MEDIA_ROOT, report.file.name).read_bytes()
-    Report.objects.filter(pk=report.pk).update(status=Report.Status.QUEUED, file="")
-    with transaction.atomic():
-        tasks.build_report(report.pk)
-    report.refresh_from_db()
-    return first, Path(settings.MEDIA_ROOT, report.file.name).read_bytes()
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("format", ["xlsx", "csv_zip"])
-def test_outside_a_transaction_the_events_are_read_ahead_into_the_same_file(coordinator, ogre, monkeypatch, format):
-    """On PostgreSQL the events sheet is then read on a second connection in a thread, in the report's language and
-    time zone (`portal.reports.reading`); the file must not differ from the one read on one connection."""
+def test_built_as_the_worker_does_each_event_row_shows_its_state_attendance_and_registrations(
+    coordinator, ogre, format
+):
+    """Outside a transaction, as in the Celery worker (on PostgreSQL the rows then stream through a cursor kept
+    across commits); built twice, the same bytes."""
     held_event(
         ogre,
         riga(2025, 7, 1, 0, 30),
@@ -645,29 +687,37 @@ def test_outside_a_transaction_the_events_are_read_ahead_into_the_same_file(coor
         status=Event.Status.CANCELLED,
         registrations=[CANCELLED],
     )
+    # Ends in the period, after the report is asked for (NOW): planned, not held.
+    held_event(ogre, riga(2026, 2, 10, 11), ends_at=riga(2026, 2, 10, 13), languages=["lv", "en"])
     report = Report.objects.create(
-        requested_by=coordinator, period_from=PERIOD[0], period_to=PERIOD[1], format=format, language="en"
+        requested_by=coordinator,
+        period_from=PERIOD[0],
+        period_to=datetime.date(2026, 12, 31),
+        format=format,
+        language="en",
     )
-    started = []
-    real_start = reading.RowsAhead.start
-    monkeypatch.setattr(reading.RowsAhead, "start", lambda rows: started.append(rows) or real_start(rows))
 
-    read_ahead, read_in_turn = build_outside_a_transaction(report)
+    tasks.build_report(report.pk)
+    report.refresh_from_db()
+    assert report.status == Report.Status.DONE, report.error
+    first = Path(settings.MEDIA_ROOT, report.file.name).read_bytes()
+    Report.objects.filter(pk=report.pk).update(status=Report.Status.QUEUED, file="")
+    tasks.build_report(report.pk)
+    report.refresh_from_db()
 
-    assert len(started) == (1 if connection.vendor == "postgresql" else 0)
-    assert read_ahead == read_in_turn
+    assert Path(settings.MEDIA_ROOT, report.file.name).read_bytes() == first
     if format == "xlsx":
-        events = read_workbook(read_ahead)["Events"][1:]
+        events = read_workbook(first)["Events"][1:]
     else:
         events = [
             [int(cell) if cell.isdigit() else cell or None for cell in row]
-            for row in read_csv_zip(read_ahead)["04-events.csv"][1:]
+            for row in read_csv_zip(first)["04-events.csv"][1:]
         ]
     assert [row[2:] for row in events] == [
         ["Seminar", "Ogre", "Russian", "Cancelled", None, None, None, 0, 0, 1],
-        ["Workshop", "Ogre", "Ukrainian", "Published", "Language course", 14, 9, 4, 1, 1],
+        ["Workshop", "Ogre", "Ukrainian", "Held", "Language course", 14, 9, 4, 1, 1],
+        ["Seminar", "Ogre", "Latvian, English", "Planned", None, None, None, 0, 0, 0],
     ]
-    assert not [thread for thread in threading.enumerate() if thread.name == "report-read-ahead"]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -675,13 +725,13 @@ def test_a_database_error_while_the_events_are_read_fails_the_report_cleanly(coo
     held_event(ogre, riga(2025, 5, 5, 12))
     report = Report.objects.create(requested_by=coordinator, period_from=PERIOD[0], period_to=PERIOD[1], language="en")
 
-    real_event_rows = content.event_rows
+    real_event_rows = sheets.EventsSheet.rows
 
-    def lost_connection(scope):
-        yield from real_event_rows(scope)
+    def lost_connection(sheet):
+        yield from real_event_rows(sheet)
         raise DatabaseError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(content, "event_rows", lost_connection)
+    monkeypatch.setattr(sheets.EventsSheet, "rows", lost_connection)
 
     tasks.build_report(report.pk)
 
@@ -689,7 +739,6 @@ def test_a_database_error_while_the_events_are_read_fails_the_report_cleanly(coo
     assert report.status == Report.Status.FAILED
     assert report.error.startswith("The database could not be read while the report was prepared.")
     assert report_files(report) == []
-    assert not [thread for thread in threading.enumerate() if thread.name == "report-read-ahead"]
 
 
 # --- Progress, history and the coordinator's language ---------------------------------------------------------
@@ -858,7 +907,80 @@ def test_files_are_deleted_after_the_retention_period_and_the_history_stays(
     assert not report.file
     assert not (Path(settings.MEDIA_ROOT) / services.report_folder(report)).exists()
     assert client.get(reverse("staff:report_download", kwargs={"pk": report.pk})).status_code == 404
-    assert "has been deleted after its retention period" in client.get(page_of(report)).content.decode()
+    page = client.get(page_of(report)).content.decode()
+    assert "The file of this report has expired" in page
+    assert f'action="{reverse("staff:report_again", kwargs={"pk": report.pk})}"' in page
+
+
+@pytest.mark.usefixtures("project_year")
+def test_an_expired_report_says_so_in_the_history_and_is_built_again_with_one_click(
+    client, coordinator, ogre, django_capture_on_commit_callbacks
+):
+    client.force_login(coordinator)
+    request_report(
+        client,
+        libraries=[ogre],
+        countries=["LV"],
+        format="csv_zip",
+        language="uk",
+        capture=django_capture_on_commit_callbacks,
+    )
+    expired = Report.objects.get()
+    first = download(client, expired)
+    later = NOW + datetime.timedelta(days=settings.REPORT_RETENTION_DAYS, hours=1)
+    with time_machine.travel(later, tick=False):
+        call_command("expire_reports")
+        client.force_login(coordinator)  # a month later: a new session
+        history = client.get(reverse("staff:report_list")).content.decode()
+        state = client.get(reverse("staff:report_status", kwargs={"pk": expired.pk})).json()
+        again = reverse("staff:report_again", kwargs={"pk": expired.pk})
+        refused = client.get(again)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(again)
+
+    assert "File expired" in history.split("<tbody>")[1]
+    assert f'action="{again}"' in history
+    assert state["status_label"] == "File expired" and state["download_url"] == ""
+    assert refused.status_code == 405
+    rebuilt = Report.objects.exclude(pk=expired.pk).get()
+    assert response.status_code == 302 and response["Location"] == page_of(rebuilt)
+    assert (rebuilt.period_from, rebuilt.period_to, rebuilt.format, rebuilt.language) == (
+        expired.period_from,
+        expired.period_to,
+        expired.format,
+        expired.language,
+    )
+    assert list(rebuilt.libraries.all()) == [ogre] and rebuilt.countries == expired.countries
+    assert rebuilt.requested_by == coordinator and rebuilt.requested_at == later
+    assert rebuilt.status == Report.Status.DONE
+    # The period lies before both requests, so the figures and tables are the same.
+    assert read_csv_zip(download(client, rebuilt)) == read_csv_zip(first)
+    expired.refresh_from_db()
+    assert expired.has_expired
+
+
+def test_building_again_checks_the_libraries_and_the_owner_again(client, librarian, coordinator, ogre, jelgava):
+    hers = Report.objects.create(
+        requested_by=librarian, period_from=PERIOD[0], period_to=PERIOD[1], language="en", status=Report.Status.FAILED
+    )
+    hers.libraries.set([jelgava])  # a library she no longer works for
+    theirs = Report.objects.create(
+        requested_by=coordinator, period_from=PERIOD[0], period_to=PERIOD[1], language="en", status=Report.Status.FAILED
+    )
+    ready = Report.objects.create(
+        requested_by=librarian, period_from=PERIOD[0], period_to=PERIOD[1], language="en", status=Report.Status.RUNNING
+    )
+    client.force_login(librarian)
+
+    refused = client.post(reverse("staff:report_again", kwargs={"pk": hers.pk}))
+    not_hers = client.post(reverse("staff:report_again", kwargs={"pk": theirs.pk}))
+    running = client.post(reverse("staff:report_again", kwargs={"pk": ready.pk}))
+
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["libraries"][0].startswith("Select a valid choice")
+    assert not_hers.status_code == 404
+    assert running.status_code == 302 and running["Location"] == page_of(ready)
+    assert Report.objects.count() == 3
 
 
 def test_a_build_interrupted_for_good_is_marked_failed(coordinator):

@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+# Independent of the database: CI runs these in its SQLite stage only (see .ci/run).
+pytestmark = pytest.mark.standalone
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 README = PROJECT_DIR / "README.md"
 SETTINGS = PROJECT_DIR / "portal" / "settings.py"
@@ -115,3 +118,25 @@ def test_redis_url_switches_cache_and_celery_between_inline_and_broker(tmp_path,
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == expected
+
+
+@pytest.mark.parametrize(
+    ("variables", "expected"),
+    [
+        ({}, "False"),
+        ({"OTP_REQUIRED_FOR_STAFF": "true"}, "True"),
+        # The former name, from the time only coordinators could be required to use it, still turns it on.
+        ({"OTP_REQUIRED_FOR_COORDINATORS": "true"}, "True"),
+        ({"OTP_REQUIRED_FOR_COORDINATORS": "true", "OTP_REQUIRED_FOR_STAFF": "false"}, "False"),
+    ],
+)
+def test_one_variable_requires_two_step_login_of_every_staff_member(tmp_path, variables, expected):
+    code = "from django.conf import settings; print(settings.OTP_REQUIRED_FOR_STAFF)"
+    result = manage("shell", "--verbosity=0", "-c", code, environment={"DEBUG": "1", **variables}, tmp_path=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
+
+
+def test_the_production_block_requires_two_step_login_of_every_staff_member():
+    assert production_environment().get("OTP_REQUIRED_FOR_STAFF") == "true"

@@ -1,15 +1,39 @@
+"""Guide library files as staff upload them (the resource admin's file inline) and as visitors download them."""
+
 import pytest
-from django.core.exceptions import ValidationError
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import translation
 
 from resources.models import ResourceFile
-from resources.services import resource_file_create
-from tests.factories import ResourceFactory
-from tests.resources.conftest import docx_bytes, epub_bytes, odt_bytes, pdf_bytes, upload, zip_bytes
+from tests.resources.helpers import (
+    docx_bytes,
+    epub_bytes,
+    form_data,
+    odt_bytes,
+    pdf_bytes,
+    upload,
+    with_files,
+    zip_bytes,
+)
 
 pytestmark = pytest.mark.django_db
+
+
+def add_guide(admin_client, name, data, *, language="lv", **fields):
+    """Add a guide with one file through the admin, as staff do: the response."""
+    with translation.override("en"):
+        return admin_client.post(
+            reverse("admin:resources_resource_add"), with_files(form_data(**fields), (language, upload(name, data)))
+        )
+
+
+def refusal(response):
+    """The messages next to the refused file, and nothing saved."""
+    assert response.status_code == 200
+    assert not ResourceFile.objects.exists()
+    (inline,) = [formset for formset in response.context["inline_admin_formsets"] if formset.formset.prefix == "files"]
+    return " ".join(message for form in inline.formset.forms for message in form.errors.get("file", []))
 
 
 @pytest.mark.parametrize(
@@ -23,8 +47,12 @@ pytestmark = pytest.mark.django_db
         ("guide.docx", pdf_bytes(), "pdf"),
     ],
 )
-def test_accepted_files_are_recognised_by_content_and_stored_under_a_random_name(name, data, expected):
-    resource_file = resource_file_create(resource=ResourceFactory(), language="uk", file=upload(name, data))
+def test_accepted_files_are_recognised_by_content_and_stored_under_a_random_name(admin_client, name, data, expected):
+    response = add_guide(admin_client, name, data, language="uk")
+
+    assert response.status_code == 302
+    resource_file = ResourceFile.objects.get()
+    assert resource_file.language == "uk"
 
     assert resource_file.format == expected
     assert resource_file.size == len(data)
@@ -41,42 +69,35 @@ def test_accepted_files_are_recognised_by_content_and_stored_under_a_random_name
         ("photo.pdf", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),
     ],
 )
-def test_files_that_are_not_documents_are_refused_whatever_their_name(name, data):
-    with pytest.raises(ValidationError) as error:
-        resource_file_create(resource=ResourceFactory(), language="lv", file=upload(name, data))
+def test_files_that_are_not_documents_are_refused_whatever_their_name(admin_client, name, data):
+    response = add_guide(admin_client, name, data)
 
-    assert "not one of the accepted types (PDF, DOCX, ODT, EPUB)" in str(error.value)
-    assert not ResourceFile.objects.exists()
+    assert "not one of the accepted types (PDF, DOCX, ODT, EPUB)" in refusal(response)
 
 
-def test_a_zip_that_only_looks_like_a_word_document_is_refused():
+def test_a_zip_that_only_looks_like_a_word_document_is_refused(admin_client):
     fake_docx = zip_bytes([("[Content_Types].xml", "<Types/>"), ("word/evil.html", "<script>alert(1)</script>")])
 
-    with pytest.raises(ValidationError):
-        resource_file_create(resource=ResourceFactory(), language="lv", file=upload("x.docx", fake_docx))
+    assert "not one of the accepted types" in refusal(add_guide(admin_client, "x.docx", fake_docx))
 
 
 @override_settings(RESOURCE_FILE_MAX_BYTES=1024)
-def test_oversize_files_are_refused_with_the_limit_in_the_message():
+def test_oversize_files_are_refused_with_the_limit_in_the_message(admin_client):
     big = pdf_bytes() + b"0" * 2048
 
-    with translation.override("en"), pytest.raises(ValidationError) as error:
-        resource_file_create(resource=ResourceFactory(), language="lv", file=upload("big.pdf", big))
-
-    assert error.value.messages == ["The file is 2.1\xa0KB; the largest file accepted is 1.0\xa0KB."]
+    assert refusal(add_guide(admin_client, "big.pdf", big)) == (
+        "The file is 2.1\xa0KB; the largest file accepted is 1.0\xa0KB."
+    )
 
 
 @override_settings(RESOURCE_FILE_TYPES=["pdf"])
-def test_accepted_types_come_from_the_settings():
-    with pytest.raises(ValidationError) as error:
-        resource_file_create(resource=ResourceFactory(), language="lv", file=upload("g.epub", epub_bytes()))
-
-    assert "(PDF)" in str(error.value)
+def test_accepted_types_come_from_the_settings(admin_client):
+    assert "(PDF)" in refusal(add_guide(admin_client, "g.epub", epub_bytes()))
 
 
-def test_download_is_an_attachment_with_nosniff_and_counts_without_personal_data(client):
-    resource = ResourceFactory(slug="celvedis")
-    resource_file = resource_file_create(resource=resource, language="uk", file=upload("Anna Bērziņa.pdf", pdf_bytes()))
+def test_download_is_an_attachment_with_nosniff_and_counts_without_personal_data(admin_client, client):
+    add_guide(admin_client, "Anna Bērziņa.pdf", pdf_bytes(), language="uk", slug="celvedis")
+    resource_file = ResourceFile.objects.get()
     url = reverse("resources:file_download", kwargs={"pk": resource_file.pk})
 
     response = client.get(url)
@@ -93,8 +114,9 @@ def test_download_is_an_attachment_with_nosniff_and_counts_without_personal_data
     assert not {"ip", "ip_address", "user", "user_agent"} & {f.name for f in ResourceFile._meta.get_fields()}
 
 
-def test_head_requests_do_not_count(client):
-    resource_file = resource_file_create(resource=ResourceFactory(), language="lv", file=upload("g.pdf", pdf_bytes()))
+def test_head_requests_do_not_count(admin_client, client):
+    add_guide(admin_client, "g.pdf", pdf_bytes())
+    resource_file = ResourceFile.objects.get()
 
     response = client.head(reverse("resources:file_download", kwargs={"pk": resource_file.pk}))
 
@@ -105,11 +127,12 @@ def test_head_requests_do_not_count(client):
     assert resource_file.download_count == 0
 
 
-def test_files_of_drafts_and_unknown_files_are_404(client):
-    draft = ResourceFactory(published_on=None)
-    resource_file = resource_file_create(resource=draft, language="lv", file=upload("g.pdf", pdf_bytes()))
+def test_files_of_drafts_and_unknown_files_are_404(admin_client):
+    add_guide(admin_client, "g.pdf", pdf_bytes(), published_on="")
+    resource_file = ResourceFile.objects.get()
+    visitor = Client()
 
-    assert client.get(reverse("resources:file_download", kwargs={"pk": resource_file.pk})).status_code == 404
-    assert client.get(reverse("resources:file_download", kwargs={"pk": 999999})).status_code == 404
+    assert visitor.get(reverse("resources:file_download", kwargs={"pk": resource_file.pk})).status_code == 404
+    assert visitor.get(reverse("resources:file_download", kwargs={"pk": 999999})).status_code == 404
     resource_file.refresh_from_db()
     assert resource_file.download_count == 0

@@ -5,7 +5,7 @@ from django.utils import translation
 from resources.models import GoodPractice
 from resources.services import good_practice_delete, good_practice_save
 from tests.factories import OrganisationFactory
-from tests.resources.test_resource_admin import form_data
+from tests.resources.helpers import form_data
 
 pytestmark = pytest.mark.django_db
 

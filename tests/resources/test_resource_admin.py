@@ -4,53 +4,11 @@ from django.urls import reverse
 
 from resources.models import Resource, ResourceFile
 from tests.factories import OrganisationFactory, ResourceFactory
-from tests.resources.conftest import epub_bytes, pdf_bytes, upload
+from tests.resources.helpers import epub_bytes, form_data, pdf_bytes, upload, with_files
 
 pytestmark = pytest.mark.django_db
 
 ADD_URL = "admin:resources_resource_add"
-
-
-def form_data(**overrides):
-    data = {
-        "kind": "guide",
-        "title_lv": "Ceļvedis bibliotekāriem",
-        "title_en": "A guide for librarians",
-        "title_uk": "Посібник для бібліотекарів",
-        "title_ru": "",
-        "slug": "celvedis-bibliotekariem",
-        "summary_lv": "Kā uzņemt jaunpienācējus.",
-        "summary_en": "",
-        "summary_uk": "",
-        "summary_ru": "",
-        "body_lv": '<p onmouseover="x()">Sveiki!<script>alert(1)</script></p>',
-        "body_en": "",
-        "body_uk": "",
-        "body_ru": "",
-        "external_url": "",
-        "topics": ["intercultural", "services"],
-        "audience": ["librarians"],
-        "published_on": "2025-10-01",
-        "files-TOTAL_FORMS": "0",
-        "files-INITIAL_FORMS": "0",
-        "files-MIN_NUM_FORMS": "0",
-        "files-MAX_NUM_FORMS": "1000",
-        "good_practice-TOTAL_FORMS": "0",
-        "good_practice-INITIAL_FORMS": "0",
-        "good_practice-MIN_NUM_FORMS": "0",
-        "good_practice-MAX_NUM_FORMS": "1",
-    }
-    data.update(overrides)
-    return data
-
-
-def with_files(data, *files):
-    data["files-TOTAL_FORMS"] = str(len(files))
-    for index, (language, uploaded) in enumerate(files):
-        data[f"files-{index}-language"] = language
-        data[f"files-{index}-title"] = ""
-        data[f"files-{index}-file"] = uploaded
-    return data
 
 
 def test_add_form_has_one_tab_per_language_and_the_file_inline(admin_client):

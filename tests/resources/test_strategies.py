@@ -6,10 +6,16 @@ from django.utils import translation
 from activities.models import Event
 from partners.models import StaffMembership
 from resources.models import GoodPractice, Resource, Strategy
-from tests.factories import AgreementFactory, EventFactory, OrganisationFactory, ResourceFileFactory
-from tests.partners.conftest import staff_member
-from tests.resources.conftest import ActionItemFactory, StrategyFactory
-from tests.resources.test_resource_admin import form_data
+from tests.factories import (
+    ActionItemFactory,
+    AgreementFactory,
+    EventFactory,
+    OrganisationFactory,
+    ResourceFileFactory,
+    StrategyFactory,
+)
+from tests.partners.helpers import staff_member
+from tests.resources.helpers import form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,614 @@
+"""The tables of a progress report, one class per sheet: the indicators for the funder, breakdowns per library and
+per month, and the detail sheets of events, agreements, initiatives and resources.
+
+Each sheet has a header and yields its rows (`rows()`), numbers and dates as they are, text as it is shown; the
+writers (`portal.reports.writers`) make the cells safe and put them into a file. What counts is the contract of
+`portal.reports.scope`. Every figure comes from an aggregate query; the detail sheets stream their rows, ordered
+so that the same data always gives the same file. Labels are in the active language: build under
+`translation.override(report.language)`.
+"""
+
+from collections import Counter
+from collections.abc import Iterator
+from functools import cached_property
+
+from django.conf import settings
+from django.db.models import Count, Max, Q, Sum
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext, pgettext
+from django_countries import countries as country_names
+
+from activities.models import Attendance, Event
+from groundwork.translations import first_translation, translated, translation_columns
+from mapping.models import Initiative
+from partners.models import Agreement, Organisation
+from resources.models import Resource
+
+from .scope import Scope
+
+# Breakdowns by a person's attributes (age band, gender) hide counts below this, so nobody can be singled out.
+SMALL_CELL_THRESHOLD = 5
+SUPPRESSED = "<5"
+# Rows fetched per round trip when streaming detail rows: flat memory at any size, few round trips.
+CHUNK_SIZE = 2000
+
+PEOPLE_FIELDS = ("total", "third_country_nationals", *Attendance.AGE_BANDS, *Attendance.GENDERS)
+STATUSES = ("confirmed", "waiting", "cancelled")
+ACTIVITY_TYPES = tuple(Attendance.ActivityType.values)
+
+
+def choice_labels(choices):
+    return {code: str(label) for code, label in choices}
+
+
+def delivery_language_labels():
+    return {code: str(name) for code, name in settings.DELIVERY_LANGUAGES}
+
+
+def local(moment, zone):
+    """A stored instant as the date and time (to the second) in `zone` that a spreadsheet shows: spreadsheets have
+    no time zones."""
+    return moment.astimezone(zone).replace(tzinfo=None, microsecond=0)
+
+
+def suppress_small(values):
+    """Counts of people by an attribute, with counts of 1 to 4 hidden (`SUPPRESSED`).
+
+    When only one count of the group would be hidden it could be worked out from the total, so the next smallest
+    non-zero count is hidden too. Returns the shown values in the same order.
+    """
+    small = [i for i, value in enumerate(values) if 0 < value < SMALL_CELL_THRESHOLD]
+    if len(small) == 1:
+        others = sorted((value, i) for i, value in enumerate(values) if value and i not in small)
+        if others:
+            small.append(others[0][1])
+    return [SUPPRESSED if i in small else value for i, value in enumerate(values)]
+
+
+def month_of(moment):
+    return moment.year, moment.month
+
+
+class Facts:
+    """The period's counts grouped by organiser and month (and kind, activity type or registration status).
+
+    Three grouped queries, made once when a sheet first asks, whose few rows (libraries x months x kinds at most)
+    add up to the indicators and to both breakdowns.
+    """
+
+    def __init__(self, scope: Scope):
+        self.scope = scope
+
+    @cached_property
+    def _held_and_people(self):
+        held = Counter()  # (organiser, year, month, kind) -> events held
+        people = {}  # (organiser, year, month, activity type) -> {"events": n, field: sum for PEOPLE_FIELDS}
+        for organiser, ended, kind, activity_type, count, events, *sums in (
+            self.scope.events_held()
+            .order_by()
+            .values_list("organiser", TruncMonth("ends_at"), "kind", "attendance__activity_type")
+            .annotate(
+                Count("pk"),
+                Count("attendance"),
+                *(Sum(f"attendance__{name}") for name in PEOPLE_FIELDS),
+            )
+        ):
+            key = (organiser, *month_of(ended))
+            held[*key, kind] += count
+            if activity_type is None:
+                continue  # events held without attendance recorded
+            row = people.setdefault((*key, activity_type), {"events": 0, **dict.fromkeys(PEOPLE_FIELDS, 0)})
+            row["events"] += events
+            for name, value in zip(PEOPLE_FIELDS, sums, strict=True):
+                row[name] += value or 0
+        return held, people
+
+    @cached_property
+    def _registrations(self):
+        registrations = Counter()  # (organiser, year, month, status) -> live rows and tallies
+        month = TruncMonth("event__ends_at")
+        for organiser, ended, status, count in (
+            self.scope.registrations().order_by().values_list("event__organiser", month, "status").annotate(Count("pk"))
+        ):
+            registrations[organiser, *month_of(ended), status] += count
+        for organiser, ended, *erased in (
+            self.scope.tallies()
+            .order_by()
+            .values_list("event__organiser", month)
+            .annotate(*(Sum(status) for status in STATUSES))
+        ):
+            for status, count in zip(STATUSES, erased, strict=True):
+                registrations[organiser, *month_of(ended), status] += count or 0
+        return registrations
+
+    def events_held(self, match=lambda key: True):
+        return sum(count for key, count in self._held_and_people[0].items() if match(key))
+
+    def attended(self, field, match=lambda key: True):
+        return sum(row[field] for key, row in self._held_and_people[1].items() if match(key))
+
+    def registered(self, status, match=lambda key: True):
+        return sum(count for key, count in self._registrations.items() if key[3] == status and match(key))
+
+    def organisers(self):
+        held, people = self._held_and_people
+        return {key[0] for key in (*held, *people, *self._registrations)}
+
+
+def registration_header():
+    return [gettext("Confirmed registrations"), gettext("Waiting list"), gettext("Cancellations")]
+
+
+def activity_header():
+    return [gettext("Participants: %(activity)s") % {"activity": label} for label in Attendance.ActivityType.labels]
+
+
+class Sheet:
+    """One table of the report: a sheet of the workbook, or one CSV file of the archive.
+
+    `rows()` is called once, when the sheet is written, so detail sheets stream; `count()` says how many rows to
+    expect (None: few), for the progress shown to the coordinator; `weight` is the sheet's share of the work.
+    """
+
+    slug = ""
+    weight = 1
+    column_widths = ()
+
+    def __init__(self, scope: Scope, facts: Facts):
+        self.scope = scope
+        self.facts = facts
+
+    @property
+    def title(self) -> str:
+        raise NotImplementedError
+
+    def header(self) -> list[str]:
+        raise NotImplementedError
+
+    def rows(self) -> Iterator[list]:
+        raise NotImplementedError
+
+    def count(self) -> int | None:
+        return None
+
+
+class IndicatorsSheet(Sheet):
+    """The indicators: [section, indicator, value, note] per row."""
+
+    slug = "summary"
+    weight = 5
+    column_widths = (34, 54, 12, 60)
+
+    @property
+    def title(self):
+        return gettext("Indicators")
+
+    def header(self):
+        return [gettext("Section"), gettext("Indicator"), gettext("Value"), gettext("Note")]
+
+    def rows(self):
+        yield from self.events()
+        yield from self.participants()
+        yield from self.organisations()
+        yield from self.publications()
+        yield from self.registrations()
+
+    def events(self):
+        facts, scope = self.facts, self.scope
+        section = gettext("Events held")
+        yield [
+            section,
+            gettext("Events held in total"),
+            facts.events_held(),
+            gettext("Published events that ended in the period, before the report was requested."),
+        ]
+        for code, label in choice_labels(Event.Kind.choices).items():
+            count = facts.events_held(lambda key, code=code: key[3] == code)
+            yield [section, gettext("Kind: %(kind)s") % {"kind": label}, count, ""]
+        # Grouped by the stored list of languages, whose few distinct values are added up here.
+        by_language = Counter()
+        for languages, count in scope.events_held().order_by().values_list("languages").annotate(Count("pk")):
+            by_language.update(dict.fromkeys(languages or (), count))
+        for code, label in delivery_language_labels().items():
+            if code in by_language:
+                yield [
+                    section,
+                    gettext("Language of delivery: %(language)s") % {"language": label},
+                    by_language[code],
+                    gettext("An event held in several languages counts once for each."),
+                ]
+        yield [
+            gettext("Events planned"),
+            gettext("Events planned in the period, not held yet"),
+            scope.events_planned().count(),
+            gettext("Published events of the period that end after the report was requested; not counted above."),
+        ]
+
+    def participants(self):
+        facts = self.facts
+        section = gettext("Participants")
+        yield [section, gettext("Events with attendance recorded"), facts.attended("events"), ""]
+        yield [section, gettext("Participants in total"), facts.attended("total"), ""]
+        yield [section, gettext("Of whom third-country nationals"), facts.attended("third_country_nationals"), ""]
+
+        section = gettext("Participants by activity type (AMIF, Annex VIII)")
+        for code, label in choice_labels(Attendance.ActivityType.choices).items():
+
+            def of_type(key, code=code):
+                return key[3] == code
+
+            names = {"activity": label}
+            yield [section, gettext("%(activity)s: events") % names, facts.attended("events", of_type), ""]
+            yield [section, gettext("%(activity)s: participants") % names, facts.attended("total", of_type), ""]
+            yield [
+                section,
+                gettext("%(activity)s: of whom third-country nationals") % names,
+                facts.attended("third_country_nationals", of_type),
+                "",
+            ]
+
+        note = gettext("Counts from 1 to 4 are not shown (%(mark)s), so that nobody can be recognised.") % {
+            "mark": SUPPRESSED
+        }
+        total = facts.attended("total")
+        for section, names in (
+            (gettext("Participants by age"), Attendance.AGE_BANDS),
+            (gettext("Participants by gender"), Attendance.GENDERS),
+        ):
+            counts = [facts.attended(name) for name in names]
+            shown = suppress_small([*counts, total - sum(counts)])
+            labels = [str(Attendance._meta.get_field(name).verbose_name) for name in names] + [gettext("not recorded")]
+            for label, value in zip(labels, shown, strict=True):
+                yield [section, label, value, note if value == SUPPRESSED else ""]
+
+    def organisations(self):
+        section = gettext("Organisations involved")
+        by_kind = dict(self.scope.organisations_involved().order_by().values_list("kind").annotate(Count("pk")))
+        kinds = Organisation.Kind
+        yield [
+            section,
+            gettext("Local and regional authorities"),
+            by_kind.get(kinds.MUNICIPAL_SERVICE, 0),
+            gettext("Municipal services that organised, co-organised or hosted an event held, or signed an agreement."),
+        ]
+        yield [
+            section,
+            gettext("Partner organisations"),
+            sum(by_kind.get(kind, 0) for kind in (kinds.NGO, kinds.CONSORTIUM_PARTNER, kinds.OTHER)),
+            gettext("Non-governmental organisations, consortium partners and others, counted the same way."),
+        ]
+        yield [section, gettext("Libraries"), by_kind.get(kinds.PARTNER_LIBRARY, 0), ""]
+
+    def publications(self):
+        scope = self.scope
+        section = gettext("Agreements signed")
+        agreements = dict(scope.agreements().order_by().values_list("kind").annotate(Count("pk")))
+        yield [section, gettext("Agreements signed in total"), sum(agreements.values()), ""]
+        for code, label in choice_labels(Agreement.Kind.choices).items():
+            yield [section, label, agreements.get(code, 0), ""]
+
+        section = gettext("Initiatives")
+        yield [section, gettext("Initiatives mapped in the period"), scope.initiatives_mapped().count(), ""]
+        active = dict(scope.initiatives_active().order_by().values_list("category").annotate(Count("pk")))
+        yield [section, gettext("Initiatives active in the period"), sum(active.values()), ""]
+        for code, label in choice_labels(Initiative.Category.choices).items():
+            yield [section, gettext("Active: %(category)s") % {"category": label}, active.get(code, 0), ""]
+
+        section = gettext("Resources published")
+        resources = dict(scope.resources().order_by().values_list("kind").annotate(Count("pk")))
+        yield [section, gettext("Resources published in total"), sum(resources.values()), ""]
+        for code, label in choice_labels(Resource.Kind.choices).items():
+            yield [section, label, resources.get(code, 0), ""]
+
+    def registrations(self):
+        facts = self.facts
+        section = gettext("Registrations")
+        yield [section, gettext("Confirmed registrations"), facts.registered("confirmed"), ""]
+        yield [section, gettext("Cancellations"), facts.registered("cancelled"), ""]
+        yield [section, gettext("On the waiting list"), facts.registered("waiting"), ""]
+
+
+class LibrariesSheet(Sheet):
+    """Per organiser: the chosen libraries (even without events) and every organiser with figures in the period."""
+
+    slug = "by-library"
+    weight = 5
+    column_widths = (40, 14)
+
+    @property
+    def title(self):
+        return gettext("By library")
+
+    def header(self):
+        return [
+            gettext("Library"),
+            gettext("Country"),
+            gettext("Events held"),
+            gettext("Participants"),
+            gettext("Of whom third-country nationals"),
+            *activity_header(),
+            *registration_header(),
+        ]
+
+    def rows(self):
+        facts = self.facts
+        ids = set(self.scope.library_ids) | facts.organisers()
+        organisations = Organisation.objects.filter(pk__in=ids).values_list(
+            "pk", translated("short_name", "name"), "country"
+        )
+        for pk, label, country in sorted(organisations, key=lambda row: (row[1].casefold(), row[0])):
+
+            def own(key, pk=pk):
+                return key[0] == pk
+
+            yield [
+                label,
+                str(country_names.name(country)) if country else "",
+                facts.events_held(own),
+                facts.attended("total", own),
+                facts.attended("third_country_nationals", own),
+                *(
+                    facts.attended("total", lambda key, code=code: own(key) and key[3] == code)
+                    for code in ACTIVITY_TYPES
+                ),
+                *(facts.registered(status, own) for status in STATUSES),
+            ]
+
+
+class MonthsSheet(Sheet):
+    """Per month of the period, every month listed, empty ones included."""
+
+    slug = "by-month"
+    weight = 5
+    column_widths = (20,)
+
+    @property
+    def title(self):
+        return gettext("By month")
+
+    def header(self):
+        return [
+            gettext("Month"),
+            gettext("Events held"),
+            gettext("Participants"),
+            gettext("Of whom third-country nationals"),
+            *registration_header(),
+        ]
+
+    def rows(self):
+        facts = self.facts
+        for year, month in self.scope.months():
+
+            def in_month(key, year=year, month=month):
+                return key[1] == year and key[2] == month
+
+            yield [
+                f"{MONTHS[month]} {year}",
+                facts.events_held(in_month),
+                facts.attended("total", in_month),
+                facts.attended("third_country_nationals", in_month),
+                *(facts.registered(status, in_month) for status in STATUSES),
+            ]
+
+
+class EventsSheet(Sheet):
+    """One row per event of the period, in start order, held, planned or cancelled, with its registrations."""
+
+    slug = "events"
+    weight = 70
+    column_widths = (17, 50, 20, 32, 24)
+
+    @property
+    def title(self):
+        return gettext("Events")
+
+    def header(self):
+        return [
+            gettext("Starts at"),
+            gettext("Title"),
+            gettext("Kind"),
+            gettext("Organiser"),
+            gettext("Languages of delivery"),
+            gettext("Status"),
+            gettext("Activity type"),
+            gettext("Participants"),
+            gettext("Of whom third-country nationals"),
+            *registration_header(),
+        ]
+
+    def count(self):
+        return self.scope.events().count()
+
+    def rows(self):
+        """Registrations are counted per event in the events' own query (live rows joined and counted, plus the
+        tally left by erasure), grouped by the event; its one attendance and tally row come through MAX."""
+        kinds = choice_labels(Event.Kind.choices)
+        activity = choice_labels(Attendance.ActivityType.choices)
+        language_names = delivery_language_labels()
+        held, planned, cancelled = gettext("Held"), gettext("Planned"), str(Event.Status.CANCELLED.label)
+        # Every organisation, not only the period's organisers: an event added while the report is read may bring one.
+        organisers = dict(Organisation.objects.values_list("pk", translated("short_name", "name")))
+        titles = translation_columns("title")
+        now = self.scope.now
+        zone = timezone.get_current_timezone()
+        events = (
+            self.scope.events()
+            # The translated columns are named: modeltranslation need not rewrite the query or its rows.
+            .rewrite(False)
+            .order_by("starts_at", "pk")
+            .values_list("pk", "starts_at", "ends_at", "status", "kind", "organiser", "languages", *titles)
+            .annotate(
+                activity_type=Max("attendance__activity_type"),
+                participants=Max("attendance__total"),
+                third_country_nationals=Max("attendance__third_country_nationals"),
+                **{
+                    f"{status}_count": Count("registrations", filter=Q(registrations__status=status))
+                    + Coalesce(Max(f"registration_tally__{status}"), 0)
+                    for status in STATUSES
+                },
+            )
+        )
+        for _pk, starts_at, ends_at, status, kind, organiser, languages, *rest in events.iterator(CHUNK_SIZE):
+            activity_type, *counts = rest[len(titles) :]
+            state = cancelled if status == Event.Status.CANCELLED else (held if ends_at <= now else planned)
+            yield [
+                local(starts_at, zone),
+                first_translation(rest[: len(titles)]),
+                kinds.get(kind, kind),
+                organisers[organiser],
+                ", ".join(language_names.get(code, code) for code in languages or ()),
+                state,
+                activity.get(activity_type, "") if activity_type else "",
+                *counts,
+            ]
+
+
+class AgreementsSheet(Sheet):
+    slug = "agreements"
+    weight = 5
+    column_widths = (12, 50, 24, 60, 12)
+
+    @property
+    def title(self):
+        return gettext("Agreements")
+
+    def header(self):
+        return [gettext("Signed on"), gettext("Title"), gettext("Kind"), gettext("Parties"), gettext("Valid until")]
+
+    def count(self):
+        return self.scope.agreements().count()
+
+    def rows(self):
+        kinds = choice_labels(Agreement.Kind.choices)
+        agreements = self.scope.agreements().order_by("signed_on", "pk").prefetch_related("parties")
+        for agreement in agreements.iterator(chunk_size=CHUNK_SIZE):
+            yield [
+                agreement.signed_on,
+                agreement.title,
+                kinds.get(agreement.kind),
+                "; ".join(sorted(str(party) for party in agreement.parties.all())),
+                agreement.valid_until,
+            ]
+
+
+class InitiativesSheet(Sheet):
+    slug = "initiatives"
+    weight = 3
+    column_widths = (50, 28, 32, 16, 14, 24, 12, 12, 12)
+
+    @property
+    def title(self):
+        return gettext("Initiatives")
+
+    def header(self):
+        return [
+            gettext("Title"),
+            gettext("Category"),
+            pgettext("initiative", "Host organisation"),
+            gettext("City"),
+            gettext("Country"),
+            gettext("Languages"),
+            gettext("Active since"),
+            gettext("Active until"),
+            gettext("Mapped on"),
+        ]
+
+    def count(self):
+        return self.scope.initiatives_listed().count()
+
+    def rows(self):
+        categories = choice_labels(Initiative.Category.choices)
+        language_names = delivery_language_labels()
+        initiatives = (
+            self.scope.initiatives_listed()
+            .order_by("created_at", "pk")
+            .values_list(
+                translated("title"),
+                "category",
+                translated("host__short_name", "host__name"),
+                "city",
+                "country",
+                "languages",
+                "active_since",
+                "active_until",
+                "created_at",
+            )
+        )
+        for title, category, host, city, country, languages, since, until, created_at in initiatives.iterator(
+            chunk_size=CHUNK_SIZE
+        ):
+            yield [
+                title,
+                categories.get(category, category),
+                host,
+                city,
+                str(country_names.name(country)) if country else "",
+                ", ".join(language_names.get(code, code) for code in languages or ()),
+                since,
+                until,
+                timezone.localdate(created_at),
+            ]
+
+
+class ResourcesSheet(Sheet):
+    slug = "resources"
+    weight = 2
+    column_widths = (12, 50, 24, 32, 40)
+
+    @property
+    def title(self):
+        return gettext("Resources")
+
+    def header(self):
+        return [
+            gettext("Published on"),
+            gettext("Title"),
+            gettext("Kind"),
+            gettext("Publishing organisation"),
+            gettext("Topics"),
+        ]
+
+    def count(self):
+        return self.scope.resources().count()
+
+    def rows(self):
+        kinds = choice_labels(Resource.Kind.choices)
+        topics = choice_labels(Resource.Topic.choices)
+        resources = (
+            self.scope.resources()
+            .order_by("published_on", "pk")
+            .values_list(
+                "published_on",
+                translated("title"),
+                "kind",
+                translated("owner__short_name", "owner__name"),
+                "topics",
+            )
+        )
+        for published_on, title, kind, owner, codes in resources.iterator(chunk_size=CHUNK_SIZE):
+            yield [
+                published_on,
+                title,
+                kinds.get(kind, kind),
+                owner,
+                ", ".join(topics.get(code, code) for code in codes or ()),
+            ]
+
+
+SHEETS = (
+    IndicatorsSheet,
+    LibrariesSheet,
+    MonthsSheet,
+    EventsSheet,
+    AgreementsSheet,
+    InitiativesSheet,
+    ResourcesSheet,
+)
+
+
+def report_sheets(scope: Scope) -> list[Sheet]:
+    """The report's tables in their order, sharing one `Facts`."""
+    facts = Facts(scope)
+    return [sheet(scope, facts) for sheet in SHEETS]

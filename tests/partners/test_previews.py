@@ -1,0 +1,141 @@
+"""Unpublished pages on the public site: previews only for staff whose admin scope includes them (partners.previews),
+and "View on site" in the admin held to the same scope."""
+
+import datetime
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+
+from activities.models import Event
+from mapping.models import Initiative
+from resources.models import Strategy
+from tests.factories import EventFactory, InitiativeFactory, ResourceFactory, ResourceFileFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def draft_event(library):
+    return EventFactory(organiser=library, status=Event.Status.DRAFT)
+
+
+def pending_initiative(library):
+    return InitiativeFactory(host=library, status=Initiative.Status.PENDING)
+
+
+def draft_resource(library):
+    return ResourceFactory(owner=library, published_on=None)
+
+
+def draft_strategy(library):
+    return Strategy.objects.create(title="Stratēģija", slug=f"strategija-{library.slug}", library=library)
+
+
+def file_of_a_draft(library):
+    return ResourceFileFactory(resource=draft_resource(library))
+
+
+# kind -> (how to make an unpublished row of a library, the public address of its page)
+UNPUBLISHED = {
+    "event": (draft_event, lambda event: event.get_absolute_url()),
+    "event poster": (draft_event, lambda event: reverse("activities:event_poster", kwargs={"slug": event.slug})),
+    "event calendar file": (draft_event, lambda event: reverse("activities:event_ics", kwargs={"slug": event.slug})),
+    "initiative": (pending_initiative, lambda initiative: initiative.get_absolute_url()),
+    "resource": (draft_resource, lambda resource: resource.get_absolute_url()),
+    "file of a draft resource": (file_of_a_draft, lambda resource_file: resource_file.get_absolute_url()),
+    "strategy": (draft_strategy, lambda strategy: strategy.get_absolute_url()),
+}
+
+
+@pytest.mark.parametrize("kind", UNPUBLISHED)
+@pytest.mark.parametrize(
+    ("role", "own", "other"),
+    [("anonymous", 404, 404), ("librarian", 200, 404), ("coordinator", 200, 200), ("superuser", 200, 200)],
+)
+def test_an_unpublished_page_is_shown_only_to_staff_whose_scope_includes_it(
+    client, request, ogre, jelgava, kind, role, own, other
+):
+    make, address = UNPUBLISHED[kind]
+    rows = {"own": make(ogre), "other": make(jelgava)}
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+
+    answers = {which: client.get(address(row)) for which, row in rows.items()}
+
+    assert (answers["own"].status_code, answers["other"].status_code) == (own, other)
+    for answer in answers.values():
+        if answer.status_code == 200:
+            assert "no-store" in answer["Cache-Control"] and "private" in answer["Cache-Control"]
+
+
+def test_a_librarian_of_another_library_does_not_see_the_draft_either(client, ogre, jelgava, librarian):
+    from tests.partners.conftest import staff_member
+
+    jelgava_librarian = staff_member(jelgava, "librarian", "jelgava-librarian")
+    event = draft_event(ogre)
+
+    client.force_login(jelgava_librarian)
+    other_library = client.get(event.get_absolute_url())
+    client.force_login(librarian)
+    own_library = client.get(event.get_absolute_url())
+
+    assert (other_library.status_code, own_library.status_code) == (404, 200)
+
+
+def test_a_preview_of_a_file_does_not_count_as_a_download(client, ogre, librarian):
+    resource_file = file_of_a_draft(ogre)
+    client.force_login(librarian)
+
+    client.get(resource_file.get_absolute_url())
+
+    resource_file.refresh_from_db()
+    assert resource_file.download_count == 0
+
+
+def test_a_published_page_is_the_same_for_everyone(client, ogre, jelgava, librarian):
+    event = EventFactory(organiser=jelgava, starts_at=datetime.datetime(2030, 5, 5, 10, tzinfo=datetime.UTC))
+    client.force_login(librarian)
+
+    response = client.get(event.get_absolute_url())
+
+    assert response.status_code == 200
+    assert "no-store" not in response.get("Cache-Control", "")
+
+
+def view_on_site(row):
+    content_type = ContentType.objects.get_for_model(row)
+    return reverse("admin:view_on_site", kwargs={"content_type_id": content_type.pk, "object_id": row.pk})
+
+
+@pytest.mark.parametrize("kind", ["event", "initiative", "resource", "strategy"])
+@pytest.mark.parametrize(("role", "own", "other"), [("librarian", 302, 403), ("coordinator", 302, 302)])
+def test_view_on_site_redirects_only_to_pages_of_rows_in_her_scope(
+    client, request, ogre, jelgava, kind, role, own, other
+):
+    make, _address = UNPUBLISHED[kind]
+    rows = {"own": make(ogre), "other": make(jelgava)}
+    client.force_login(request.getfixturevalue(role))
+
+    answers = {which: client.get(view_on_site(row)) for which, row in rows.items()}
+
+    assert (answers["own"].status_code, answers["other"].status_code) == (own, other)
+    assert answers["own"]["Location"].endswith(rows["own"].get_absolute_url())
+    if other == 403:
+        assert rows["other"].slug not in answers["other"].content.decode()
+
+
+@pytest.mark.parametrize(("content_type", "object_id"), [("abc", "1"), ("1", "abc"), ("99999", "1"), ("1", "1.5")])
+def test_view_on_site_with_odd_ids_is_not_found(admin_client, content_type, object_id):
+    url = reverse("admin:view_on_site", kwargs={"content_type_id": content_type, "object_id": object_id})
+
+    assert admin_client.get(url).status_code == 404
+
+
+def test_view_on_site_of_a_model_without_an_admin_is_not_found(admin_client, ogre):
+    from partners.models import StaffMembership
+
+    tally_type = ContentType.objects.get(app_label="activities", model="registrationtally")
+    membership_type = ContentType.objects.get_for_model(StaffMembership)
+
+    assert admin_client.get(reverse("admin:view_on_site", args=[tally_type.pk, 1])).status_code == 404
+    assert admin_client.get(reverse("admin:view_on_site", args=[membership_type.pk, 99999])).status_code == 404

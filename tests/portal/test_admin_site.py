@@ -1,0 +1,131 @@
+"""The admin site's answers to input no form checks: NUL characters, selections that are not ids, dates out of range,
+a series that would run past the calendar, an overlong invitation address. Each is a 4xx or the page again with a
+message, never a server error (the crawl in test_admin_crawl.py probes the rest)."""
+
+import pytest
+from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from activities.models import Event
+from tests.factories import EventFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def admins_with_actions():
+    return sorted(
+        f"{model._meta.app_label}_{model._meta.model_name}"
+        for model, model_admin in admin.site._registry.items()
+        if model_admin.get_action_choices(_superuser_request())[1:]
+    )
+
+
+def _superuser_request():
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = get_user_model()(is_superuser=True, is_staff=True, is_active=True)
+    return request
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"status__exact": "\x00"},
+        {"country__exact": "\x00"},
+        {"language__exact": "a\x00"},
+        {"q": "\x00"},
+    ],
+)
+@pytest.mark.parametrize(
+    "changelist", ["activities_event", "mapping_initiative", "activities_registration", "partners_organisation"]
+)
+def test_a_filter_value_with_a_nul_character_is_refused_as_a_bad_request(admin_client, changelist, query):
+    response = admin_client.get(reverse(f"admin:{changelist}_changelist"), query)
+
+    assert response.status_code == 400
+    assert "NUL" in response.content.decode()
+
+
+def test_an_autocomplete_term_with_a_nul_character_is_refused_as_a_bad_request(admin_client):
+    query = {"app_label": "activities", "model_name": "event", "field_name": "organiser", "term": "\x00"}
+
+    assert admin_client.get(reverse("admin:autocomplete"), query).status_code == 400
+
+
+def test_an_id_with_a_nul_character_in_an_admin_address_is_refused_as_a_bad_request(admin_client):
+    assert admin_client.get("/admin/activities/event/%00/change/").status_code == 400
+
+
+@pytest.mark.parametrize("changelist", admins_with_actions())
+def test_an_action_on_a_selection_that_is_not_ids_changes_nothing_and_says_so(admin_client, changelist):
+    event = EventFactory(status=Event.Status.DRAFT)
+    url = reverse(f"admin:{changelist}_changelist")
+    model_admin = next(
+        ma for m, ma in admin.site._registry.items() if f"{m._meta.app_label}_{m._meta.model_name}" == changelist
+    )
+    action = model_admin.get_action_choices(_superuser_request())[1][0]
+
+    response = admin_client.post(url, {"action": action, ACTION_CHECKBOX_NAME: ["a", "1"], "index": "0"}, follow=True)
+
+    assert response.status_code == 200
+    assert "Select the rows again" in response.content.decode()
+    event.refresh_from_db()
+    assert event.status == Event.Status.DRAFT
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"created_at__year": "0"},
+        {"created_at__year": "9999"},
+        {"created_at__year": "abc"},
+        {"created_at__year": "2026", "created_at__month": "13"},
+        {"created_at__month": "1"},
+    ],
+)
+def test_a_date_hierarchy_out_of_range_shows_every_date_saying_why(admin_client, query):
+    url = reverse("admin:mapping_initiative_changelist")
+
+    response = admin_client.get(url, {**query, "status__exact": "published"})
+    page = admin_client.get(response.url)
+
+    assert response.status_code == 302
+    assert response.url == f"{url}?status__exact=published"
+    assert page.status_code == 200
+    assert "Dates from 2000 to 2100 only" in page.content.decode()
+
+
+def test_a_series_that_would_run_past_the_calendar_is_refused_with_a_message(admin_client):
+    event = EventFactory()
+
+    response = admin_client.post(
+        reverse("admin:activities_event_series", args=[event.pk]),
+        {"weekday": "0", "start": "9999-12-20", "interval_weeks": "8", "count": "52"},
+    )
+
+    assert response.status_code == 200
+    assert "2100-12-31" in str(response.context["form"].errors["start"])
+    assert Event.objects.count() == 1
+
+
+def test_an_invitation_to_an_address_too_long_for_a_user_name_is_refused_with_a_message(admin_client):
+    organisation = OrganisationFactory()
+    email = f"{'a' * 300}@example.org"
+
+    response = admin_client.post(
+        reverse("admin:partners_staffmembership_invite"),
+        {
+            "email": email,
+            "first_name": "Anna",
+            "last_name": "Bērziņa",
+            "organisation": organisation.pk,
+            "role": "librarian",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["email"]
+    assert not get_user_model().objects.filter(email=email).exists()

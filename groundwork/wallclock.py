@@ -83,9 +83,13 @@ class WallClockDateTimeWidget(forms.MultiWidget):
             part = values[index] if index < len(values) else None
             rendered.append(widget.render(name + suffix, part, widget_attrs, renderer))
         return format_html(
-            '<p class="datetime">{} {}<br>{} {}<br><label for="{}">{}</label> {}</p>',
+            # Each input has its own label, as in Django's admin split date and time widget.
+            '<p class="datetime"><label for="{}">{}</label> {}<br><label for="{}">{}</label> {}<br>'
+            '<label for="{}">{}</label> {}</p>',
+            ids[0],
             _("Date:"),
             rendered[0],
+            ids[1],
             _("Time:"),
             rendered[1],
             ids[2],

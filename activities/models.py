@@ -18,6 +18,7 @@ from modeltranslation.utils import build_localized_fieldname
 from simple_history.models import HistoricalRecords
 
 from groundwork.fields import ChoiceListField, LanguageListField
+from groundwork.folding import text_matches
 from groundwork.uploads import IMAGES, UploadValidator
 from groundwork.validators import PlausibleDateValidator, ReservedSlugValidator, plausible_date_constraint
 from partners.models import Audience, Organisation, Place, RandomUploadPath
@@ -87,19 +88,20 @@ class EventQuerySet(models.QuerySet):
 
     def search(self, text, languages=None):
         """Free text in title, summary and description, in the given languages (by default the active language
-        and its fallbacks)."""
+        and its fallbacks): every word, with or without diacritics (`groundwork.folding`, the rule of every public
+        search)."""
         if languages is None:
             languages = [
                 get_language() or settings.LANGUAGE_CODE,
                 *settings.MODELTRANSLATION_FALLBACK_LANGUAGES["default"],
             ]
-        languages = dict.fromkeys(languages)
-        condition = Q()
-        for field in ("title", "summary", "description"):
-            for language in languages:
-                if language in settings.MODELTRANSLATION_LANGUAGES:
-                    condition |= Q(**{f"{build_localized_fieldname(field, language)}__icontains": text})
-        return self.filter(condition)
+        columns = [
+            build_localized_fieldname(field, language)
+            for field in ("title", "summary", "description")
+            for language in dict.fromkeys(languages)
+            if language in settings.MODELTRANSLATION_LANGUAGES
+        ]
+        return self.filter(text_matches(columns, text))
 
     def count_by_language(self):
         """How many events there are, and how many are delivered in each language: `(total, {code: count})`,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from groundwork.fields import ChoiceListField, LanguageListField
+from groundwork.folding import text_matches
 from groundwork.uploads import SPREADSHEETS, UploadValidator
 from groundwork.validators import PlausibleDateValidator, plausible_date_constraint
 from partners.models import Organisation, Place, RandomUploadPath
@@ -26,12 +27,14 @@ class InitiativeQuerySet(models.QuerySet):
         return self.filter(target_groups__icontains=f'"{code}"')
 
     def search(self, text):
-        """Text in the title or description in any language: visitors search in whatever language they read."""
-        query = Q()
-        for field in ("title", "description"):
-            for language in settings.MODELTRANSLATION_LANGUAGES:
-                query |= Q(**{f"{field}_{language}__icontains": text})
-        return self.filter(query)
+        """Text in the title or description in any language, since visitors search in whatever language they read:
+        every word, with or without diacritics (`groundwork.folding`, the rule of every public search)."""
+        columns = [
+            f"{field}_{language}"
+            for field in ("title", "description")
+            for language in settings.MODELTRANSLATION_LANGUAGES
+        ]
+        return self.filter(text_matches(columns, text))
 
     def on_map(self):
         return self.filter(latitude__isnull=False, longitude__isnull=False)

@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from groundwork.folding import query_terms
 from groundwork.translations import translated
 from partners.models import Audience, Organisation
 
@@ -131,7 +132,7 @@ class ResourceFilter(django_filters.FilterSet):
 
     @property
     def search_terms(self):
-        return search.query_terms(self.form.cleaned_data.get("q")) if self.is_valid() else []
+        return query_terms(self.form.cleaned_data.get("q")) if self.is_valid() else []
 
     @property
     def sort_order(self):

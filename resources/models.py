@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from activities.models import Event
 from groundwork.fields import ChoiceListField, delivery_languages
+from groundwork.folding import query_terms
 from groundwork.uploads import DOCUMENTS, UploadValidator
 from groundwork.validators import PlausibleDateValidator, ReservedSlugValidator, plausible_date_constraint
 from partners.models import Agreement, Audience, Organisation, RandomUploadPath
@@ -34,11 +35,11 @@ class ResourceQuerySet(models.QuerySet):
 
     def matching(self, query):
         """Resources whose title, summary or body, in any language, contain every word of the query."""
-        return search.filter_matching(self, search.query_terms(query))
+        return search.filter_matching(self, query_terms(query))
 
     def search(self, query, language):
         """`matching()` with a relevance `rank` and, on PostgreSQL, a highlighted `headline`."""
-        terms = search.query_terms(query)
+        terms = query_terms(query)
         return search.annotate_relevance(search.filter_matching(self, terms), terms, language)
 
     def related_to(self, resource, limit=4):

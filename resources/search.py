@@ -6,12 +6,11 @@ PostgreSQL has no stemmer for). The configurations `libri_*` are copies with the
 created by migration 0003, so `gramata` matches `grāmata` and highlighted snippets still show the original text.
 A good-practice record's sections are indexed with the body of its resource.
 
-SQLite (the embedded default): a folded copy of the same text, matched word by word with LIKE.
+SQLite (the embedded default): a folded copy of the same text, matched word by word with LIKE. The folding rule is
+the one of every public search, `groundwork.folding.fold`.
 """
 
 import html
-import re
-import unicodedata
 
 import nh3
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
@@ -21,45 +20,19 @@ from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from groundwork.folding import fold, fold_with_positions
 from groundwork.translations import translated
 
 CONTENT_LANGUAGES = ("lv", "en", "uk", "ru")
 TEXT_SEARCH_CONFIGS = {"lv": "libri_simple", "en": "libri_english", "uk": "libri_simple", "ru": "libri_russian"}
-MAX_TERMS = 8
-MAX_TERM_LENGTH = 40
 
-# Letters that carry no combining mark to strip but that `unaccent` still maps; casefold() already turns ß into ss.
-_FOLD_EXTRA = str.maketrans({"ł": "l", "đ": "d", "ø": "o", "æ": "ae", "œ": "oe", "ı": "i", "ё": "е"})
 # Markers that survive HTML escaping and never occur in ordinary text.
 _START, _STOP = "\ue000", "\ue001"
-
-
-def fold(text):
-    """Lower-case, and strip diacritics from Latin letters the way PostgreSQL's `unaccent` does.
-
-    Cyrillic letters keep their marks (й is not и, ї is not і) except ё, as in `unaccent`. Each input character
-    maps to the same number of output characters, except the few ligatures, which `fold_with_positions` handles.
-    """
-    return "".join(_fold_char(char) for char in text)
-
-
-def _fold_char(char):
-    folded = char.casefold().translate(_FOLD_EXTRA)
-    if len(folded) == 1 and not folded.isascii():
-        decomposed = unicodedata.normalize("NFD", folded)
-        if decomposed[0].isascii():
-            return decomposed[0]
-    return folded
 
 
 def plain_text(rich_text):
     """The readable text of sanitised rich text: tags dropped, entities decoded."""
     return html.unescape(nh3.clean(rich_text or "", tags=set()))
-
-
-def query_terms(query):
-    """Words of a search query, folded; at most MAX_TERMS, each cut to MAX_TERM_LENGTH characters."""
-    return [term[:MAX_TERM_LENGTH] for term in re.findall(r"\w+", fold(query or ""))[:MAX_TERMS]]
 
 
 # --- Index (written by resources.services.resource_index) ---------------------------------------------------
@@ -224,16 +197,6 @@ def highlight_html(text, terms, limit=300):
     if end < len(text):
         pieces.append(" …")
     return mark_safe("".join(pieces))
-
-
-def fold_with_positions(text):
-    """`fold(text)` and, for each folded character, the index of the original character it came from."""
-    folded, positions = [], []
-    for index, char in enumerate(text):
-        piece = _fold_char(char)
-        folded.append(piece)
-        positions.extend([index] * len(piece))
-    return "".join(folded), positions
 
 
 def _merge(spans):

@@ -1,4 +1,4 @@
-"""Template side of `groundwork.translated`: mark a text shown in a fallback language and say so.
+"""Template side of `groundwork.translations`: mark a text shown in a fallback language and say so.
 
 {% load translated %}
 <h1{% text_lang event "title" %}>{{ event.title }}</h1>
@@ -10,8 +10,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
-from groundwork.translated import fallback_notice as notice_text
-from groundwork.translated import shown_language
+from groundwork.translations import fallback_notice as notice_text
+from groundwork.translations import shown_language
 
 register = template.Library()
 

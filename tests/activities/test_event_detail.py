@@ -237,3 +237,39 @@ def test_the_page_leads_with_when_where_language_and_the_register_button_then_th
         content.index("Step-free entrance"),
     ]
     assert order == sorted(order)
+
+
+def test_a_title_without_a_version_in_the_visitors_language_is_marked_latvian_with_a_notice(client):
+    event = EventFactory(title_lv="Valodas kafejnīca", title_uk="", summary_lv="Sarunas latviski.", languages=["lv"])
+
+    content = page(client, event, "uk").content.decode()
+
+    assert '<h1 lang="lv">Valodas kafejnīca</h1>' in content
+    assert '<p class="notice notice-language" lang="uk">Показано латиською: української версії ще немає.</p>' in content
+    assert '<p class="lead" lang="lv">Sarunas latviski.</p>' in content
+
+
+def test_a_text_in_the_visitors_language_has_no_lang_of_its_own_and_no_notice(client):
+    event = EventFactory(title_lv="Valodas kafejnīca", title_uk="Мовне кафе", languages=["lv", "uk"])
+
+    content = page(client, event, "uk").content.decode()
+
+    assert "<h1>Мовне кафе</h1>" in content
+    assert "notice-language" not in content
+
+
+def test_a_description_in_a_fallback_language_under_a_translated_title_gets_its_own_notice(client):
+    event = EventFactory(
+        title_lv="Valodas kafejnīca",
+        title_ru="Языковое кафе",
+        description_lv="Nāciet runāt latviski.",
+        description_ru="",
+        languages=["lv", "ru"],
+    )
+
+    content = page(client, event, "ru").content.decode()
+
+    assert "<h1>Языковое кафе</h1>" in content
+    assert content.count("notice-language") == 1
+    assert "Показано на латышском: русской версии пока нет." in content
+    assert '<div class="event-description" lang="lv">' in content

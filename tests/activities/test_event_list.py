@@ -499,3 +499,68 @@ def test_the_registration_state_of_the_cards_costs_no_query_per_card(client, dja
         page = client.get(events_url(), {"language": "uk"})
 
     assert page.content.decode().count("Registration needed · 2 places left") == 20
+
+
+# --- Search forgives diacritics -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("kafejnīca", True),
+        ("kafejnica", True),
+        ("KAFEJNICA", True),
+        ("latviesu valodas", True),
+        ("latviešu kafejnīca", True),
+        ("latviesu astronomija", False),
+        ("100%", False),
+    ],
+)
+def test_the_search_finds_words_with_or_without_diacritics_in_any_case(client, query, found):
+    EventFactory(title_lv="Latviešu valodas kafejnīca", title_en="Latvian language café", slug="cafe", languages=["lv"])
+
+    page = client.get(events_url("lv"), {"language": "all", "q": query})
+
+    assert page.status_code == 200
+    assert ('href="/lv/events/cafe/"' in page.content.decode()) is found
+
+
+# --- Counts per language and the words around them -------------------------------------------------------------
+
+
+def test_the_counts_per_language_leave_out_cancelled_events_which_stay_listed(client):
+    EventFactory(title_lv="Seminārs", languages=["uk"])
+    EventFactory(title_lv="Atcelts seminārs", languages=["uk"], status=Event.Status.CANCELLED)
+
+    page = client.get(events_url(), {"language": "uk"})
+    content = page.content.decode()
+
+    assert {item["code"]: item["count"] for item in page.context["by_language"]} == {"uk": 1}
+    assert "Ukrainian: 1 event<" in content
+    assert content.count('class="card event-card') == 2
+    assert "2 events found" in content
+
+
+def test_a_language_inside_a_sentence_is_written_as_the_grammar_of_the_page_wants(client):
+    EventFactory(title_lv="Seminārs", languages=["uk"])
+
+    russian = client.get(events_url("ru"), {"language": "uk"}).content.decode()
+    ukrainian = client.get(events_url("uk"), {"language": "uk"}).content.decode()
+    latvian = client.get(events_url("lv"), {"language": "uk"}).content.decode()
+
+    assert "В списке только мероприятия на украинском языке." in russian
+    assert "«" not in russian[russian.index('class="language-summary"') : russian.index("</section>")]
+    assert "У списку лише заходи українською мовою." in ukrainian
+    assert "Sarakstā ir redzami tikai pasākumi ukraiņu valodā." in latvian
+
+
+def test_an_empty_list_speaks_of_a_search_only_when_the_visitor_searched(client):
+    EventFactory(title_lv="Seminārs", languages=["uk"])
+
+    not_searched = client.get(events_url("ru")).content.decode()
+    searched = client.get(events_url("ru"), {"q": "астрономия"}).content.decode()
+
+    assert "по вашему запросу" not in not_searched
+    assert "Сейчас нет мероприятий на русском языке, но есть на других языках:" in not_searched
+    assert "Мероприятий на русском языке по вашему запросу нет, но есть на других языках:" not in searched
+    assert "Нет предстоящих мероприятий по вашему запросу." in searched

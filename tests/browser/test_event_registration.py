@@ -95,7 +95,7 @@ def test_a_visitor_registers_in_ukrainian_with_the_keyboard_and_cancels_through_
 
     page.get_by_role("link", name="Семінар про трудові права").click()
     page.wait_for_url(re.compile(r"/uk/events/darba-tiesibas/$"))
-    assert "1" in page.locator(".event-side .places").inner_text()
+    assert "1" in page.locator(".event-action .places").inner_text()
 
     # From here on, the keyboard only.
     tab_to(page, "a[href$='/uk/events/darba-tiesibas/register/']")
@@ -138,5 +138,5 @@ def test_a_visitor_registers_in_ukrainian_with_the_keyboard_and_cancels_through_
 
     # Her place is free again.
     page.goto(f"{live_server.url}/uk/events/darba-tiesibas/")
-    assert "1" in page.locator(".event-side .places").inner_text()
+    assert "1" in page.locator(".event-action .places").inner_text()
     assert Event.objects.with_registration_counts().get(pk=seminar.pk).places_left == 1

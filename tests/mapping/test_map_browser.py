@@ -8,7 +8,7 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from tests.browser.helpers import WCAG_TAGS
-from tests.factories import InitiativeFactory
+from tests.factories import InitiativeFactory, OrganisationFactory
 from tests.mapping.helpers import INITIATIVE_MARKERS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -75,10 +75,60 @@ def test_a_crowded_view_is_drawn_as_numbered_clusters_that_zoom_in(map_page, liv
     assert map_page.locator(INITIATIVE_MARKERS).count() + clusters.count() < 40
     assert re.fullmatch(r"Initiatives here: \d+\. Open to zoom in\.", clusters.first.get_attribute("aria-label"))
 
+    # The number stands in the middle of the circle (leaflet.css, loaded after site.css, must not undo the flex box).
+    layout = clusters.first.evaluate(
+        """(cluster) => {
+          const box = cluster.getBoundingClientRect();
+          const range = document.createRange();
+          range.selectNodeContents(cluster);
+          const text = range.getBoundingClientRect();
+          return {
+            display: getComputedStyle(cluster).display,
+            dx: Math.abs((box.left + box.right) / 2 - (text.left + text.right) / 2),
+            dy: Math.abs((box.top + box.bottom) / 2 - (text.top + text.bottom) / 2),
+          };
+        }"""
+    )
+    assert layout["display"] == "flex" and layout["dx"] < 3 and layout["dy"] < 3
+
     clusters.first.focus()
     map_page.keyboard.press("Enter")
 
     expect(status).not_to_have_text("Initiatives in the visible part of the map: 40.")
+
+
+@pytest.mark.parametrize("width", [320, 360])
+def test_on_a_narrow_map_the_attribution_leaves_the_scale_bar_visible(map_page, live_server, towns, width):
+    map_page.set_viewport_size({"width": width, "height": 740})
+    map_page.goto(map_url(live_server, "uk"))
+    scale = map_page.locator(".initiative-map .leaflet-control-scale")
+    attribution = map_page.locator(".initiative-map .leaflet-control-attribution")
+    expect(scale).to_be_visible()
+
+    scale_box, attribution_box = scale.bounding_box(), attribution.bounding_box()
+
+    overlaps = not (
+        scale_box["x"] + scale_box["width"] <= attribution_box["x"]
+        or attribution_box["y"] + attribution_box["height"] <= scale_box["y"]
+    )
+    assert not overlaps
+    expect(attribution).to_contain_text("учасники")
+
+
+def test_the_zoom_buttons_and_the_attribution_of_every_map_speak_the_visitors_language(map_page, live_server, towns):
+    organisation = OrganisationFactory(slug="ogre-library", latitude=Decimal("56.8162"), longitude=Decimal("24.6140"))
+    pages = [
+        map_url(live_server, "ru"),
+        live_server.url + "/ru/",
+        live_server.url + f"/ru/partners/{organisation.slug}/",
+    ]
+
+    for url in pages:
+        map_page.goto(url)
+        zoom_in = map_page.locator(".leaflet-control-zoom-in").first
+        expect(zoom_in).to_have_attribute("title", "Приблизить")
+        expect(map_page.locator(".leaflet-control-zoom-out").first).to_have_attribute("title", "Отдалить")
+        expect(map_page.locator(".leaflet-control-attribution").first).to_contain_text("участники OpenStreetMap")
 
 
 @pytest.mark.parametrize("language", ["lv", "uk"])

@@ -48,6 +48,8 @@ def test_approving_a_suggestion_publishes_it_and_tells_the_submitter_in_her_lang
     assert message.to == ["olena@example.org"]
     assert "Розмовний клуб" in message.body
     assert "http://127.0.0.1:8000/uk/map/rozmovnii-klub/" in message.body
+    # Signed in her language too, not with the English name of the project.
+    assert message.body.rstrip().endswith("LIBRI – Бібліотечні мости")
     # The address served its purpose and is gone.
     assert suggestion.submitter_email == ""
 

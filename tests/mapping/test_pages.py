@@ -92,6 +92,14 @@ def varied_initiatives():
         ({"host": "ogres-biblioteka"}, {"language-cafe"}),
         ({"q": "café"}, {"language-cafe"}),
         ({"q": "uzturēšanās"}, {"legal-aid"}),
+        # One folding rule for every public search: case and diacritics do not matter, every word must be found.
+        ({"q": "uzturesanas"}, {"legal-aid"}),
+        ({"q": "KAFEJNICA"}, {"language-cafe"}),
+        ({"q": "cafe"}, {"language-cafe"}),
+        ({"q": "majasdarbu"}, {"homework-club"}),
+        ({"q": "juridiskas atlaujam"}, {"legal-aid"}),
+        ({"q": "juridiskas kafejnica"}, set()),
+        ({"q": "50%"}, set()),
         ({"language": "uk", "city": "Ogre", "target_group": "adults"}, {"language-cafe"}),
     ],
 )

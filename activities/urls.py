@@ -4,6 +4,7 @@ from django.utils.translation import get_language
 from groundwork.caching import public_cache
 
 from . import feeds, views
+from .filters import EventFilter
 from .freshness import EVENT_DATA
 
 app_name = "activities"
@@ -22,10 +23,17 @@ def _max_age(request, *args, **kwargs):
     return EVENT_DATA.current().seconds_valid()
 
 
+def _parameters():
+    # Whatever filters the list has, and its page.
+    return [*EventFilter.base_filters, "page"]
+
+
 def unchanged(view):
     """The list and its feeds answer a repeated request with 304 Not Modified while no event has changed, and are
     kept by browsers, proxies and the page cache for anonymous visitors (groundwork.caching)."""
-    return public_cache(etag_func=_etag, last_modified_func=_last_modified, max_age_func=_max_age)(view)
+    return public_cache(
+        etag_func=_etag, last_modified_func=_last_modified, max_age_func=_max_age, parameters=_parameters
+    )(view)
 
 
 urlpatterns = [

@@ -53,12 +53,14 @@ class FetchPublicFromCacheMiddleware(FetchFromCacheMiddleware):
         return super().process_request(request)
 
 
-def public_cache(*, etag_func=None, last_modified_func=None, max_age_func=None):
+def public_cache(*, etag_func=None, last_modified_func=None, max_age_func=None, parameters=None):
     """Conditional GET with these validators, and `Cache-Control` for what every anonymous visitor shares.
 
     `max_age_func(request, *args, **kwargs)` may shorten the lifetime (seconds; None keeps PUBLIC_CACHE_SECONDS):
-    a list that changes when its next event ends is kept no longer than that. Only successful responses are marked
-    public: an error page (a refused filter) is built each time.
+    a list that changes when its next event ends is kept no longer than that. `parameters()` names the query
+    parameters the view reads: a request with others (a tracking parameter in a shared link) is answered alike but
+    kept by nobody (`no-cache`: revalidated with its ETag), so such links cannot fill the caches with copies. Only
+    successful responses are marked public: an error page (a refused filter) is built each time.
     """
 
     def decorator(view):
@@ -69,6 +71,8 @@ def public_cache(*, etag_func=None, last_modified_func=None, max_age_func=None):
             response = conditional(request, *args, **kwargs)
             if is_personal(request):
                 patch_cache_control(response, private=True, no_cache=True)
+            elif parameters is not None and not set(request.GET) <= set(parameters()):
+                patch_cache_control(response, public=True, no_cache=True)
             elif response.status_code in (200, 304):
                 max_age = settings.PUBLIC_CACHE_SECONDS
                 shorter = max_age_func(request, *args, **kwargs) if max_age_func else None

@@ -1,11 +1,13 @@
 """Data versions: validators for public data, read from the database, and values derived from the data cached
 under them.
 
-An app describes the data a page is built from by one `DataVersion`: a name and a function that reads, in one
-small statement of index lookups, what changes whenever that data changes — the latest change of its rows, the
-latest entry of their history (which also records deletions), the next moment the data changes without a write
-(an event ending). The version's token hashes that reading with the release (`settings.RELEASE`), so a deploy that
-changes templates or code gives new ETags too.
+An app describes the data a page is built from by one `DataVersion`: a name and the models it reads. The version
+is read in one statement of index lookups that change whenever that data changes: for each model the latest id and
+`updated_at`, and the latest entry of its history (django-simple-history's table, which records every save and
+deletion); and, if given, the next moment the data changes without a write (the next end of an upcoming event). The
+version's token hashes that reading with the release (`settings.RELEASE`), so a deploy that changes templates or
+code gives new ETags too. A write that bypasses the models and their history (a queryset `update()` that does not
+set `updated_at`, SQL) is not seen; bulk writes (imports) set `updated_at` themselves.
 
 Nothing is kept between requests: the version is read once per request (the first time it is needed), so it is
 exact at once after any write that goes through the models, and it needs no cache — an outage of the cache does not
@@ -15,14 +17,15 @@ at once, and when the cache is down they are computed.
 """
 
 import datetime
+import functools
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from asgiref.local import Local
 from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
+from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -80,16 +83,53 @@ def _digest(*parts) -> str:
     return hashlib.blake2b("|".join(map(str, parts)).encode(), digest_size=12).hexdigest()
 
 
-class DataVersion:
-    """The version of one app's public data (see the module's docstring).
+def _column(model, name):
+    return connection.ops.quote_name(model._meta.get_field(name).column)
 
-    `read(now)` returns `(values, last_modified, valid_until)`: a tuple of values that change with the data, the
-    latest change among them (or None), and the next moment the data changes without a write (or None).
+
+class DataVersion:
+    """The version of one app's public data, read from `models` (see the module's docstring).
+
+    `valid_until=(model, field)`: the data also changes when the earliest future value of that datetime field
+    passes (an upcoming event ends). `format` is raised when the output changes in a way the release does not see.
     """
 
-    def __init__(self, name: str, *, read: Callable[[datetime.datetime], tuple]):
+    def __init__(self, name: str, *, models, valid_until=None, format="1"):
         self.name = name
-        self.read = read
+        self.models = models
+        self.valid_until = valid_until
+        self.format = format
+
+    @functools.cached_property
+    def _sql(self):
+        """The statement of scalar subqueries: each a lone MIN or MAX over an index."""
+        quote = connection.ops.quote_name
+        changes, ids = [], []
+        for model in self.models:
+            table = quote(model._meta.db_table)
+            if any(field.name == "updated_at" for field in model._meta.fields):
+                changes.append(f"(SELECT MAX({_column(model, 'updated_at')}) FROM {table})")
+            ids.append(f"(SELECT MAX({quote(model._meta.pk.column)}) FROM {table})")
+            history = getattr(model, "history", None)
+            if history is not None:
+                history_table = quote(history.model._meta.db_table)
+                changes.append(f"(SELECT MAX(history_date) FROM {history_table})")
+                # Ids tell apart writes made within one tick of the clock.
+                ids.append(f"(SELECT MAX(history_id) FROM {history_table})")
+        selects = [*changes, *ids]
+        if self.valid_until:
+            model, field = self.valid_until
+            column = _column(model, field)
+            selects.append(f"(SELECT MIN({column}) FROM {quote(model._meta.db_table)} WHERE {column} >= %s)")
+        return "SELECT " + ", ".join(selects), len(changes)
+
+    def read(self, now):
+        """`(values, last_modified, valid_until)` of the data as it is now."""
+        sql, change_count = self._sql
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [connection.ops.adapt_datetimefield_value(now)] if self.valid_until else [])
+            row = cursor.fetchone()
+        return (self.format, *row), latest(*row[:change_count]), row[-1] if self.valid_until else None
 
     def __repr__(self):
         return f"DataVersion({self.name!r})"

@@ -162,8 +162,12 @@ def _last_modified(request):
     return None if isinstance(result, MapQueryError) else MAP_DATA.current().last_modified
 
 
+def _parameters():
+    return [*InitiativeFilter.base_filters, "bbox", "zoom"]
+
+
 @require_safe
-@public_cache(etag_func=_etag, last_modified_func=_last_modified)
+@public_cache(etag_func=_etag, last_modified_func=_last_modified, parameters=_parameters)
 def initiatives_geojson(request):
     """Published initiatives as a GeoJSON FeatureCollection; see `mapping.geojson` for parameters and clustering."""
     result = _map_query(request)

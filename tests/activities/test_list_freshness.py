@@ -231,3 +231,13 @@ def test_the_page_cache_of_a_release_is_its_own():
     pages = portal_settings.CACHES[portal_settings.CACHE_MIDDLEWARE_ALIAS]
 
     assert portal_settings.RELEASE in pages.get("KEY_PREFIX", "") + pages.get("LOCATION", "")
+
+
+def test_a_link_with_a_tracking_parameter_is_answered_but_kept_by_nobody(visitor, seminar):
+    tracked = visitor.get(events_url(), {"language": "all", "utm_source": "newsletter"})
+    again = Client().get(events_url(), {"language": "all", "utm_source": "newsletter"})
+
+    assert tracked.status_code == 200 and "Seminar on residence permits" in tracked.content.decode()
+    assert set(tracked["Cache-Control"].split(", ")) == {"public", "no-cache"}
+    # Built again, not taken from the page cache: the view ran and rendered its template.
+    assert again.context is not None

@@ -38,6 +38,9 @@ BROKER_PAUSE_SECONDS = 10
 RETRY_AFTER = timedelta(minutes=10)
 # Done rows are kept this long, so that a late duplicate of their message is recognised and skipped.
 KEEP_DONE = timedelta(days=7)
+# A task that was sent this many times and never succeeded is left alone (and logged as an error): something is
+# wrong with it that retrying does not mend. The row stays for the administrators to see.
+MAX_ATTEMPTS = 12
 
 _broker_paused_until = 0.0
 
@@ -89,7 +92,13 @@ def publish_pending() -> int:
     stale = timezone.now() - RETRY_AFTER
     model.objects.filter(done_at__lt=timezone.now() - KEEP_DONE).delete()
     pending = model.objects.filter(Q(published_at__isnull=True) | Q(published_at__lt=stale), done_at__isnull=True)
+    given_up = pending.filter(attempts=MAX_ATTEMPTS)
+    for entry in given_up:
+        logger.error("Task %s (%s) failed %s times and is not sent again", entry.task, entry.pk, entry.attempts)
+    # Counted once more, so that it is reported once.
+    given_up.update(attempts=MAX_ATTEMPTS + 1)
     sent = 0
+    pending = pending.filter(attempts__lt=MAX_ATTEMPTS)
     for entry_id in pending.order_by("created_at", "pk").values_list("pk", flat=True):
         if not publish(entry_id):
             break

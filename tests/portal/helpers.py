@@ -9,6 +9,7 @@ from django.core.management import call_command
 from activities.models import Event
 from mapping.models import Initiative
 from partners.models import Agreement, Organisation
+from portal import celery_app
 from resources.models import ActionItem, GoodPractice, Resource, Strategy
 
 RIGA = ZoneInfo("Europe/Riga")
@@ -31,3 +32,10 @@ def run_load_demo():
     out = StringIO()
     call_command("load_demo", stdout=out)
     return out.getvalue()
+
+
+def point_celery_at(**conf):
+    """Point this process's Celery app at another broker: new settings, and connection pools made afresh."""
+    celery_app.conf.update(conf)
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None

@@ -27,6 +27,7 @@ from portal import celery_app
 from portal.models import QueuedTask
 from tests.activities.registering import register, stamp_of
 from tests.factories import EventFactory
+from tests.portal.helpers import point_celery_at
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -77,13 +78,6 @@ class OwnRedis:
 
     def url(self, database):
         return f"redis://127.0.0.1:{self.port}/{database}"
-
-
-def point_celery_at(**conf):
-    """New broker settings for the Celery app of this process, with its connection pools made afresh."""
-    celery_app.conf.update(conf)
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
 
 
 @pytest.fixture

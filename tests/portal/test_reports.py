@@ -4,7 +4,6 @@ import datetime
 import hashlib
 import io
 import os
-import socket
 import time
 from collections import Counter
 from pathlib import Path
@@ -21,11 +20,12 @@ from activities.models import Attendance, Event, Registration, RegistrationTally
 from groundwork.spreadsheets import spreadsheet_safe
 from mapping.models import Initiative
 from partners.models import Agreement, Organisation
-from portal import celery_app, services, tasks
+from portal import services, tasks
 from portal.models import Report
 from portal.reports import sheets, writers
 from resources.models import Resource
 from tests.factories import InitiativeFactory, OrganisationFactory, ResourceFactory, UserFactory
+from tests.portal.helpers import point_celery_at
 
 from .reporting import (
     CANCELLED,
@@ -577,30 +577,6 @@ def test_a_build_killed_halfway_is_finished_by_the_redelivered_task_with_one_com
     assert hashlib.sha256(data).hexdigest() == report.file_sha256
 
 
-def use_broker(**conf):
-    """Point the Celery app at another broker: new settings, and connection pools made afresh from them."""
-    celery_app.conf.update(conf)
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-
-
-@pytest.fixture
-def broker_down():
-    """The broker URL points at a port nobody listens on, and tasks are sent rather than run inline."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        closed_port = probe.getsockname()[1]
-    saved = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager", "broker_transport_options")}
-    # One connection attempt: kombu's retries wait on the clock, which these tests stop.
-    use_broker(
-        broker_url=f"redis://127.0.0.1:{closed_port}/0",
-        task_always_eager=False,
-        broker_transport_options={"max_retries": 0},
-    )
-    yield
-    use_broker(**saved)
-
-
 @pytest.mark.usefixtures("project_year")
 def test_a_request_made_while_the_broker_is_down_is_kept_and_built_once_it_is_back(
     client, coordinator, broker_down, django_capture_on_commit_callbacks
@@ -617,7 +593,7 @@ def test_a_request_made_while_the_broker_is_down_is_kept_and_built_once_it_is_ba
     call_command("dispatch_tasks")  # the broker is still down: nothing lost, nothing sent
     assert Report.objects.get().waits_for_broker is True
 
-    use_broker(broker_url="memory://", task_always_eager=True)
+    point_celery_at(broker_url="memory://", task_always_eager=True)
     call_command("dispatch_tasks")
 
     report.refresh_from_db()

@@ -4,8 +4,8 @@ registrant's language. Without REDIS_URL they run inline (CELERY_TASK_ALWAYS_EAG
 from celery import shared_task
 from django.utils import translation
 
-from . import emails, services
-from .models import Registration
+from . import alerts, emails, services
+from .models import EventAlert, Registration
 
 
 @shared_task
@@ -44,3 +44,40 @@ def remind_registrants() -> int:
 def erase_expired_registrations() -> int:
     """Scheduled: delete registrants' personal data `REGISTRATION_RETENTION_DAYS` after their event."""
     return services.registrations_erase_expired()
+
+
+# --- Alerts for new events ------------------------------------------------------------------------------------
+
+
+@shared_task
+def send_alert_confirmation(alert_id: int) -> bool:
+    """The confirmation e-mail of a sign-up, in the language it was made in; nothing if it is gone meanwhile."""
+    alert = EventAlert.objects.filter(pk=alert_id).first()
+    if alert is None:
+        return False
+    with translation.override(alert.language):
+        return alerts.alert_send_confirmation(alert=alert)
+
+
+@shared_task
+def send_event_alerts(event_id: int) -> int:
+    """Announce a newly published event to the matching alerts (once each, however often it runs)."""
+    return alerts.event_alerts_send(event_id=event_id)
+
+
+@shared_task
+def send_alert_cancellations(event_id: int) -> int:
+    """Tell those who were told of an event that it is cancelled (once each)."""
+    return alerts.alert_cancellations_send(event_id=event_id)
+
+
+@shared_task
+def send_alert_digests() -> int:
+    """Scheduled on Monday mornings: the weekly summary to each weekly alert with new events."""
+    return alerts.alert_digests_send()
+
+
+@shared_task
+def erase_expired_alerts() -> int:
+    """Scheduled: delete sign-ups nobody confirmed within seven days, and ledger rows of long-past events."""
+    return sum(alerts.alerts_erase_expired())

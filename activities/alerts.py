@@ -8,7 +8,7 @@ it can repeat that one batch at most.
 """
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
@@ -261,10 +261,15 @@ def alert_digests_send(*, batch_size: int = BATCH_SIZE) -> int:
 def alert_counts(*, library_ids=None) -> dict:
     """Confirmed alerts, counted, never listed: `{"total": n, "languages": {code: n}, "libraries": {pk: n}}`;
     `library_ids` narrows to the alerts that name one of those libraries. Alerts for any language or library
-    count in the total only."""
+    count in the total only. One grouped query."""
     alerts = EventAlert.objects.confirmed().order_by()
     if library_ids is not None:
         alerts = alerts.filter(library__in=library_ids)
-    languages = dict(alerts.exclude(event_language="").values_list("event_language").annotate(Count("pk")))
-    libraries = dict(alerts.exclude(library=None).values_list("library").annotate(Count("pk")))
-    return {"total": alerts.count(), "languages": languages, "libraries": libraries}
+    total, languages, libraries = 0, Counter(), Counter()
+    for language, library, count in alerts.values_list("event_language", "library").annotate(Count("pk")):
+        total += count
+        if language:
+            languages[language] += count
+        if library is not None:
+            libraries[library] += count
+    return {"total": total, "languages": dict(languages), "libraries": dict(libraries)}

@@ -15,10 +15,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, RequestFactory
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import LocalePrefixPattern
-from django.utils import translation
+from django.utils import timezone, translation
 from django.views.generic.base import TemplateResponseMixin
 
-from activities.models import Event
+from activities.alerts import alert_subscribe
+from activities.models import Event, EventAlert
 from activities.services import registration_create
 
 PROJECT_APPS = ("partners", "activities", "mapping", "resources", "portal")
@@ -34,8 +35,23 @@ def registration_manage_path():
     return registration.get_manage_url()
 
 
+def alert(confirmed):
+    """An alert signed up for through the service (confirmed or not), for the pages of its e-mails' links."""
+    email = "confirmed@example.org" if confirmed else "new@example.org"
+    if not EventAlert.objects.filter(email=email).exists():
+        alert_subscribe(email=email, language="lv", event_language="uk", city="Jelgava")
+        if confirmed:
+            EventAlert.objects.filter(email=email).update(confirmed_at=timezone.now())
+    return EventAlert.objects.get(email=email)
+
+
 # Pages behind personal links, which no object of the demo data fills: URL name -> how to make one such link.
-PERSONAL_LINK_PAGES = {"activities:registration_manage": registration_manage_path}
+PERSONAL_LINK_PAGES = {
+    "activities:registration_manage": registration_manage_path,
+    "activities:alert_confirm": lambda: alert(confirmed=False).get_confirm_url(),
+    "activities:alert_manage": lambda: alert(confirmed=True).get_manage_url(),
+    "activities:alert_unsubscribe": lambda: alert(confirmed=True).get_unsubscribe_url(),
+}
 
 
 def arguments_of(entry):

@@ -8,16 +8,19 @@ that takes a POST, and `List-Unsubscribe-Post`) and, in its text, the signed lin
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .models import ALERT_CONFIRMATION_DAYS, Event, EventAlert
+from .models import ALERT_CONFIRMATION_DAYS, ALERT_MANAGE_SALT, ALERT_UNSUBSCRIBE_SALT, Event, EventAlert
 
 # Stand-ins for a subscriber's own links in a text rendered once for everyone who gets the same event in the same
 # language: rendering the template once per language rather than once per person keeps an announcement to many
 # thousands of people cheap.
 _MANAGE = "\x00manage\x00"
 _UNSUBSCRIBE = "\x00unsubscribe\x00"
+# In a reversed address, where the signed token goes; a signed token (base64 and colons) never holds a tilde.
+_SIGNED = "~signed~"
 
 
 def _one_line(text: str) -> str:
@@ -25,9 +28,9 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def unsubscribe_headers(alert: EventAlert) -> dict[str, str]:
+def unsubscribe_headers(unsubscribe_url: str) -> dict[str, str]:
     return {
-        "List-Unsubscribe": f"<{settings.SITE_URL}{alert.get_unsubscribe_url()}>",
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         # Tells mail programs and autoresponders that no person wrote this (RFC 3834): no out-of-office replies.
         "Auto-Submitted": "auto-generated",
@@ -47,13 +50,21 @@ def confirmation_message(alert: EventAlert) -> EmailMessage:
 
 
 class EventMessages:
-    """Builds the announcement (or cancellation) of one event for many alerts: the text is rendered once per
-    language, then each person's links are put in."""
+    """Builds the announcement (or cancellation) of one event for many alerts: the text and the address of each
+    link page are made once per language, then each person's signed links are put in."""
 
     def __init__(self, event: Event, *, cancelled: bool = False):
         self.event = event
         self.cancelled = cancelled
         self._texts = {}
+        self._links = {}
+
+    def _link(self, name: str, salt: str, alert: EventAlert) -> str:
+        """`alert.get_manage_url()` and the like, absolute: the address is reversed once per language."""
+        key = (name, alert.language)
+        if key not in self._links:
+            self._links[key] = settings.SITE_URL + reverse(f"activities:{name}", kwargs={"signed_token": _SIGNED})
+        return self._links[key].replace(_SIGNED, alert.signed_token(salt))
 
     def _text(self, language: str) -> tuple[str, str]:
         if language not in self._texts:
@@ -73,21 +84,23 @@ class EventMessages:
     def message(self, alert: EventAlert, connection=None) -> EmailMessage:
         """The e-mail to `alert`, in the active language (which must be the alert's)."""
         subject, body = self._text(alert.language)
-        unsubscribe_url = settings.SITE_URL + alert.get_unsubscribe_url()
-        body = body.replace(_MANAGE, settings.SITE_URL + alert.get_manage_url()).replace(_UNSUBSCRIBE, unsubscribe_url)
-        return EmailMessage(
-            subject, body, None, [alert.email], headers=unsubscribe_headers(alert), connection=connection
-        )
+        unsubscribe_url = self._link("alert_unsubscribe", ALERT_UNSUBSCRIBE_SALT, alert)
+        manage_url = self._link("alert_manage", ALERT_MANAGE_SALT, alert)
+        body = body.replace(_MANAGE, manage_url).replace(_UNSUBSCRIBE, unsubscribe_url)
+        headers = unsubscribe_headers(unsubscribe_url)
+        return EmailMessage(subject, body, None, [alert.email], headers=headers, connection=connection)
 
 
 def digest_message(alert: EventAlert, events: list[Event], connection=None) -> EmailMessage:
     """The weekly summary of `events` for `alert`, in the active language."""
+    unsubscribe_url = settings.SITE_URL + alert.get_unsubscribe_url()
     context = {
         "events": [(event, settings.SITE_URL + event.get_absolute_url()) for event in events],
         "manage_url": settings.SITE_URL + alert.get_manage_url(),
-        "unsubscribe_url": settings.SITE_URL + alert.get_unsubscribe_url(),
+        "unsubscribe_url": unsubscribe_url,
     }
     body = render_to_string("activities/email/alert_digest.txt", context)
     count = len(events)
     subject = ngettext("%(count)d new event this week", "%(count)d new events this week", count) % {"count": count}
-    return EmailMessage(subject, body, None, [alert.email], headers=unsubscribe_headers(alert), connection=connection)
+    headers = unsubscribe_headers(unsubscribe_url)
+    return EmailMessage(subject, body, None, [alert.email], headers=headers, connection=connection)

@@ -666,17 +666,21 @@ class EventAlert(models.Model):
         }
         return {name: value for name, value in values.items() if value}
 
+    def signed_token(self, salt):
+        """The random token signed for one purpose (`ALERT_MANAGE_SALT`, `ALERT_UNSUBSCRIBE_SALT`): the link of
+        one purpose opens no other, and a changed link is told apart from an alert that is gone."""
+        return signing.Signer(salt=salt).sign(self.token)
+
     def get_confirm_url(self):
         token = signing.TimestampSigner(salt=ALERT_CONFIRM_SALT).sign(self.token)
         return reverse("activities:alert_confirm", kwargs={"signed_token": token})
 
     def get_manage_url(self):
-        token = signing.Signer(salt=ALERT_MANAGE_SALT).sign(self.token)
-        return reverse("activities:alert_manage", kwargs={"signed_token": token})
+        return reverse("activities:alert_manage", kwargs={"signed_token": self.signed_token(ALERT_MANAGE_SALT)})
 
     def get_unsubscribe_url(self):
-        token = signing.Signer(salt=ALERT_UNSUBSCRIBE_SALT).sign(self.token)
-        return reverse("activities:alert_unsubscribe", kwargs={"signed_token": token})
+        signed_token = self.signed_token(ALERT_UNSUBSCRIBE_SALT)
+        return reverse("activities:alert_unsubscribe", kwargs={"signed_token": signed_token})
 
     def get_events_url(self):
         """The event list with the alert's filters."""

@@ -2,6 +2,8 @@
 summary, the ledger that makes sending safe to repeat, and the headers every alert e-mail carries."""
 
 import datetime
+import os
+import time
 
 import pytest
 import time_machine
@@ -281,3 +283,29 @@ def test_unconfirmed_signups_are_deleted_after_seven_days_by_the_registrations_p
     assert settings.CELERY_BEAT_SCHEDULE["activities-erase-expired-alerts"]["task"] == (
         "activities.tasks.erase_expired_alerts"
     )
+
+
+# --- Through a real broker and worker -------------------------------------------------------------------------
+
+
+@pytest.mark.redis
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL and a Celery worker (see .ci/run)")
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_announces_the_event_through_redis_once_to_each_alert(jelgava):
+    """The worker of .ci/run reads the test database and keeps the clock of the machine: the event starts in 2030,
+    in the future for both. Its mail backend is its own, so the ledger tells what it sent."""
+    subscribers = EventAlertFactory.create_batch(3)
+    event = EventFactory(
+        organiser=jelgava, status=Event.Status.DRAFT, starts_at=riga(2030, 1, 15, 18), ends_at=riga(2030, 1, 15, 20)
+    )
+
+    services.event_publish(event=event)
+
+    sent = AlertDelivery.objects.filter(event=event, sent_at__isnull=False)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and sent.count() < len(subscribers):
+        time.sleep(0.5)
+    assert sorted(sent.values_list("alert", flat=True)) == sorted(alert.pk for alert in subscribers), (
+        "is a worker running with REDIS_URL and the test database?"
+    )
+    assert alert_mails() == [], "sent by the worker, not inline"

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 
 from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone, translation
 
 from groundwork.queue import enqueue_on_commit
@@ -226,7 +226,11 @@ def alert_digests_send(*, batch_size: int = BATCH_SIZE) -> int:
     how many e-mails were sent; running it again sends nothing more."""
     connection = get_connection()
     sent = 0
-    weekly = AlertDelivery.objects.pending().filter(alert__frequency=EventAlert.Frequency.WEEKLY)
+    # Also what an announcement left unsent for a day (an alert switched from weekly to each event meanwhile, or a
+    # send given up after its last attempt): better in the summary than never.
+    weekly = AlertDelivery.objects.pending().filter(
+        Q(alert__frequency=EventAlert.Frequency.WEEKLY) | Q(created_at__lt=timezone.now() - datetime.timedelta(days=1))
+    )
     with connection:
         while True:
             with transaction.atomic():

@@ -266,6 +266,18 @@ def test_weekly_alerts_get_one_summary_of_the_weeks_events_and_none_before(jelga
     assert summary.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
+def test_an_alert_switched_from_weekly_to_each_event_gets_what_was_waiting_in_the_summary(draft):
+    alert = EventAlertFactory(frequency=EventAlert.Frequency.WEEKLY, language="en")
+    publish(draft)
+    EventAlert.objects.filter(pk=alert.pk).update(frequency=EventAlert.Frequency.IMMEDIATE)
+
+    with time_machine.travel(riga(2025, 10, 13, 8), tick=False):
+        assert alerts.alert_digests_send() == 1
+
+    (summary,) = alert_mails()
+    assert summary.subject == "1 new event this week"
+
+
 # --- Purge ----------------------------------------------------------------------------------------------------
 
 

@@ -187,6 +187,34 @@ def test_publishing_in_the_admin_announces_the_event(draft, admin_client):
     assert len(alert_mails()) == 1
 
 
+def test_adding_a_published_event_in_the_admin_announces_it_and_editing_it_does_not(admin_client, jelgava):
+    from tests.activities.helpers import event_form
+
+    EventAlertFactory(language="uk")
+    with committed():
+        response = admin_client.post(
+            reverse("admin:activities_event_add"), event_form(jelgava, status=Event.Status.PUBLISHED)
+        )
+    assert response.status_code == 302
+    event = Event.objects.get(slug="valodas-kafejnica-ogre")
+    assert [message.subject for message in alert_mails()] == ["Нова подія: Мовне кафе"]
+
+    with committed():
+        admin_client.post(
+            reverse("admin:activities_event_change", args=[event.pk]),
+            event_form(jelgava, status=Event.Status.PUBLISHED, title_uk="Мовне кафе для всіх"),
+        )
+    assert Event.objects.get(pk=event.pk).title_uk == "Мовне кафе для всіх"
+    assert len(alert_mails()) == 1
+
+    with committed():
+        admin_client.post(
+            reverse("admin:activities_event_change", args=[event.pk]),
+            event_form(jelgava, status=Event.Status.CANCELLED, title_uk="Мовне кафе для всіх"),
+        )
+    assert [message.subject for message in alert_mails()][1:] == ["Скасовано: Мовне кафе для всіх"]
+
+
 def test_a_cancellation_is_told_to_those_who_were_told_of_the_event_only(draft):
     told = EventAlertFactory()
     publish(draft)

@@ -58,7 +58,8 @@ def alert_subscribe(
     Raises ValidationError for filters or an address that are not valid."""
     email = email.strip().lower()
     filters = _filters(event_language=event_language, city=city, library=library, kind=kind, audience=audience)
-    # Sign-ups of one address queue one behind the other (PostgreSQL), so the count below holds.
+    # Sign-ups of an address that has alerts queue one behind the other (PostgreSQL), so the count below holds; two
+    # first sign-ups at once may both pass, and the unique constraints keep them from being the same alert.
     mine = list(EventAlert.objects.for_address(email).select_for_update())
     sent = sum(alert.confirmations_sent for alert in mine if not alert.is_confirmed)
     same = next(

@@ -340,7 +340,9 @@ def registration_cancel(*, registration: Registration) -> Registration:
     if event.starts_at <= timezone.now():
         raise ValidationError(_("The event has already started, so the registration can no longer be cancelled."))
     registration.status = Registration.Status.CANCELLED
-    registration.save(update_fields=["status", "updated_at"])
+    # Checked in at the door early and then cancelled: she is not there after all.
+    registration.checked_in_at = None
+    registration.save(update_fields=["status", "checked_in_at", "updated_at"])
     _fill_places(event)
     return registration
 
@@ -359,7 +361,7 @@ def registration_erase(*, registration: Registration) -> None:
     if registration.is_active and event.status == Event.Status.PUBLISHED and event.starts_at > timezone.now():
         status = Registration.Status.CANCELLED
     _tally(event, {status: 1})
-    if registration.is_checked_in:
+    if registration.is_checked_in and status == Registration.Status.CONFIRMED:
         _tally_checked_in(event, 1)
     registration.delete()
     _fill_places(event)

@@ -309,7 +309,8 @@ class RegistrationManageView(TemplateView):
             try:
                 services.registration_update(registration=self.registration, **form.cleaned_data)
             except ValidationError as error:
-                form.add_error(None, error)
+                context = self.get_context_data(change_form=form, error=" ".join(error.messages))
+                return self.render_to_response(context, status=400)
             else:
                 messages.success(request, gettext("Your registration has been changed."))
                 return redirect(request.path)

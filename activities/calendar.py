@@ -5,7 +5,6 @@ carries, the feeds', the single event's and the e-mails' attachment alike, and t
 
 import datetime
 from urllib.parse import urlencode, urlsplit
-from zoneinfo import ZoneInfo
 
 import icalendar
 from django.conf import settings
@@ -16,7 +15,6 @@ from groundwork.wallclock import is_ambiguous
 
 from .models import Event
 
-RIGA = ZoneInfo("Europe/Riga")
 PRODUCT_ID = "-//LIBRI Library Bridges//Events//EN"
 GOOGLE_CALENDAR_URL = "https://calendar.google.com/calendar/render"
 OUTLOOK_CALENDAR_URL = "https://outlook.live.com/calendar/0/deeplink/compose"
@@ -47,12 +45,13 @@ def _description(event: Event, url: str) -> str:
 
 
 def calendar_time(instant: datetime.datetime) -> datetime.datetime:
-    """The instant as Riga wall-clock time (written with TZID=Europe/Riga), or in UTC when that wall-clock time
+    """The instant as wall-clock time of the site's zone (written with its TZID), or in UTC when that wall-clock time
     happens twice: RFC 5545 reads a repeated local time as its first occurrence, so the second 03:30 of the night
     the clocks go back would be read an hour early."""
-    if is_ambiguous(instant, RIGA):
+    zone = timezone.get_default_timezone()
+    if is_ambiguous(instant, zone):
         return instant.astimezone(datetime.UTC)
-    return timezone.localtime(instant, RIGA)
+    return timezone.localtime(instant, zone)
 
 
 def event_component(event: Event, *, stamp: datetime.datetime | None = None) -> icalendar.Event:
@@ -89,7 +88,7 @@ def event_component(event: Event, *, stamp: datetime.datetime | None = None) -> 
 
 
 def calendar_bytes(events, *, name: str, method: str | None = None) -> bytes:
-    """A VCALENDAR with one VEVENT per event and the Europe/Riga VTIMEZONE they refer to. `method` ("PUBLISH")
+    """A VCALENDAR with one VEVENT per event and the VTIMEZONE of the site's zone they refer to. `method` ("PUBLISH")
     for a file sent by e-mail (RFC 5546): the calendar program offers to add or update the event."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODUCT_ID)
@@ -101,7 +100,7 @@ def calendar_bytes(events, *, name: str, method: str | None = None) -> bytes:
         stamp = timezone.now()
     # As text, escaped: an X- property would otherwise be written as it is, and a title may hold a line break.
     calendar.add("x-wr-calname", icalendar.vText(name))
-    calendar.add("x-wr-timezone", "Europe/Riga")
+    calendar.add("x-wr-timezone", settings.TIME_ZONE)
     events = list(events)
     for event in events:
         calendar.add_component(event_component(event, stamp=stamp))

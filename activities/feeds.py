@@ -1,9 +1,9 @@
 """Event feeds: iCalendar (RFC 5545) for one event, a filtered list or a library, and RSS and Atom for the lists.
 
 A list feed carries the events the list page shows for the same query string (the same FilterSet, the same
-preselected language), up to `FEED_LIMIT`. Times are Riga wall-clock times with `TZID=Europe/Riga` and the zone's
-VTIMEZONE; each event has a stable UID and its revision (`Event.sequence`) as SEQUENCE, so calendar programs
-update their copy when an event moves or is cancelled.
+preselected language), up to `FEED_LIMIT`. Times are wall-clock times of the site's zone (`TIME_ZONE`,
+Europe/Riga) with its TZID and VTIMEZONE; each event has a stable UID and its revision (`Event.sequence`) as
+SEQUENCE, so calendar programs update their copy when an event moves or is cancelled (`activities.calendar`).
 """
 
 import logging
@@ -25,7 +25,7 @@ from django.views import View
 from groundwork.opendata import licence_link_header, licence_text
 from partners.models import Organisation
 
-from .calendar import RIGA, calendar_bytes, event_location
+from .calendar import calendar_bytes, event_location
 from .models import Event
 from .views import EventDetailView, EventListView
 
@@ -145,7 +145,7 @@ class EventListFeed(Feed):
         return event.title
 
     def item_description(self, event):
-        when = date_format(timezone.localtime(event.starts_at, RIGA), "DATETIME_FORMAT")
+        when = date_format(timezone.localtime(event.starts_at), "DATETIME_FORMAT")
         details = " · ".join(part for part in (when, event_location(event)) if part)
         return (
             format_html("<p>{}</p><p>{}</p>", details, event.summary)

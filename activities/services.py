@@ -316,7 +316,8 @@ def registration_create(
         consent_at=timezone.now(),
         reference=_free_reference(),
     )
-    registration.full_clean()
+    # The reference's uniqueness is the database's to enforce, so that a race ends in a second draw below.
+    registration.full_clean(exclude=["reference"])
     try:
         with transaction.atomic():
             registration.save()

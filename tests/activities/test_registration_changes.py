@@ -236,6 +236,17 @@ def test_a_reference_drawn_twice_is_drawn_again(seminar, monkeypatch):
     assert registration.reference == "QWERTY"
 
 
+def test_a_reference_taken_between_the_draw_and_the_save_is_drawn_again(seminar, monkeypatch):
+    taken = RegistrationFactory(event=seminar)
+    draws = iter([taken.reference, "QWERTY"])
+    monkeypatch.setattr(services, "_free_reference", lambda: next(draws))
+
+    registration = services.registration_create(event=seminar, name="Olena", email="o@example.org", language="uk")
+
+    assert registration.reference == "QWERTY"
+    assert Registration.objects.filter(event=seminar).count() == 2
+
+
 def test_the_database_refuses_a_second_registration_with_the_same_reference(seminar):
     taken = RegistrationFactory(event=seminar)
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -271,6 +271,17 @@ class AttendanceAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
         ("recorded_by", "recorded_at"),
     )
 
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        # "Add attendance" for a chosen event (?event=<id>) starts from its door counts, like the event's own page.
+        event_id = str(initial.get("event", ""))
+        if event_id.isdigit() and len(event_id) < 19:  # an id, within a bigint
+            events = self.admin_site._registry[Event].scope_queryset(request, Event.objects.filter(pk=int(event_id)))
+            event = events.first()
+            if event is not None:
+                initial.update(services.attendance_initial(event=event))
+        return initial
+
     @admin.display(description=_("date"), ordering="event__starts_at")
     def event_starts_at(self, attendance):
         return attendance.event.starts_at

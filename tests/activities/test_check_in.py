@@ -389,6 +389,19 @@ def test_the_attendance_form_starts_from_check_ins_plus_walk_ins_and_stays_edita
     assert 'value="5"' in total
 
 
+def test_adding_attendance_for_a_chosen_event_starts_from_its_door_counts(librarian, other_librarian, language_cafe):
+    services.registration_check_in(event=language_cafe, registration=RegistrationFactory(event=language_cafe))
+    services.walk_ins_change(event=language_cafe, change=1)
+    url = reverse("admin:activities_attendance_add") + f"?event={language_cafe.pk}"
+
+    with time_machine.travel(riga(2025, 10, 6, 13), tick=False):
+        own = logged_in(librarian).get(url).content.decode()
+        other = logged_in(other_librarian).get(url).content.decode()
+
+    assert 'value="2"' in re.search(r'<input[^>]*name="total"[^>]*>', own)[0]
+    assert "value=" not in re.search(r'<input[^>]*name="total"[^>]*>', other)[0]
+
+
 def test_an_event_without_check_in_gets_an_empty_attendance_form(librarian, ogre):
     event = EventFactory(organiser=ogre, starts_at=riga(2025, 10, 1, 10), ends_at=riga(2025, 10, 1, 12))
     RegistrationFactory(event=event)

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0009_plausible_dates'),
+        ('activities', '0010_check_in'),
         ('partners', '0006_plausible_dates'),
     ]
 

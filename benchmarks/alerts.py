@@ -247,7 +247,7 @@ def main():
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
     load = os.getloadavg()
     header = [
-        f"date: {datetime.datetime.now().isoformat(timespec='minutes')}",
+        f"date: {datetime.datetime.now().astimezone().isoformat(timespec='minutes')}",
         f"commit: {commit.strip()}",
         f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
         f"load average at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}",

@@ -234,7 +234,13 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "admin:login"
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", False) else None
+BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
+# Behind the proxy, the client address is the TRUSTED_PROXY_HOPS-th entry of X-Forwarded-For from the right (1: the
+# proxy in docker-compose.yml; 2: a CDN or load balancer in front of it); see groundwork/clients.py.
+TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=1)
+if TRUSTED_PROXY_HOPS < 1:
+    sys.exit("LIBRI: TRUSTED_PROXY_HOPS must be 1 or more (see README, 'Configuration').")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
@@ -396,11 +402,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "partners/admin/locked_out.html"
 AXES_VERBOSE = False
-if SECURE_PROXY_SSL_HEADER:
-    # Behind the TLS proxy every request comes from the proxy's address: count attempts by the client address the
-    # proxy forwards, or five failures would lock a user name out for everyone.
-    AXES_IPWARE_PROXY_COUNT = 1
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Behind the TLS proxy every connection comes from the proxy: attempts are counted by the client address it
+# forwards (the one the rate limits count by), or five failures would lock a user name out for everyone.
+AXES_CLIENT_IP_CALLABLE = "groundwork.clients.client_address"
 
 OTP_TOTP_ISSUER = "LIBRI"
 # On, every staff member (librarian, coordinator, superuser) must set up and give a one-time password before using

@@ -213,8 +213,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_TIMEOUT = 0.5
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 2, "max_retries": 0}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Tasks enqueued through groundwork.queue are kept in this table until a worker has run them.
+# Tasks enqueued through groundwork.queue are kept in this table until a worker has run them. The dispatcher (beat)
+# looks for tasks the broker missed every TASK_DISPATCH_SECONDS, and sends again a task handed to the broker but not
+# done after TASK_RETRY_AFTER_SECONDS (its worker was killed, or it failed): longer than the longest task.
 TASK_QUEUE_MODEL = "portal.QueuedTask"
+TASK_DISPATCH_SECONDS = env.int("TASK_DISPATCH_SECONDS", default=30)
+TASK_RETRY_AFTER_SECONDS = env.int("TASK_RETRY_AFTER_SECONDS", default=10 * 60)
 CELERY_BEAT_SCHEDULE = {
     # Reminders go out once per registration (reminder_sent_at), so running often only makes them timelier.
     "activities-remind-registrants": {"task": "activities.tasks.remind_registrants", "schedule": 15 * 60},
@@ -348,7 +352,7 @@ RESOURCE_FILE_MAX_BYTES = env.int("RESOURCE_FILE_MAX_BYTES", default=20 * 1024 *
 REPORT_RETENTION_DAYS = env.int("REPORT_RETENTION_DAYS", default=30)
 CELERY_BEAT_SCHEDULE |= {
     # Tasks enqueued while the broker was down go out once it is back; expired report files are deleted.
-    "portal-dispatch-queued-tasks": {"task": "portal.tasks.dispatch_queued_tasks", "schedule": 30},
+    "portal-dispatch-queued-tasks": {"task": "portal.tasks.dispatch_queued_tasks", "schedule": TASK_DISPATCH_SECONDS},
     "portal-expire-reports": {"task": "portal.tasks.expire_reports", "schedule": 60 * 60},
 }
 

@@ -32,6 +32,7 @@ wrk postgresql).
 import argparse
 import contextlib
 import datetime
+import grp
 import hashlib
 import http.client
 import logging
@@ -92,7 +93,12 @@ def render_site(values, template=TEMPLATE):
 def main_config(folder, site):
     """A main nginx.conf for an unprivileged nginx in `folder`, around the rendered site file: what Debian's and
     the image's nginx.conf do (mime types, the http context), with every path of its own."""
-    user = f"user {pwd.getpwuid(os.geteuid()).pw_name};\n" if os.geteuid() == 0 else ""
+    # Started as root, nginx's workers run as an unprivileged user, as in the official image: they must be able to read
+    # the uploads the web nodes write.
+    user = ""
+    if os.geteuid() == 0:
+        nobody = pwd.getpwnam("nobody")
+        user = f"user {nobody.pw_name} {grp.getgrgid(nobody.pw_gid).gr_name};\n"
     return f"""{user}worker_processes 1;
 daemon off;
 pid {folder}/nginx.pid;
@@ -301,6 +307,8 @@ class Drill:
         self.keep = keep
         self.logs = work / "logs"
         self.logs.mkdir()
+        # nginx's workers (another user) go through it to the uploads.
+        work.chmod(0o755)
         self.processes = Processes(self.logs)
         self.checks = []
         self.ports = {
@@ -399,8 +407,9 @@ class Drill:
 
     def start_nginx(self):
         folder = self.work / "nginx"
-        for sub in ("cache", "acme", "client-body", "proxy", "fastcgi", "uwsgi", "scgi"):
-            (folder / sub).mkdir(parents=True, exist_ok=True)
+        # nginx makes its temporary and cache folders itself (in folders that exist), owned by its workers' user.
+        for sub in ("acme", "cache"):
+            (folder / sub).mkdir(parents=True)
         certificate, key = self_signed_certificate(folder)
         self.certificate = certificate
         site = folder / "libri.conf"

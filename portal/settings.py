@@ -196,7 +196,10 @@ STORAGES = {
         "BACKEND": env.str("STATICFILES_BACKEND", default="whitenoise.storage.CompressedManifestStaticFilesStorage")
     },
 }
-FILE_UPLOAD_PERMISSIONS = 0o640
+# Readable by the reverse proxy, which serves /media/ from the same folder under a user of its own (nginx's workers
+# in docker-compose.yml): with 0o640 it would answer 403 to every upload.
+FILE_UPLOAD_PERMISSIONS = 0o644
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o755
 
 # --- Celery ---------------------------------------------------------------------------------------------------
 

@@ -10,9 +10,10 @@ end); a redis-server of its own on a free port (broker and cache); a Celery work
 loads the demo data and then checks, with real requests through the proxy over HTTPS:
 
 1. every public page (the pages the accessibility checks visit, tests/browser/public_pages.py) in every language
-   answers 200 with the security headers; plain HTTP is sent to HTTPS; the admin login works; uploaded files are
-   served as inert downloads (an agreement document as an attachment under the sandbox policy, an HTML and an SVG
-   file too, an image shown); hashed static files are kept a year; an oversized body is refused;
+   answers 200 with the security headers; plain HTTP is sent to HTTPS (an ACME challenge is answered); the admin
+   login works; uploaded files are served as inert downloads (an agreement document as an attachment under the
+   sandbox policy, an HTML and an SVG file too, an image shown); hashed static files are kept a year; an oversized
+   body is refused;
 2. registrations from distinct client addresses do not limit each other, a burst from one address is limited,
    a forged X-Forwarded-For changes nothing, five wrong passwords lock out that address only;
 3. Redis killed for 10 seconds under load on the event list, the map data and the home page: no answer >= 500,
@@ -657,9 +658,17 @@ class Drill:
                     entry.problems.append(f"/{language}/{path}: no {', '.join(missing)}")
                 elif "max-age=31536000" not in response.header("Strict-Transport-Security"):
                     entry.problems.append(f"/{language}/{path}: HSTS {response.header('Strict-Transport-Security')}")
-        plain = Browser(f"http://localhost:{self.ports['http']}").get("/lv/events/?q=x")
+        plain_http = Browser(f"http://localhost:{self.ports['http']}")
+        plain = plain_http.get("/lv/events/?q=x")
         if plain.status != 301 or plain.header("Location") != f"{self.origin}/lv/events/?q=x":
             entry.problems.append(f"plain HTTP answered {plain.status} {plain.header('Location')}")
+        # A certificate renewal's challenge is answered on plain HTTP, from the ACME client's webroot.
+        challenge = self.work / "nginx" / "acme" / ".well-known" / "acme-challenge"
+        challenge.mkdir(parents=True)
+        (challenge / "drill-token").write_text("drill-token.key")
+        answer = plain_http.get("/.well-known/acme-challenge/drill-token")
+        if answer.status != 200 or answer.text != "drill-token.key":
+            entry.problems.append(f"the ACME challenge answered {answer.status}")
         staff = self.browser()
         login = self.log_in(staff, self.password)
         index = staff.get("/admin/")

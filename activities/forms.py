@@ -80,3 +80,18 @@ class RegistrationForm(SpamProtectedFormMixin, forms.Form):
         if not data.get("email") and not data.get("phone") and "email" not in self.errors:
             self.add_error("email", _("Give an e-mail address or a phone number, so the organiser can reach you."))
         return super().clean()
+
+
+class RegistrationChangeForm(forms.Form):
+    """What a registrant may change on her own page: the same questions as the registration form asked. The
+    contact stays as given: it is how the organiser reaches her, and a new address would need confirming."""
+
+    required_css_class = "required"
+
+    name = RegistrationForm.base_fields["name"]
+    language = RegistrationForm.base_fields["language"]
+    needs = RegistrationForm.base_fields["needs"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs.update(autocomplete="name")

@@ -75,7 +75,7 @@ def test_a_task_that_fails_is_sent_again_later_and_given_up_after_its_last_attem
     def smtp_down(*args, **kwargs):
         raise ConnectionRefusedError("the mail server is down")
 
-    monkeypatch.setattr("activities.emails.send_mail", smtp_down)
+    monkeypatch.setattr("activities.emails.EmailMessage.send", smtp_down)
     with django_capture_on_commit_callbacks(execute=True):
         response = register(Client(), event, email="olena@example.org")
     (entry,) = QueuedTask.objects.all()

@@ -134,7 +134,11 @@ def copy_rows(model, pk, count, overrides):
     """`count` copies of one row of `model`, the columns in `overrides` given as SQL of the copy's number `n`."""
     from django.db import connection
 
-    columns = [field.column for field in model._meta.concrete_fields if not field.primary_key]
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    unset = [field.column for field in fields if field.unique and field.column not in overrides]
+    if unset:
+        raise ValueError(f"copies of {model.__name__} need values of their own for {', '.join(unset)}")
+    columns = [field.column for field in fields]
     values = [overrides.get(column, column) for column in columns]
     table = model._meta.db_table
     with connection.cursor() as cursor:
@@ -522,6 +526,8 @@ class Drill:
                 "event_id": past,
                 "email": f"'p{number}-' || n || '@example.org'",
                 "token": f"md5(random()::text) || '{number}' || n",
+                # Six characters, unique: 0 and 1 are not in the alphabet of the references the portal makes.
+                "reference": f"'0{number}' || lpad(n::text, 4, '0')",
             })  # fmt: skip
 
     # --- helpers --------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.utils import get_translation_fields
 
 from groundwork.wallclock import WallClockDateTimeField
-from partners.admin import AuditTrailAdmin, OrganisationScopedAdminMixin, PlaceAdminMixin
+from partners.admin import ACCESS_FACTS_FIELDSET, AuditTrailAdmin, OrganisationScopedAdminMixin, PlaceAdminMixin
 
 from . import services
 from .admin_views import event_series_view
@@ -109,9 +109,10 @@ class EventAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, AuditTrailAdmin,
                 ),
             },
         ),
+        (_("Who it is for"), {"fields": ("languages", "audience")}),
         (
-            _("Who it is for"),
-            {"fields": ("languages", "interpretation_available", "audience", "accessibility")},
+            ACCESS_FACTS_FIELDSET[0],
+            {**ACCESS_FACTS_FIELDSET[1], "fields": (*ACCESS_FACTS_FIELDSET[1]["fields"], "accessibility")},
         ),
         (_("Registration"), {"fields": ("registration_required", "capacity")}),
         (_("Image"), {"fields": ("image", "image_alt")}),

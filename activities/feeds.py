@@ -22,6 +22,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.http import http_date
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.views import View
 
@@ -51,8 +52,24 @@ def _location(event: Event) -> str:
     return ", ".join(part for part in (event.place_name, event.place.address_line) if part)
 
 
+def _access_line(event: Event) -> str:
+    """ "Accessibility: Step-free access, Hearing loop", or nothing when no fact is ticked."""
+    facts = event.access_facts
+    return gettext("Accessibility: %s") % ", ".join(str(fact.label) for fact in facts) if facts else ""
+
+
+def _categories(event: Event) -> list[str]:
+    """The kind of event and each accessibility and practical fact that holds, in the active language."""
+    return [str(event.get_kind_display()), *(str(fact.label) for fact in event.access_facts)]
+
+
 def _description(event: Event, url: str) -> str:
-    parts = [event.summary, event.description, gettext("Languages: %s") % ", ".join(map(str, event.language_names))]
+    parts = [
+        event.summary,
+        event.description,
+        gettext("Languages: %s") % ", ".join(map(str, event.language_names)),
+        _access_line(event),
+    ]
     if event.is_cancelled:
         parts.insert(0, gettext("This event has been cancelled."))
     return "\n\n".join([*(part for part in parts if part), url])
@@ -90,7 +107,7 @@ def event_component(event: Event) -> icalendar.Event:
     place = event.place
     if not event.is_online and place.has_point:
         component.add("geo", (float(place.latitude), float(place.longitude)))
-    component.add("categories", [str(event.get_kind_display())])
+    component.add("categories", _categories(event))
     if event.organiser.email:
         organiser = icalendar.vCalAddress(f"mailto:{event.organiser.email}")
         organiser.params["cn"] = event.organiser.name
@@ -230,11 +247,9 @@ class EventListFeed(Feed):
     def item_description(self, event):
         when = date_format(timezone.localtime(event.starts_at, RIGA), "DATETIME_FORMAT")
         details = " · ".join(part for part in (when, _location(event)) if part)
-        return (
-            format_html("<p>{}</p><p>{}</p>", details, event.summary)
-            if event.summary
-            else format_html("<p>{}</p>", details)
-        )
+        paragraphs = [format_html("<p>{}</p>", part) for part in (details, event.summary, _access_line(event)) if part]
+        # Each paragraph was escaped by format_html.
+        return mark_safe("".join(paragraphs))
 
     def item_link(self, event):
         return settings.SITE_URL + event.get_absolute_url()
@@ -252,7 +267,7 @@ class EventListFeed(Feed):
         return event.updated_at
 
     def item_categories(self, event):
-        return [str(event.get_kind_display())]
+        return _categories(event)
 
 
 class EventListAtomFeed(EventListFeed):

@@ -21,13 +21,21 @@ from groundwork.fields import ChoiceListField, LanguageListField
 from groundwork.folding import text_matches
 from groundwork.uploads import IMAGES, UploadValidator
 from groundwork.validators import PlausibleDateValidator, ReservedSlugValidator, plausible_date_constraint
-from partners.models import Audience, Organisation, Place, RandomUploadPath
+from partners.models import (
+    AccessFact,
+    AccessFacts,
+    AccessFactsQuerySetMixin,
+    Audience,
+    Organisation,
+    Place,
+    RandomUploadPath,
+)
 
 # Path segments under /<lang>/events/ that are pages of their own, so no event may take them as its slug.
 RESERVED_SLUGS = ("archive",)
 
 
-class EventQuerySet(models.QuerySet):
+class EventQuerySet(AccessFactsQuerySetMixin, models.QuerySet):
     def published(self):
         """Visible to the public: published, and cancelled ones, which stay visible, clearly marked."""
         return self.filter(status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
@@ -58,6 +66,15 @@ class EventQuerySet(models.QuerySet):
 
     def in_language(self, code):
         return self.filter(languages__icontains=f'"{code}"')
+
+    def with_access_facts(self, codes):
+        """Events with every one of the facts `codes`; an online event can be followed online, ticked or not."""
+        codes = set(codes)
+        events = self
+        if AccessFact.ONLINE in codes:
+            codes.discard(AccessFact.ONLINE)
+            events = events.filter(Q(online_participation=True) | Q(venue=Event.Venue.ONLINE))
+        return super(EventQuerySet, events).with_access_facts(codes)
 
     def for_organisation(self, organisation):
         return self.filter(Q(organiser=organisation) | Q(co_organisers=organisation)).distinct()
@@ -191,7 +208,7 @@ class EventQuerySet(models.QuerySet):
         )
 
 
-class Event(Place):
+class Event(AccessFacts, Place):
     class Kind(models.TextChoices):
         SEMINAR = "seminar", _("Seminar")
         WORKSHOP = "workshop", _("Workshop")
@@ -236,10 +253,11 @@ class Event(Place):
     venue_name = models.CharField(_("venue name"), max_length=200, blank=True)
     online_url = models.URLField(_("online link"), blank=True)
     languages = LanguageListField(_("languages of delivery"))
-    interpretation_available = models.BooleanField(_("interpretation available"), default=False)
     audience = ChoiceListField(_("audience"), choices=Audience.choices)
     accessibility = models.TextField(
-        _("accessibility information"), blank=True, help_text=_("Step-free access, hearing loop, and so on.")
+        _("accessibility note"),
+        blank=True,
+        help_text=_("What the ticked facts do not say: the entrance to use, the nearest accessible toilet, and so on."),
     )
     capacity = models.PositiveIntegerField(
         _("capacity"), null=True, blank=True, validators=[MinValueValidator(0)], help_text=_("Empty: no limit.")
@@ -299,6 +317,11 @@ class Event(Place):
     @property
     def is_past(self):
         return self.ends_at < timezone.now()
+
+    def has_access_fact(self, code):
+        if code == AccessFact.ONLINE and self.venue == self.Venue.ONLINE:
+            return True
+        return super().has_access_fact(code)
 
     @property
     def is_cancelled(self):

@@ -24,6 +24,9 @@ from .language_phrases import in_language
 from .models import REGISTRATION_LINK_SALT, Event, Registration
 from .schema_org import event_json_ld
 
+# What a filter left empty cleans to: a text or choice, or the list of ticked facts.
+EMPTY_FILTER_VALUES = (None, "", [])
+
 
 class EventListView(FilterView):
     """Upcoming public events, filtered by the query string.
@@ -74,7 +77,7 @@ class EventListView(FilterView):
         filters = sorted(
             (name, str(value))
             for name, value in filterset.form.cleaned_data.items()
-            if name != "language" and value not in (None, "")
+            if name != "language" and value not in EMPTY_FILTER_VALUES
         )
         key = hashlib.blake2b(repr(filters).encode(), digest_size=16).hexdigest()
         return EVENT_DATA.cached(
@@ -114,7 +117,9 @@ class EventListView(FilterView):
             # Whether the visitor narrowed the list herself (beyond the language): only then is it "her search".
             searched=filterset.is_valid()
             and any(
-                value not in (None, "") for name, value in filterset.form.cleaned_data.items() if name != "language"
+                value not in EMPTY_FILTER_VALUES
+                for name, value in filterset.form.cleaned_data.items()
+                if name != "language"
             ),
             by_language=by_language,
             other_languages=sorted(

@@ -17,7 +17,7 @@ from partners.admin import ACCESS_FACTS_FIELDSET, AuditTrailAdmin, OrganisationS
 from . import services
 from .admin_views import event_series_view
 from .exports import registrations_csv
-from .models import Attendance, Event, Registration
+from .models import Attendance, Event, Registration, SurveyAnswer
 
 
 class EventAdminForm(forms.ModelForm):
@@ -341,3 +341,25 @@ class RegistrationAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
                 % {"count": cancelled},
                 messages.SUCCESS,
             )
+
+
+@admin.register(SurveyAnswer)
+class SurveyAnswerAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
+    """The anonymous answers to "was it helpful?" of the events she organises, to read: nobody writes or edits
+    them here, and nothing in them names a person. A coordinator may delete an answer whose comment should not be
+    kept (for instance one that gives a name)."""
+
+    organisation_field = "event__organiser"
+    list_display = ("event", "answer", "comment", "answered_on")
+    list_filter = ("answer", "event", "answered_on")
+    list_select_related = ("event",)
+    search_fields = ("comment", *(f"event__{name}" for name in get_translation_fields("title")))
+    date_hierarchy = "answered_on"
+    fields = ("event", "answer", "comment", "answered_on")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,15 +1,14 @@
 """Event feeds: iCalendar (RFC 5545) for one event, a filtered list or a library, and RSS and Atom for the lists.
 
 A list feed carries the events the list page shows for the same query string (the same FilterSet, the same
-preselected language), up to `FEED_LIMIT`. Times are Riga wall-clock times with `TZID=Europe/Riga` and the zone's
-VTIMEZONE; each event has a stable UID and its revision (`Event.sequence`) as SEQUENCE, so calendar programs
-update their copy when an event moves or is cancelled.
+preselected language), up to `FEED_LIMIT`. Times are wall-clock times of the site's zone (`TIME_ZONE`,
+Europe/Riga) with its TZID and VTIMEZONE; each event has a stable UID and its revision (`Event.sequence`) as
+SEQUENCE, so calendar programs update their copy when an event moves or is cancelled.
 """
 
 import datetime
 import logging
 from urllib.parse import urlencode, urlsplit
-from zoneinfo import ZoneInfo
 
 import icalendar
 from django.conf import settings
@@ -35,7 +34,6 @@ from .views import EventDetailView, EventListView
 
 logger = logging.getLogger(__name__)
 
-RIGA = ZoneInfo("Europe/Riga")
 # The most events one feed carries: the soonest ones.
 FEED_LIMIT = 500
 PRODUCT_ID = "-//LIBRI Library Bridges//Events//EN"
@@ -76,12 +74,13 @@ def _description(event: Event, url: str) -> str:
 
 
 def calendar_time(instant: datetime.datetime) -> datetime.datetime:
-    """The instant as Riga wall-clock time (written with TZID=Europe/Riga), or in UTC when that wall-clock time
+    """The instant as wall-clock time of the site's zone (written with its TZID), or in UTC when that wall-clock time
     happens twice: RFC 5545 reads a repeated local time as its first occurrence, so the second 03:30 of the night
     the clocks go back would be read an hour early."""
-    if is_ambiguous(instant, RIGA):
+    zone = timezone.get_default_timezone()
+    if is_ambiguous(instant, zone):
         return instant.astimezone(datetime.UTC)
-    return timezone.localtime(instant, RIGA)
+    return timezone.localtime(instant, zone)
 
 
 def event_component(event: Event) -> icalendar.Event:
@@ -116,14 +115,14 @@ def event_component(event: Event) -> icalendar.Event:
 
 
 def calendar_bytes(events, *, name: str) -> bytes:
-    """A VCALENDAR with one VEVENT per event and the Europe/Riga VTIMEZONE they refer to."""
+    """A VCALENDAR with one VEVENT per event and the VTIMEZONE of the site's zone they refer to."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     # As text, escaped: an X- property would otherwise be written as it is, and a title may hold a line break.
     calendar.add("x-wr-calname", icalendar.vText(name))
-    calendar.add("x-wr-timezone", "Europe/Riga")
+    calendar.add("x-wr-timezone", settings.TIME_ZONE)
     events = list(events)
     for event in events:
         calendar.add_component(event_component(event))
@@ -245,7 +244,7 @@ class EventListFeed(Feed):
         return event.title
 
     def item_description(self, event):
-        when = date_format(timezone.localtime(event.starts_at, RIGA), "DATETIME_FORMAT")
+        when = date_format(timezone.localtime(event.starts_at), "DATETIME_FORMAT")
         details = " · ".join(part for part in (when, _location(event)) if part)
         paragraphs = [format_html("<p>{}</p>", part) for part in (details, event.summary, _access_line(event)) if part]
         # Each paragraph was escaped by format_html.

@@ -178,6 +178,26 @@ def test_each_filter_narrows_the_list(client, varied_events, params, expected):
     assert listed_titles(response) == expected
 
 
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"date_from": "2025-11-12"}, ["Just after midnight", "Just before midnight"]),
+        ({"date_from": "2025-11-13"}, ["Just before midnight"]),
+        ({"date_to": "2025-11-12"}, ["Just after midnight"]),
+        ({"date_to": "2025-11-11"}, []),
+        ({"date_from": "2025-11-13", "date_to": "2025-11-13"}, ["Just before midnight"]),
+    ],
+)
+def test_the_period_is_read_in_local_days_not_utc_ones(client, params, expected):
+    # 00:30 in Riga is 22:30 UTC of the day before; 23:30 in Riga is 21:30 UTC of the same day.
+    EventFactory(title="Just after midnight", starts_at=riga(2025, 11, 12, 0, 30), ends_at=riga(2025, 11, 12, 2))
+    EventFactory(title="Just before midnight", starts_at=riga(2025, 11, 13, 23, 30), ends_at=riga(2025, 11, 14, 1))
+
+    response = client.get(events_url(), {"language": "all", **params})
+
+    assert listed_titles(response) == expected
+
+
 def test_filters_combine(client, varied_events):
     response = client.get(
         events_url(), {"language": "uk", "kind": "seminar", "city": "Jelgava", "date_from": "2025-11-01"}

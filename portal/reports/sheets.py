@@ -21,7 +21,7 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext, pgettext
 from django_countries import countries as country_names
 
-from activities.models import Attendance, Event
+from activities.models import Attendance, Event, SurveyAnswer
 from groundwork.translations import first_translation, translated, translation_columns
 from mapping.models import Initiative
 from partners.models import Agreement, Organisation
@@ -60,6 +60,41 @@ def suppress_small(values):
         if others:
             small.append(others[0][1])
     return [SUPPRESSED if i in small else value for i, value in enumerate(values)]
+
+
+HELPFULNESS = tuple(SurveyAnswer.Answer.values)
+# The result indicator counts those who say the event helped: "yes" and "somewhat" (a qualified yes). The sheets
+# show "yes" alone beside it, so the strict figure can be reported too.
+HELPED = (SurveyAnswer.Answer.HELPFUL, SurveyAnswer.Answer.SOMEWHAT)
+
+
+def helpfulness_cells(counts):
+    """`[helped, of which "yes", answers]` from `{answer: count}`; all three hidden (`SUPPRESSED`) when there are
+    1 to 4 answers, since a handful of answers from one event could be told apart."""
+    answers = sum(counts.get(code, 0) for code in HELPFULNESS)
+    if 0 < answers < SMALL_CELL_THRESHOLD:
+        return [SUPPRESSED] * 3
+    return [sum(counts.get(code, 0) for code in HELPED), counts.get(SurveyAnswer.Answer.HELPFUL, 0), answers]
+
+
+def helpfulness_rows(rows_of_counts):
+    """`helpfulness_cells` of each of a sheet's rows; when exactly one row is hidden, its figures could be worked
+    out from the report's total, so the row with the next fewest answers is hidden too (as `suppress_small`)."""
+    cells = [helpfulness_cells(counts) for counts in rows_of_counts]
+    hidden = [i for i, row in enumerate(cells) if row[2] == SUPPRESSED]
+    if len(hidden) == 1:
+        shown = sorted((row[2], i) for i, row in enumerate(cells) if row[2] != SUPPRESSED and row[2])
+        if shown:
+            cells[shown[0][1]] = [SUPPRESSED] * 3
+    return cells
+
+
+def helpfulness_header():
+    return [
+        gettext("Said it helped their integration"),
+        gettext("Of whom: “yes, it helped”"),
+        gettext("Survey answers"),
+    ]
 
 
 def month_of(moment):
@@ -118,6 +153,26 @@ class Facts:
                 registrations[organiser, *month_of(ended), status] += count or 0
         return registrations
 
+    @cached_property
+    def _helpfulness(self):
+        answers = Counter()  # (organiser, year, month, answer) -> answers about the events held
+        for organiser, ended, answer, count in (
+            self.scope.survey_answers()
+            .order_by()
+            .values_list("event__organiser", TruncMonth("event__ends_at"), "answer")
+            .annotate(Count("pk"))
+        ):
+            answers[organiser, *month_of(ended), answer] += count
+        return answers
+
+    def helpfulness(self, match=lambda key: True):
+        """`{answer: count}` of the answers whose (organiser, year, month) key `match`es."""
+        counts = Counter()
+        for key, count in self._helpfulness.items():
+            if match(key):
+                counts[key[3]] += count
+        return counts
+
     def events_held(self, match=lambda key: True):
         return sum(count for key, count in self._held_and_people[0].items() if match(key))
 
@@ -129,7 +184,7 @@ class Facts:
 
     def organisers(self):
         held, people = self._held_and_people
-        return {key[0] for key in (*held, *people, *self._registrations)}
+        return {key[0] for key in (*held, *people, *self._registrations, *self._helpfulness)}
 
 
 def registration_header():
@@ -186,6 +241,7 @@ class IndicatorsSheet(Sheet):
     def rows(self):
         yield from self.events()
         yield from self.participants()
+        yield from self.helpfulness()
         yield from self.organisations()
         yield from self.publications()
         yield from self.registrations()
@@ -258,6 +314,28 @@ class IndicatorsSheet(Sheet):
             for label, value in zip(labels, shown, strict=True):
                 yield [section, label, value, note if value == SUPPRESSED else ""]
 
+    def helpfulness(self):
+        section = gettext("Result: participants who report that the activity helped their integration")
+        counts = self.facts.helpfulness()
+        helped, helpful, answers = helpfulness_cells(counts)
+        note = gettext("Fewer than 5 answers are not shown (%(mark)s), so that nobody can be recognised.") % {
+            "mark": SUPPRESSED
+        }
+        yield [
+            section,
+            gettext("Participants who say an event helped their integration"),
+            helped,
+            note
+            if helped == SUPPRESSED
+            else gettext("Answers “yes, it helped” and “somewhat” to the anonymous survey after the events held."),
+        ]
+        yield [section, gettext("Of whom: “yes, it helped”"), helpful, note if helpful == SUPPRESSED else ""]
+        labels = choice_labels(SurveyAnswer.Answer.choices)
+        for code in HELPFULNESS:
+            value = SUPPRESSED if answers == SUPPRESSED else counts.get(code, 0)
+            yield [section, gettext("Answered: %(answer)s") % {"answer": labels[code]}, value, ""]
+        yield [section, gettext("Survey answers in total"), answers, note if answers == SUPPRESSED else ""]
+
     def organisations(self):
         section = gettext("Organisations involved")
         by_kind = dict(self.scope.organisations_involved().order_by().values_list("kind").annotate(Count("pk")))
@@ -325,6 +403,7 @@ class LibrariesSheet(Sheet):
             gettext("Of whom third-country nationals"),
             *activity_header(),
             *registration_header(),
+            *helpfulness_header(),
         ]
 
     def rows(self):
@@ -333,7 +412,11 @@ class LibrariesSheet(Sheet):
         organisations = Organisation.objects.filter(pk__in=ids).values_list(
             "pk", translated("short_name", "name"), "country"
         )
-        for pk, label, country in sorted(organisations, key=lambda row: (row[1].casefold(), row[0])):
+        organisations = sorted(organisations, key=lambda row: (row[1].casefold(), row[0]))
+        helpfulness = helpfulness_rows(
+            facts.helpfulness(lambda key, pk=pk: key[0] == pk) for pk, _label, _country in organisations
+        )
+        for (pk, label, country), helpfulness_row in zip(organisations, helpfulness, strict=True):
 
             def own(key, pk=pk):
                 return key[0] == pk
@@ -349,6 +432,7 @@ class LibrariesSheet(Sheet):
                     for code in ACTIVITY_TYPES
                 ),
                 *(facts.registered(status, own) for status in STATUSES),
+                *helpfulness_row,
             ]
 
 
@@ -370,11 +454,16 @@ class MonthsSheet(Sheet):
             gettext("Participants"),
             gettext("Of whom third-country nationals"),
             *registration_header(),
+            *helpfulness_header(),
         ]
 
     def rows(self):
         facts = self.facts
-        for year, month in self.scope.months():
+        months = list(self.scope.months())
+        helpfulness = helpfulness_rows(
+            facts.helpfulness(lambda key, year=year, month=month: key[1:3] == (year, month)) for year, month in months
+        )
+        for (year, month), helpfulness_row in zip(months, helpfulness, strict=True):
 
             def in_month(key, year=year, month=month):
                 return key[1] == year and key[2] == month
@@ -385,6 +474,7 @@ class MonthsSheet(Sheet):
                 facts.attended("total", in_month),
                 facts.attended("third_country_nationals", in_month),
                 *(facts.registered(status, in_month) for status in STATUSES),
+                *helpfulness_row,
             ]
 
 
@@ -411,6 +501,7 @@ class EventsSheet(Sheet):
             gettext("Participants"),
             gettext("Of whom third-country nationals"),
             *registration_header(),
+            *helpfulness_header(),
         ]
 
     def count(self):
@@ -432,6 +523,12 @@ class EventsSheet(Sheet):
         organisers = dict(Organisation.objects.values_list("pk", translated("short_name", "name")))
         language_labels = {}
         titles = translation_columns("title")
+        # Answers per event and answer: at most three rows per event held, read in one query.
+        helpfulness = {}
+        for event_id, answer, number in (
+            self.scope.survey_answers().order_by().values_list("event", "answer").annotate(Count("pk"))
+        ):
+            helpfulness.setdefault(event_id, {})[answer] = number
         events = (
             self.scope.events()
             # The translated columns are named: modeltranslation need not rewrite the query or its rows.
@@ -440,6 +537,7 @@ class EventsSheet(Sheet):
             .order_by("starts_at", "pk")
             .values_list(
                 TruncSecond("starts_at", tzinfo=timezone.get_current_timezone()),
+                "pk",
                 *titles,
                 "kind",
                 "organiser",
@@ -456,7 +554,7 @@ class EventsSheet(Sheet):
                 *(f"erased_{status}" for status in STATUSES),
             )
         )
-        for starts_at, *row in events.iterator(CHUNK_SIZE):
+        for starts_at, pk, *row in events.iterator(CHUNK_SIZE):
             kind, organiser, languages, state, activity_type, total, tcn, *counts = row[len(titles) :]
             if languages not in language_labels:
                 codes = json.loads(languages) or ()
@@ -473,6 +571,7 @@ class EventsSheet(Sheet):
                 tcn,
                 # Live registrations plus those erased, for each status.
                 *(counts[index] + counts[index + len(STATUSES)] for index in range(len(STATUSES))),
+                *helpfulness_cells(helpfulness.get(pk, {})),
             ]
 
 

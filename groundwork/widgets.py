@@ -1,5 +1,5 @@
-"""Form widgets: a select rendered in Python, and the coordinates of a place (a latitude and a longitude field)
-without GDAL.
+"""Form widgets: a select and a list of checkboxes rendered in Python, and the coordinates of a place (a latitude
+and a longitude field) without GDAL.
 
 The latitude and longitude stay two plain, labelled text inputs: anyone can type or paste a point with the
 keyboard. When JavaScript runs, a Leaflet map under the longitude input lets staff click the map or drag the

@@ -4,10 +4,12 @@ follow-up link, no personal data with the answer, the follow-up e-mail, the post
 import datetime
 import re
 import time
+from io import StringIO
 
 import pytest
 import time_machine
 from django.core import mail
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -269,6 +271,15 @@ def test_nobody_is_invited_before_the_event_ends_or_long_after(registrants, held
         assert tasks.invite_to_survey() == 0
 
     assert mail.outbox == []
+
+
+def test_without_celery_beat_the_command_sends_the_invitations(registrants, django_capture_on_commit_callbacks):
+    output = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_survey_invitations", stdout=output)
+
+    assert output.getvalue().strip() == "Survey invitations queued: 2"
+    assert sorted(message.to[0] for message in mail.outbox) == ["ivan@example.org", "olena@example.org"]
 
 
 def test_a_repeated_delivery_of_the_task_sends_nothing_more(registrants):

@@ -24,7 +24,7 @@ DEPLOY_ENV := DEBUG=0 \
 	ALLOWED_HOSTS=libri.example.org CSRF_TRUSTED_ORIGINS=https://libri.example.org \
 	SITE_URL=https://libri.example.org BEHIND_TLS_PROXY=1 SECURE_HSTS_PRELOAD=1
 
-.PHONY: run test install migrate compilemessages demo messages lint format check-deploy clean
+.PHONY: run test install migrate compilemessages demo messages lint format check-deploy drill clean
 
 run: migrate compilemessages demo
 	$(DEV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
@@ -65,6 +65,11 @@ format: $(STAMP)
 
 check-deploy: $(STAMP)
 	$(DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# The fault drill (deploy/drill.py): nginx, two web nodes, Redis, Celery and a database of its own on this machine,
+# broken on purpose and checked from outside. Needs nginx, openssl, redis-server, wrk and a PostgreSQL server.
+drill: compilemessages
+	$(BIN)/python deploy/drill.py $(DRILL_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles

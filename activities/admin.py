@@ -15,7 +15,7 @@ from groundwork.wallclock import WallClockDateTimeField
 from partners.admin import ACCESS_FACTS_FIELDSET, AuditTrailAdmin, OrganisationScopedAdminMixin, PlaceAdminMixin
 
 from . import services
-from .admin_views import event_series_view
+from .admin_views import event_check_in_view, event_series_view
 from .exports import registrations_csv
 from .models import Attendance, Event, Registration, SurveyAnswer
 
@@ -50,6 +50,22 @@ class AttendanceInline(admin.StackedInline):
         ("women", "men", "gender_other"),
     )
     verbose_name_plural = _("attendance (aggregated counts only)")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is None or hasattr(obj, "attendance"):
+            return formset
+        # Nothing recorded yet: the form starts from the door's counts (check-ins plus walk-ins), still editable.
+        initial = services.attendance_initial(event=obj)
+        if not initial:
+            return formset
+
+        class PrefilledFormSet(formset):
+            def __init__(self, *args, **kwargs):
+                kwargs.setdefault("initial", [initial])
+                super().__init__(*args, **kwargs)
+
+        return PrefilledFormSet
 
 
 @admin.register(Event)
@@ -206,8 +222,10 @@ class EventAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, AuditTrailAdmin,
 
     def get_urls(self):
         series = self.admin_site.admin_view(lambda request, object_id: event_series_view(self, request, object_id))
+        check_in = self.admin_site.admin_view(lambda request, object_id: event_check_in_view(self, request, object_id))
         return [
             path("<path:object_id>/series/", series, name="activities_event_series"),
+            path("<path:object_id>/check-in/", check_in, name="activities_event_check_in"),
             *super().get_urls(),
         ]
 
@@ -254,6 +272,17 @@ class AttendanceAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
         ("recorded_by", "recorded_at"),
     )
 
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        # "Add attendance" for a chosen event (?event=<id>) starts from its door counts, like the event's own page.
+        event_id = str(initial.get("event", ""))
+        if event_id.isdigit() and len(event_id) < 19:  # an id, within a bigint
+            events = self.admin_site._registry[Event].scope_queryset(request, Event.objects.filter(pk=int(event_id)))
+            event = events.first()
+            if event is not None:
+                initial.update(services.attendance_initial(event=event))
+        return initial
+
     @admin.display(description=_("date"), ordering="event__starts_at")
     def event_starts_at(self, attendance):
         return attendance.event.starts_at
@@ -268,23 +297,31 @@ class RegistrationAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
     write them; cancelled, exported and deleted through the services. Filter by event to see one event's list."""
 
     organisation_field = "event__organiser"
-    list_display = ("name", "event", "status", "email", "phone", "language", "need_list", "created_at")
+    list_display = ("name", "reference", "event", "status", "email", "phone", "language", "need_list", "created_at")
     list_filter = ("status", "event", "language")
     list_select_related = ("event",)
-    search_fields = ("name", "email", "phone", *(f"event__{name}" for name in get_translation_fields("title")))
+    search_fields = (
+        "name",
+        "=reference",
+        "email",
+        "phone",
+        *(f"event__{name}" for name in get_translation_fields("title")),
+    )
     actions = ("export_csv", "cancel_registrations")
     fields = (
         "event",
-        "name",
+        ("name", "reference"),
         ("email", "phone"),
         "language",
         "needs",
-        "status",
+        ("status", "checked_in_at"),
         ("created_at", "consent_at", "reminder_sent_at"),
     )
     readonly_fields = (
         "event",
         "name",
+        "reference",
+        "checked_in_at",
         "email",
         "phone",
         "language",

@@ -2,11 +2,14 @@
 registrant's language first. Registrants who left only a phone number get no e-mail; the organiser sees them in
 the admin."""
 
+from email.mime.text import MIMEText
+
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from . import calendar
 from .models import Registration
 
 
@@ -21,6 +24,8 @@ class Kind:
     SURVEY = "survey"
 
     ALL = (CONFIRMED, WAITING, PROMOTED, REMINDER, EVENT_CANCELLED, EVENT_MOVED, SURVEY)
+    # Those that give the registrant the event for her calendar (a cancellation or move updates her copy, same UID).
+    WITH_CALENDAR = (CONFIRMED, PROMOTED, EVENT_CANCELLED, EVENT_MOVED)
 
 
 def _subject(kind: str, title: str) -> str:
@@ -48,6 +53,9 @@ def registration_email(registration: Registration, kind: str) -> tuple[str, str]
         "event_url": settings.SITE_URL + event.get_absolute_url(),
         "manage_url": settings.SITE_URL + registration.get_manage_url(),
         "waiting_position": registration.waiting_position,
+        "calendar_links": kind in Kind.WITH_CALENDAR and not event.is_cancelled,
+        "google_calendar_url": calendar.google_calendar_url(event),
+        "outlook_calendar_url": calendar.outlook_calendar_url(event),
     }
     # One line, whatever a translated title holds: a subject with a line break is refused by Django's mail.
     subject = " ".join(_subject(kind, event.title).split())
@@ -57,10 +65,25 @@ def registration_email(registration: Registration, kind: str) -> tuple[str, str]
     return subject, render_to_string("activities/email/registration.txt", context)
 
 
+def calendar_attachment(registration: Registration) -> MIMEText:
+    """The event as an iCalendar file to add with one click (METHOD:PUBLISH, RFC 5546), the feeds' VEVENT with the
+    feeds' UID: a calendar that subscribed to a feed too keeps one copy."""
+    event = registration.event
+    ics = calendar.calendar_bytes([event], name=f"LIBRI: {event.title}", method="PUBLISH").decode()
+    part = MIMEText(ics, "calendar", "utf-8")
+    part.set_param("method", "PUBLISH")
+    part.add_header("Content-Disposition", "attachment", filename=f"{event.slug}.ics")
+    return part
+
+
 def send_registration_email(registration: Registration, kind: str) -> bool:
-    """Send the `kind` e-mail in the active language; False when the registrant gave no e-mail address."""
+    """Send the `kind` e-mail in the active language, with the event's calendar file when it says the place is
+    hers or the event changed; False when the registrant gave no e-mail address."""
     if not registration.email:
         return False
     subject, body = registration_email(registration, kind)
-    send_mail(subject, body, None, [registration.email])
+    message = EmailMessage(subject, body, None, [registration.email])
+    if kind in Kind.WITH_CALENDAR:
+        message.attach(calendar_attachment(registration))
+    message.send()
     return True

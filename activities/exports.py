@@ -29,6 +29,7 @@ def registrations_csv(registrations) -> str:
             _("Accessibility needs"),
             _("Status"),
             _("Registered at"),
+            _("Reference"),
         ]
     )
     for registration in registrations.select_related("event").order_by("event__starts_at", "created_at", "pk"):
@@ -43,6 +44,7 @@ def registrations_csv(registrations) -> str:
             "; ".join(str(name) for name in registration.need_names),
             statuses.get(registration.status, registration.status),
             timezone.localtime(registration.created_at).strftime("%Y-%m-%d %H:%M"),
+            registration.reference,
         ]
         writer.writerow([spreadsheet_safe(cell) for cell in row])
     return output.getvalue()

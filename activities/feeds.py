@@ -3,14 +3,12 @@
 A list feed carries the events the list page shows for the same query string (the same FilterSet, the same
 preselected language), up to `FEED_LIMIT`. Times are wall-clock times of the site's zone (`TIME_ZONE`,
 Europe/Riga) with its TZID and VTIMEZONE; each event has a stable UID and its revision (`Event.sequence`) as
-SEQUENCE, so calendar programs update their copy when an event moves or is cancelled.
+SEQUENCE, so calendar programs update their copy when an event moves or is cancelled (`activities.calendar`).
 """
 
-import datetime
 import logging
 from urllib.parse import urlencode, urlsplit
 
-import icalendar
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpResponse, HttpResponseBadRequest
@@ -26,9 +24,9 @@ from django.utils.translation import gettext
 from django.views import View
 
 from groundwork.opendata import licence_link_header, licence_text
-from groundwork.wallclock import is_ambiguous
 from partners.models import Organisation
 
+from .calendar import access_line, calendar_bytes, event_categories, event_location
 from .models import Event
 from .views import EventDetailView, EventListView
 
@@ -36,102 +34,6 @@ logger = logging.getLogger(__name__)
 
 # The most events one feed carries: the soonest ones.
 FEED_LIMIT = 500
-PRODUCT_ID = "-//LIBRI Library Bridges//Events//EN"
-
-
-def event_uid(event: Event) -> str:
-    """The event's iCalendar UID: it never changes, whatever is edited, so calendars update rather than add."""
-    return f"event-{event.pk}@{urlsplit(settings.SITE_URL).hostname}"
-
-
-def _location(event: Event) -> str:
-    if event.is_online:
-        return event.online_url
-    return ", ".join(part for part in (event.place_name, event.place.address_line) if part)
-
-
-def _access_line(event: Event) -> str:
-    """ "Accessibility: Step-free access, Hearing loop", or nothing when no fact is ticked."""
-    facts = event.access_facts
-    return gettext("Accessibility: %s") % ", ".join(str(fact.label) for fact in facts) if facts else ""
-
-
-def _categories(event: Event) -> list[str]:
-    """The kind of event and each accessibility and practical fact that holds, in the active language."""
-    return [str(event.get_kind_display()), *(str(fact.label) for fact in event.access_facts)]
-
-
-def _description(event: Event, url: str) -> str:
-    parts = [
-        event.summary,
-        event.description,
-        gettext("Languages: %s") % ", ".join(map(str, event.language_names)),
-        _access_line(event),
-    ]
-    if event.is_cancelled:
-        parts.insert(0, gettext("This event has been cancelled."))
-    return "\n\n".join([*(part for part in parts if part), url])
-
-
-def calendar_time(instant: datetime.datetime) -> datetime.datetime:
-    """The instant as wall-clock time of the site's zone (written with its TZID), or in UTC when that wall-clock time
-    happens twice: RFC 5545 reads a repeated local time as its first occurrence, so the second 03:30 of the night
-    the clocks go back would be read an hour early."""
-    zone = timezone.get_default_timezone()
-    if is_ambiguous(instant, zone):
-        return instant.astimezone(datetime.UTC)
-    return timezone.localtime(instant, zone)
-
-
-def event_component(event: Event) -> icalendar.Event:
-    """The event as a VEVENT in the active language (its text falls back to Latvian, then English)."""
-    url = settings.SITE_URL + event.get_absolute_url()
-    component = icalendar.Event()
-    component.add("uid", event_uid(event))
-    # No METHOD on the calendar, so DTSTAMP is when the event was last revised (RFC 5545, 3.8.7.2): the same
-    # bytes until the event changes, which lets feeds answer conditional requests.
-    component.add("dtstamp", event.updated_at.astimezone(datetime.UTC))
-    component.add("created", event.created_at.astimezone(datetime.UTC))
-    component.add("last-modified", event.updated_at.astimezone(datetime.UTC))
-    component.add("sequence", event.sequence)
-    component.add("summary", event.title)
-    component.add("dtstart", calendar_time(event.starts_at))
-    component.add("dtend", calendar_time(event.ends_at))
-    component.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
-    component.add("description", _description(event, url))
-    component.add("url", url)
-    location = _location(event)
-    if location:
-        component.add("location", location)
-    place = event.place
-    if not event.is_online and place.has_point:
-        component.add("geo", (float(place.latitude), float(place.longitude)))
-    component.add("categories", _categories(event))
-    if event.organiser.email:
-        organiser = icalendar.vCalAddress(f"mailto:{event.organiser.email}")
-        organiser.params["cn"] = event.organiser.name
-        component.add("organizer", organiser)
-    return component
-
-
-def calendar_bytes(events, *, name: str) -> bytes:
-    """A VCALENDAR with one VEVENT per event and the VTIMEZONE of the site's zone they refer to."""
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", PRODUCT_ID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    # As text, escaped: an X- property would otherwise be written as it is, and a title may hold a line break.
-    calendar.add("x-wr-calname", icalendar.vText(name))
-    calendar.add("x-wr-timezone", settings.TIME_ZONE)
-    events = list(events)
-    for event in events:
-        calendar.add_component(event_component(event))
-    if events:
-        # The zone's rules only for the years the events span keep the VTIMEZONE short.
-        first = min(event.starts_at for event in events).date() - datetime.timedelta(days=366)
-        last = max(event.ends_at for event in events).date() + datetime.timedelta(days=366)
-        calendar.add_missing_timezones(first_date=first, last_date=last)
-    return calendar.to_ical()
 
 
 def calendar_response(events, *, name: str, filename: str | None = None) -> HttpResponse:
@@ -245,8 +147,8 @@ class EventListFeed(Feed):
 
     def item_description(self, event):
         when = date_format(timezone.localtime(event.starts_at), "DATETIME_FORMAT")
-        details = " · ".join(part for part in (when, _location(event)) if part)
-        paragraphs = [format_html("<p>{}</p>", part) for part in (details, event.summary, _access_line(event)) if part]
+        details = " · ".join(part for part in (when, event_location(event)) if part)
+        paragraphs = [format_html("<p>{}</p>", part) for part in (details, event.summary, access_line(event)) if part]
         # Each paragraph was escaped by format_html.
         return mark_safe("".join(paragraphs))
 
@@ -266,7 +168,7 @@ class EventListFeed(Feed):
         return event.updated_at
 
     def item_categories(self, event):
-        return _categories(event)
+        return event_categories(event)
 
 
 class EventListAtomFeed(EventListFeed):

@@ -115,3 +115,18 @@ class SurveyForm(SpamProtectedFormMixin, forms.Form):
 
     def stamp_subject(self):
         return f"survey:{self.event.pk}"
+
+
+class RegistrationChangeForm(forms.Form):
+    """What a registrant may change on her own page: the same questions as the registration form asked. The
+    contact stays as given: it is how the organiser reaches her, and a new address would need confirming."""
+
+    required_css_class = "required"
+
+    name = RegistrationForm.base_fields["name"]
+    language = RegistrationForm.base_fields["language"]
+    needs = RegistrationForm.base_fields["needs"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs.update(autocomplete="name")

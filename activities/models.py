@@ -1,7 +1,8 @@
 import datetime
+import re
 import secrets
 from datetime import timedelta
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
 
 from django.conf import settings
 from django.core import signing
@@ -33,6 +34,9 @@ from partners.models import (
     Place,
     RandomUploadPath,
 )
+
+# The door opens before the event: staff set up and people arrive early.
+CHECK_IN_OPENS_BEFORE = timedelta(hours=12)
 
 # Path segments under /<lang>/events/ that are pages of their own, so no event may take them as its slug.
 RESERVED_SLUGS = ("archive",)
@@ -217,6 +221,24 @@ class EventQuerySet(AccessFactsQuerySetMixin, models.QuerySet):
             erased_cancelled=erased("cancelled"),
         )
 
+    def with_check_in_counts(self):
+        """Annotate each event with its door counts: `checked_in_count` (registrations checked in, erased ones
+        included), `walk_ins`, and `uses_check_in` (whether staff checked anyone in or counted a walk-in)."""
+        live = (
+            Registration.objects.filter(event=OuterRef("pk"), checked_in_at__isnull=False)
+            .order_by()
+            .values("event")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        counts = CheckInCount.objects.filter(event=OuterRef("pk"))
+        return self.annotate(
+            checked_in_count=Coalesce(Subquery(live, output_field=models.IntegerField()), 0)
+            + Coalesce(Subquery(counts.values("erased_checked_in"), output_field=models.IntegerField()), 0),
+            walk_ins=Coalesce(Subquery(counts.values("walk_ins"), output_field=models.IntegerField()), 0),
+            uses_check_in=models.Exists(counts),
+        )
+
 
 class Event(AccessFacts, Place):
     class Kind(models.TextChoices):
@@ -358,6 +380,12 @@ class Event(AccessFacts, Place):
         return int_to_base36(self.pk)
 
     @property
+    def check_in_open(self):
+        """Whether registrants can be checked in at the door: a published event, from `CHECK_IN_OPENS_BEFORE` its
+        start on (and as long as the registrations are kept)."""
+        return self.status == self.Status.PUBLISHED and timezone.now() >= self.starts_at - CHECK_IN_OPENS_BEFORE
+
+    @property
     def accepts_registrations(self):
         """Open for registration: published, registration asked for, and not started yet."""
         return self.status == self.Status.PUBLISHED and self.registration_required and self.starts_at > timezone.now()
@@ -448,6 +476,21 @@ def new_registration_token():
 FOLLOW_UP_WITHIN = timedelta(days=2)
 
 
+# A registration's reference, read out over the phone or from a slip of paper: letters and digits that cannot be
+# taken for one another (no 0/O, 1/I/L), 32 of them, so six make about a billion references.
+REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+REFERENCE_LENGTH = 6
+
+
+REFERENCE_PATTERN = re.compile(f"[{REFERENCE_ALPHABET}]{{{REFERENCE_LENGTH}}}")
+# The registrant's page in any language: /<lang>/events/registration/<signed token>/, absolute or not.
+MANAGE_LINK_PATTERN = re.compile(r"/events/registration/(?P<signed_token>[^/?#\s]+)/")
+
+
+def new_registration_reference():
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
 class RegistrationQuerySet(models.QuerySet):
     def confirmed(self):
         return self.filter(status=Registration.Status.CONFIRMED)
@@ -495,6 +538,29 @@ class RegistrationQuerySet(models.QuerySet):
             )
         )
 
+    def matching(self, text):
+        """A search at the door: every word in the name (with or without diacritics), or the reference."""
+        reference = text.strip().upper()
+        by_reference = Q(reference=reference) if REFERENCE_PATTERN.fullmatch(reference) else Q(pk__in=[])
+        return self.filter(text_matches(["name"], text) | by_reference)
+
+    def for_code(self, text):
+        """The registration a code read at the door names: the address of her own page (the QR code on her
+        confirmation) or her reference, typed or read out (case, spaces and dashes do not matter). A code that
+        names none, or a link whose signature does not fit, gives an empty queryset."""
+        text = text.strip()
+        link = MANAGE_LINK_PATTERN.search(text)
+        if link:
+            try:
+                token = signing.Signer(salt=REGISTRATION_LINK_SALT).unsign(unquote(link["signed_token"]))
+            except signing.BadSignature:
+                return self.none()
+            return self.filter(token=token)
+        reference = re.sub(r"[\s-]", "", text).upper()
+        if REFERENCE_PATTERN.fullmatch(reference):
+            return self.filter(reference=reference)
+        return self.none()
+
     def past_retention(self, now=None):
         """Registrations whose event ended more than `REGISTRATION_RETENTION_DAYS` ago: their personal data goes."""
         now = now or timezone.now()
@@ -527,6 +593,15 @@ class Registration(models.Model):
     needs = ChoiceListField(_("accessibility needs"), choices=Need.choices)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.CONFIRMED)
     token = models.CharField(_("public token"), max_length=40, unique=True, default=new_registration_token)
+    reference = models.CharField(
+        _("reference"),
+        max_length=REFERENCE_LENGTH,
+        unique=True,
+        default=new_registration_reference,
+        editable=False,
+        help_text=_("A short code the registrant quotes when she calls the library."),
+    )
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True, editable=False)
     consent_at = models.DateTimeField(_("consent given at"))
     reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
     follow_up_sent_at = models.DateTimeField(
@@ -552,6 +627,11 @@ class Registration(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["confirmed", "waiting", "cancelled"]), name="registration_status_valid"
+            ),
+            # Who is let in at the door holds a place: a waiting registrant checked in is confirmed first.
+            models.CheckConstraint(
+                condition=Q(checked_in_at__isnull=True) | Q(status="confirmed"),
+                name="registration_checked_in_confirmed",
             ),
             models.UniqueConstraint(
                 fields=["event", "email"],
@@ -614,6 +694,10 @@ class Registration(models.Model):
         signed = signing.Signer(salt=survey_link_salt(self.event_id)).sign(self.survey_link_key)
         return reverse("activities:event_survey_link", kwargs={"slug": self.event.slug, "signed_key": signed})
 
+    @property
+    def is_checked_in(self):
+        return self.checked_in_at is not None
+
 
 class RegistrationTally(models.Model):
     """Counts of an event's registrations whose personal data has been deleted, by their status at the time.
@@ -631,6 +715,32 @@ class RegistrationTally(models.Model):
     class Meta:
         verbose_name = _("registration tally")
         verbose_name_plural = _("registration tallies")
+
+    def __str__(self):
+        return str(self.event)
+
+
+class CheckInCount(models.Model):
+    """An event's check-in at the door, as counts. Its row exists once staff used the check-in page for the event
+    (a registrant checked in or a walk-in counted), which is what tells no-shows from events nobody checked.
+
+    Check-in marks are personal data on the registrations and go with them; `erased_checked_in` keeps how many
+    of the erased registrations had been checked in, so attendance and no-shows stay right after the purge."""
+
+    event = models.OneToOneField(
+        Event, on_delete=models.CASCADE, primary_key=True, related_name="check_in_count", verbose_name=_("event")
+    )
+    walk_ins = models.PositiveIntegerField(_("walk-ins"), default=0, help_text=_("People who came unregistered."))
+    erased_checked_in = models.PositiveIntegerField(_("checked in, data erased"), default=0)
+    started_at = models.DateTimeField(_("check-in started at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("check-in count")
+        verbose_name_plural = _("check-in counts")
+        constraints = [
+            models.CheckConstraint(condition=Q(walk_ins__gte=0), name="check_in_count_walk_ins_not_negative"),
+            models.CheckConstraint(condition=Q(erased_checked_in__gte=0), name="check_in_count_erased_not_negative"),
+        ]
 
     def __str__(self):
         return str(self.event)

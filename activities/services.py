@@ -22,11 +22,13 @@ from .models import (
     RESERVED_SLUGS,
     SURVEY_OPEN_DAYS,
     Attendance,
+    CheckInCount,
     Event,
     Registration,
     RegistrationTally,
     SurveyAnswer,
     SurveyLinkUse,
+    new_registration_reference,
 )
 
 
@@ -280,6 +282,21 @@ def _tally(event: Event, counts: dict[str, int]) -> None:
     )
 
 
+def _free_reference() -> str:
+    """A reference no registration has (the unique constraint has the last word)."""
+    while True:
+        reference = new_registration_reference()
+        if not Registration.objects.filter(reference=reference).exists():
+            return reference
+
+
+def _tally_checked_in(event: Event, number: int) -> None:
+    """Keep `number` check-ins of registrations about to be erased as a count on the event."""
+    if number:
+        CheckInCount.objects.get_or_create(event=event)
+        CheckInCount.objects.filter(event=event).update(erased_checked_in=F("erased_checked_in") + number)
+
+
 @transaction.atomic
 def registration_create(
     *, event: Event, name: str, email: str = "", phone: str = "", language: str, needs: Iterable[str] = ()
@@ -303,9 +320,18 @@ def registration_create(
         needs=list(needs),
         status=Registration.Status.WAITING if full else Registration.Status.CONFIRMED,
         consent_at=timezone.now(),
+        reference=_free_reference(),
     )
-    registration.full_clean()
-    registration.save()
+    # The reference's uniqueness is the database's to enforce, so that a race ends in a second draw below.
+    registration.full_clean(exclude=["reference"])
+    try:
+        with transaction.atomic():
+            registration.save()
+    except IntegrityError:
+        # Another registration took the same reference since it was drawn (about one chance in a billion): the
+        # database refused it, so draw again. Any other refusal is raised by the second save.
+        registration.reference = _free_reference()
+        registration.save()
     _email_after_commit([registration], emails.Kind.WAITING if full else emails.Kind.CONFIRMED)
     return registration
 
@@ -321,7 +347,9 @@ def registration_cancel(*, registration: Registration) -> Registration:
     if event.starts_at <= timezone.now():
         raise ValidationError(_("The event has already started, so the registration can no longer be cancelled."))
     registration.status = Registration.Status.CANCELLED
-    registration.save(update_fields=["status", "updated_at"])
+    # Checked in at the door early and then cancelled: she is not there after all.
+    registration.checked_in_at = None
+    registration.save(update_fields=["status", "checked_in_at", "updated_at"])
     _fill_places(event)
     return registration
 
@@ -340,6 +368,8 @@ def registration_erase(*, registration: Registration) -> None:
     if registration.is_active and event.status == Event.Status.PUBLISHED and event.starts_at > timezone.now():
         status = Registration.Status.CANCELLED
     _tally(event, {status: 1})
+    if registration.is_checked_in and status == Registration.Status.CONFIRMED:
+        _tally_checked_in(event, 1)
     registration.delete()
     _fill_places(event)
 
@@ -385,6 +415,7 @@ def registrations_erase_expired(*, now: datetime.datetime | None = None) -> int:
                 .values_list("status", "number")
             )
             _tally(event, counts)
+            _tally_checked_in(event, Registration.objects.filter(pk__in=ids, checked_in_at__isnull=False).count())
             deleted += Registration.objects.filter(pk__in=ids).delete()[0]
     return deleted
 
@@ -476,3 +507,92 @@ def registration_follow_up(*, registration: Registration) -> bool:
     registration.follow_up_sent_at = timezone.now()
     registration.save(update_fields=["follow_up_sent_at", "updated_at"])
     return True
+
+
+@transaction.atomic
+def registration_update(*, registration: Registration, name: str, language: str, needs: Iterable[str]) -> Registration:
+    """The registrant changes what she told: her name, the language she is written to in, her needs. Only while
+    the registration is active and the event has not started (after that nobody reads them); ValidationError
+    otherwise or for data that are not valid, and nothing is saved."""
+    registration = Registration.objects.select_for_update().select_related("event").get(pk=registration.pk)
+    if not registration.is_active or registration.event.starts_at <= timezone.now():
+        raise ValidationError(_("This registration can no longer be changed."), code="closed")
+    registration.name = name.strip()
+    registration.language = language
+    registration.needs = list(dict.fromkeys(needs))
+    registration.full_clean()
+    registration.save(update_fields=["name", "language", "needs", "updated_at"])
+    return registration
+
+
+# --- Check-in at the door -------------------------------------------------------------------------------------
+
+
+def _door(event: Event) -> CheckInCount:
+    """The event's door counts, created when staff first use the check-in: from then on the event counts no-shows."""
+    return CheckInCount.objects.get_or_create(event=event)[0]
+
+
+@transaction.atomic
+def registration_check_in(*, event: Event, registration: Registration) -> tuple[Registration, bool]:
+    """Check `registration` in at `event`'s door: `(registration, True)` when checked in now, `False` as second when
+    she already was (a code read twice). Someone on the waiting list who is let in gets a confirmed place.
+
+    ValidationError (with a code) for a registration of another event (`other_event`), a cancelled one
+    (`cancelled`), or an event whose door is not open (`closed`: not published, or more than
+    `CHECK_IN_OPENS_BEFORE` before its start)."""
+    event = _lock_event(event)
+    if registration.event_id != event.pk:
+        raise ValidationError(_("This registration is for another event."), code="other_event")
+    if not event.check_in_open:
+        raise ValidationError(_("Check-in for this event is not open."), code="closed")
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status == Registration.Status.CANCELLED:
+        raise ValidationError(_("This registration was cancelled."), code="cancelled")
+    _door(event)
+    if registration.is_checked_in:
+        return registration, False
+    registration.status = Registration.Status.CONFIRMED
+    registration.checked_in_at = timezone.now()
+    registration.full_clean()
+    registration.save(update_fields=["status", "checked_in_at", "updated_at"])
+    return registration, True
+
+
+@transaction.atomic
+def registration_check_in_undo(*, event: Event, registration: Registration) -> Registration:
+    """Take back a check-in made by mistake; the registration stays confirmed."""
+    event = _lock_event(event)
+    if registration.event_id != event.pk:
+        raise ValidationError(_("This registration is for another event."), code="other_event")
+    updated = Registration.objects.filter(pk=registration.pk).update(checked_in_at=None, updated_at=timezone.now())
+    if updated:
+        registration.checked_in_at = None
+    return registration
+
+
+@transaction.atomic
+def walk_ins_change(*, event: Event, change: int) -> int:
+    """Add `change` (+1 or -1) to the people who came to `event` unregistered; returns the new count.
+    ValidationError when the door is not open, or for a change that is not ±1 or would go below zero."""
+    event = _lock_event(event)
+    if change not in (1, -1):
+        raise ValidationError(_("Count walk-ins one at a time."), code="invalid")
+    if not event.check_in_open:
+        raise ValidationError(_("Check-in for this event is not open."), code="closed")
+    door = _door(event)
+    if door.walk_ins + change < 0:
+        raise ValidationError(_("There are no walk-ins to take away."), code="invalid")
+    CheckInCount.objects.filter(pk=door.pk).update(walk_ins=F("walk_ins") + change)
+    door.refresh_from_db(fields=["walk_ins"])
+    return door.walk_ins
+
+
+def attendance_initial(*, event: Event) -> dict[str, int]:
+    """What the attendance form starts from when nothing is recorded yet: the people checked in (erased ones
+    included) plus the walk-ins, if the event used check-in; else nothing."""
+    door = CheckInCount.objects.filter(event=event).first()
+    if door is None:
+        return {}
+    checked_in = Registration.objects.filter(event=event, checked_in_at__isnull=False).count()
+    return {"total": checked_in + door.erased_checked_in + door.walk_ins}

@@ -20,9 +20,9 @@ from modeltranslation.utils import build_localized_fieldname
 from groundwork.antispam import SpamProtectedFormViewMixin
 from partners.previews import StaffPreviewMixin
 
-from . import services
+from . import calendar, services
 from .filters import ALL_LANGUAGES, EventFilter
-from .forms import RegistrationForm, SurveyForm
+from .forms import RegistrationChangeForm, RegistrationForm, SurveyForm
 from .freshness import EVENT_DATA
 from .language_phrases import in_language
 from .models import REGISTRATION_LINK_SALT, Event, Registration, survey_link_salt
@@ -165,6 +165,9 @@ class EventDetailView(StaffPreviewMixin, DetailView):
         place = event.place
         context["organisers"] = [event.organiser, *event.co_organisers.all()]
         context["json_ld"] = event_json_ld(event, site_url=settings.SITE_URL)
+        if not (event.is_past or event.is_cancelled):
+            context["google_calendar_url"] = calendar.google_calendar_url(event)
+            context["outlook_calendar_url"] = calendar.outlook_calendar_url(event)
         if not event.is_online and place.has_point:
             label = event.place_name or place.address_line
             context["map_points"] = [
@@ -282,18 +285,33 @@ class RegistrationManageView(TemplateView):
 
     def get_context_data(self, **kwargs):
         registration = self.registration
+        event = registration.event
+        # Her answers as they are now; a form sent with errors is shown again as she sent it.
+        kwargs.setdefault(
+            "change_form",
+            RegistrationChangeForm(
+                initial={"name": registration.name, "language": registration.language, "needs": registration.needs},
+                auto_id="change-%s",
+            ),
+        )
         return super().get_context_data(
             registration=registration,
-            event=registration.event,
+            event=event,
+            # Counted on every view: the position moves up as people ahead cancel.
             waiting_position=registration.waiting_position,
-            # The service refuses cancelling once the event has started; the page does not offer it then.
-            can_cancel=registration.is_active and registration.event.starts_at > timezone.now(),
+            # The service refuses cancelling or changing once the event has started; the page does not offer it.
+            can_cancel=registration.is_active and event.starts_at > timezone.now(),
+            can_change=registration.is_active and event.starts_at > timezone.now(),
+            # What she shows at the door: this page's address as a QR code, and the reference to quote.
+            manage_url=settings.SITE_URL + registration.get_manage_url(),
             retention_days=settings.REGISTRATION_RETENTION_DAYS,
             **kwargs,
         )
 
     def post(self, request, *args, **kwargs):
         action = request.POST.get("action")
+        if action == "change":
+            return self.change(request)
         if action == "cancel":
             try:
                 services.registration_cancel(registration=self.registration)
@@ -305,8 +323,21 @@ class RegistrationManageView(TemplateView):
             services.registration_erase(registration=self.registration)
             messages.success(request, gettext("Your registration and your personal data have been deleted."))
             return redirect(self.registration.event.get_absolute_url())
-        error = gettext("Choose whether to cancel your registration or to delete it.")
+        error = gettext("Choose whether to change, cancel or delete your registration.")
         return self.render_to_response(self.get_context_data(error=error), status=400)
+
+    def change(self, request):
+        form = RegistrationChangeForm(request.POST, auto_id="change-%s")
+        if form.is_valid():
+            try:
+                services.registration_update(registration=self.registration, **form.cleaned_data)
+            except ValidationError as error:
+                context = self.get_context_data(change_form=form, error=" ".join(error.messages))
+                return self.render_to_response(context, status=400)
+            else:
+                messages.success(request, gettext("Your registration has been changed."))
+                return redirect(request.path)
+        return self.render_to_response(self.get_context_data(change_form=form), status=400)
 
 
 # --- "Was it helpful?" ------------------------------------------------------------------------------------------

@@ -16,12 +16,13 @@ import json
 import logging
 from http import HTTPStatus
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils.translation import gettext
 from rest_framework import exceptions, pagination, throttling
 from rest_framework.response import Response
+
+from groundwork.clients import client_address
 
 logger = logging.getLogger(__name__)
 
@@ -143,7 +144,7 @@ class ClientAddressThrottle(throttling.SimpleRateThrottle):
         return settings.OPEN_DATA_API_RATE
 
     def get_cache_key(self, request, view):
-        address = get_client_ip_address(request._request) or "unknown"
+        address = client_address(request._request) or "unknown"
         return self.cache_format % {"scope": self.scope, "ident": hashlib.sha256(address.encode()).hexdigest()[:24]}
 
     def allow_request(self, request, view):

@@ -11,7 +11,8 @@ the broker.
 Run once: the message carries the row's id as its task id, and `RunOnceTask` (the Celery app's task class) runs a
 task only if its row is not marked done yet, and marks it done after it succeeded. A message delivered twice (sent
 again after a lost acknowledgement, or by the dispatcher after a row's message was lost) is then run once. A task
-that failed stays pending and is sent again after `RETRY_AFTER`; done rows are deleted after `KEEP_DONE`.
+that failed, or whose worker was killed, stays pending and is sent again after `settings.TASK_RETRY_AFTER_SECONDS`;
+done rows are deleted after `KEEP_DONE`.
 
 Tasks are named, not imported, so that services can enqueue the tasks that wrap them without an import circle.
 Arguments are ids and plain values (JSON), never personal data.
@@ -34,8 +35,6 @@ logger = logging.getLogger(__name__)
 
 # After a failed try, this process sends nothing for this long: the dispatcher does it once the broker is back.
 BROKER_PAUSE_SECONDS = 10
-# A task handed to the broker but not done after this long is sent again (its message was lost, or it failed).
-RETRY_AFTER = timedelta(minutes=10)
 # Done rows are kept this long, so that a late duplicate of their message is recognised and skipped.
 KEEP_DONE = timedelta(days=7)
 # A task that was sent this many times and never succeeded is left alone (and logged as an error): something is
@@ -89,7 +88,8 @@ def publish_pending() -> int:
     global _broker_paused_until
     _broker_paused_until = 0.0
     model = queued_tasks()
-    stale = timezone.now() - RETRY_AFTER
+    # A task handed to the broker but not done after this long is sent again (its message was lost, or it failed).
+    stale = timezone.now() - timedelta(seconds=settings.TASK_RETRY_AFTER_SECONDS)
     model.objects.filter(done_at__lt=timezone.now() - KEEP_DONE).delete()
     pending = model.objects.filter(Q(published_at__isnull=True) | Q(published_at__lt=stale), done_at__isnull=True)
     given_up = pending.filter(attempts=MAX_ATTEMPTS)

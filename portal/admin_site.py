@@ -8,7 +8,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes import views as contenttype_views
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path
 from django.utils.translation import gettext
@@ -26,7 +26,23 @@ class SteadyChangelistMixin:
     - A date hierarchy year, month or day that is no number or lies outside the years dates may have
       (groundwork.validators): Django would fail building the range or drawing the links; the list shows every
       date again, saying why.
+    - An add page's initial values from the query (`?event=<id>`) for a relation that are not ids of the related
+      model: the autocomplete widget would look them up as they come (an id beyond the column's range fails the
+      query); the form starts empty for that field instead.
     """
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if field.is_relation and not self._selection_is_ids(
+                value if isinstance(value, list) else [value], model=field.related_model
+            ):
+                del initial[name]
+        return initial
 
     def changelist_view(self, request, extra_context=None):
         if request.method == "POST" and not self._selection_is_ids(request.POST.getlist(ACTION_CHECKBOX_NAME)):
@@ -48,8 +64,8 @@ class SteadyChangelistMixin:
             return HttpResponseRedirect(f"{request.path}?{query.urlencode()}" if query else request.path)
         return super().changelist_view(request, extra_context)
 
-    def _selection_is_ids(self, selected):
-        key = self.model._meta.pk
+    def _selection_is_ids(self, selected, model=None):
+        key = (model or self.model)._meta.pk
         try:
             for value in selected:
                 # The validators hold the range the database column takes (an id of 30 digits is none).

@@ -196,7 +196,10 @@ STORAGES = {
         "BACKEND": env.str("STATICFILES_BACKEND", default="whitenoise.storage.CompressedManifestStaticFilesStorage")
     },
 }
-FILE_UPLOAD_PERMISSIONS = 0o640
+# Readable by the reverse proxy, which serves /media/ from the same folder under a user of its own (nginx's workers
+# in docker-compose.yml): with 0o640 it would answer 403 to every upload.
+FILE_UPLOAD_PERMISSIONS = 0o644
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o755
 
 # --- Celery ---------------------------------------------------------------------------------------------------
 
@@ -213,8 +216,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_TIMEOUT = 0.5
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 2, "max_retries": 0}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Tasks enqueued through groundwork.queue are kept in this table until a worker has run them.
+# Tasks enqueued through groundwork.queue are kept in this table until a worker has run them. The dispatcher (beat)
+# looks for tasks the broker missed every TASK_DISPATCH_SECONDS, and sends again a task handed to the broker but not
+# done after TASK_RETRY_AFTER_SECONDS (its worker was killed, or it failed): longer than the longest task.
 TASK_QUEUE_MODEL = "portal.QueuedTask"
+TASK_DISPATCH_SECONDS = env.int("TASK_DISPATCH_SECONDS", default=30)
+TASK_RETRY_AFTER_SECONDS = env.int("TASK_RETRY_AFTER_SECONDS", default=10 * 60)
 CELERY_BEAT_SCHEDULE = {
     # Reminders go out once per registration (reminder_sent_at), so running often only makes them timelier.
     "activities-remind-registrants": {"task": "activities.tasks.remind_registrants", "schedule": 15 * 60},
@@ -236,7 +243,13 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "admin:login"
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", False) else None
+BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
+# Behind the proxy, the client address is the TRUSTED_PROXY_HOPS-th entry of X-Forwarded-For from the right (1: the
+# proxy in docker-compose.yml; 2: a CDN or load balancer in front of it); see groundwork/clients.py.
+TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=1)
+if TRUSTED_PROXY_HOPS < 1:
+    sys.exit("LIBRI: TRUSTED_PROXY_HOPS must be 1 or more (see README, 'Configuration').")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
@@ -344,7 +357,7 @@ RESOURCE_FILE_MAX_BYTES = env.int("RESOURCE_FILE_MAX_BYTES", default=20 * 1024 *
 REPORT_RETENTION_DAYS = env.int("REPORT_RETENTION_DAYS", default=30)
 CELERY_BEAT_SCHEDULE |= {
     # Tasks enqueued while the broker was down go out once it is back; expired report files are deleted.
-    "portal-dispatch-queued-tasks": {"task": "portal.tasks.dispatch_queued_tasks", "schedule": 30},
+    "portal-dispatch-queued-tasks": {"task": "portal.tasks.dispatch_queued_tasks", "schedule": TASK_DISPATCH_SECONDS},
     "portal-expire-reports": {"task": "portal.tasks.expire_reports", "schedule": 60 * 60},
 }
 
@@ -398,11 +411,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "partners/admin/locked_out.html"
 AXES_VERBOSE = False
-if SECURE_PROXY_SSL_HEADER:
-    # Behind the TLS proxy every request comes from the proxy's address: count attempts by the client address the
-    # proxy forwards, or five failures would lock a user name out for everyone.
-    AXES_IPWARE_PROXY_COUNT = 1
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Behind the TLS proxy every connection comes from the proxy: attempts are counted by the client address it
+# forwards (the one the rate limits count by), or five failures would lock a user name out for everyone.
+AXES_CLIENT_IP_CALLABLE = "groundwork.clients.client_address"
 
 OTP_TOTP_ISSUER = "LIBRI"
 # On, every staff member (librarian, coordinator, superuser) must set up and give a one-time password before using

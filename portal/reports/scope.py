@@ -7,7 +7,8 @@ Contract:
   moment the report was asked for (`Event.objects.held`), and **planned** when it is published and ends later in
   the period. Attendance and participants count the events held only. Registrations count every published or
   cancelled event of the period (held, planned or cancelled): live rows plus the tallies left when personal data
-  was erased.
+  was erased. No-shows are the confirmed registrations not checked in, at events held that used check-in at the
+  door (a registrant checked in or a walk-in counted), erased registrations included.
 - The result indicator (participants who report that an event helped their integration) counts the anonymous
   answers about the events held, by the event's organiser and month like the other figures.
 - Agreements signed and resources published on a day of the period up to the day of `now` (a date still to come
@@ -106,6 +107,16 @@ class Scope:
 
     def registrations(self) -> QuerySet:
         return Registration.objects.filter(event__in=self.events())
+
+    def no_shows(self) -> dict[str, int]:
+        """Confirmed registrations not checked in (erased ones included), over the events held that used check-in
+        at the door: `{"events": n, "no_shows": n}`. Events whose door nobody checked count no no-shows."""
+        events = self.events_held().with_registration_counts().with_check_in_counts().filter(uses_check_in=True)
+        rows = list(events.values_list("confirmed_count", "erased_confirmed", "checked_in_count"))
+        return {
+            "events": len(rows),
+            "no_shows": sum(max(live + erased - checked_in, 0) for live, erased, checked_in in rows),
+        }
 
     def tallies(self) -> QuerySet:
         return RegistrationTally.objects.filter(event__in=self.events())

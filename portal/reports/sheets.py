@@ -18,7 +18,7 @@ from django.db.models import Case, Count, Sum, TextField, Value, When
 from django.db.models.functions import Cast, TruncMonth, TruncSecond
 from django.utils import timezone
 from django.utils.dates import MONTHS
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, ngettext, pgettext
 from django_countries import countries as country_names
 
 from activities.models import Attendance, Event, SurveyAnswer
@@ -381,6 +381,19 @@ class IndicatorsSheet(Sheet):
         yield [section, gettext("Confirmed registrations"), facts.registered("confirmed"), ""]
         yield [section, gettext("Cancellations"), facts.registered("cancelled"), ""]
         yield [section, gettext("On the waiting list"), facts.registered("waiting"), ""]
+        no_shows = self.scope.no_shows()
+        events = no_shows["events"]
+        shown = suppress_small([no_shows["no_shows"]])[0]
+        note = ngettext(
+            "Confirmed registrations not checked in at the door, at the %(count)d event held that used check-in.",
+            "Confirmed registrations not checked in at the door, at the %(count)d events held that used check-in.",
+            events,
+        ) % {"count": events}
+        if shown == SUPPRESSED:
+            note += " " + gettext("Counts from 1 to 4 are not shown (%(mark)s), so that nobody can be recognised.") % {
+                "mark": SUPPRESSED
+            }
+        yield [section, gettext("No-shows"), shown, note]
 
 
 class LibrariesSheet(Sheet):
@@ -501,6 +514,7 @@ class EventsSheet(Sheet):
             gettext("Participants"),
             gettext("Of whom third-country nationals"),
             *registration_header(),
+            gettext("No-shows"),
             *helpfulness_header(),
         ]
 
@@ -534,6 +548,7 @@ class EventsSheet(Sheet):
             # The translated columns are named: modeltranslation need not rewrite the query or its rows.
             .rewrite(False)
             .with_registration_counts()
+            .with_check_in_counts()
             .order_by("starts_at", "pk")
             .values_list(
                 TruncSecond("starts_at", tzinfo=timezone.get_current_timezone()),
@@ -552,10 +567,15 @@ class EventsSheet(Sheet):
                 "attendance__third_country_nationals",
                 *(f"{status}_count" for status in STATUSES),
                 *(f"erased_{status}" for status in STATUSES),
+                "uses_check_in",
+                "checked_in_count",
             )
         )
         for starts_at, pk, *row in events.iterator(CHUNK_SIZE):
-            kind, organiser, languages, state, activity_type, total, tcn, *counts = row[len(titles) :]
+            kind, organiser, languages, state, activity_type, total, tcn, *counts, uses_check_in, checked_in = row[
+                len(titles) :
+            ]
+            registered = [counts[index] + counts[index + len(STATUSES)] for index in range(len(STATUSES))]
             if languages not in language_labels:
                 codes = json.loads(languages) or ()
                 language_labels[languages] = ", ".join(language_names.get(code, code) for code in codes)
@@ -570,7 +590,9 @@ class EventsSheet(Sheet):
                 total,
                 tcn,
                 # Live registrations plus those erased, for each status.
-                *(counts[index] + counts[index + len(STATUSES)] for index in range(len(STATUSES))),
+                *registered,
+                # Counted for events held that used check-in; a small number is hidden like a breakdown's.
+                suppress_small([registered[0] - checked_in])[0] if uses_check_in and state == "held" else "",
                 *helpfulness_cells(helpfulness.get(pk, {})),
             ]
 

@@ -141,6 +141,7 @@ def test_the_organiser_exports_registrations_as_csv_with_formulas_escaped(librar
         "Childcare during the event",
         "Confirmed",
         "2025-10-06 09:00",
+        registrations[0].reference,
     ]
     assert rows[2][2] == "Олена"
     assert rows[2][7] == "On the waiting list"

@@ -298,7 +298,7 @@ def test_an_unknown_action_is_refused(client, seminar):
     response = client.post(manage_url(registration), {"action": "delete-everything"})
 
     assert response.status_code == 400
-    assert "Choose whether to cancel your registration or to delete it." in response.content.decode()
+    assert "Choose whether to change, cancel or delete your registration." in response.content.decode()
 
 
 def test_actions_need_the_csrf_token(seminar):

@@ -29,10 +29,11 @@ MISSING_PAGE = "this-page-does-not-exist/"
 
 
 def registration_manage_path():
-    """A registrant's own page is reached only through her personal link: register someone to get one."""
+    """A registrant's own page is reached only through her personal link: register someone to get one. She gives
+    a phone number only, so the page shows all it has: the QR code and reference to keep, her address, the forms."""
     event = next((event for event in Event.objects.published().upcoming() if event.accepts_registrations), None)
     assert event is not None, "the demo data has no upcoming event that takes registrations"
-    registration = registration_create(event=event, name="Anna Bērziņa", email="anna@example.org", language="lv")
+    registration = registration_create(event=event, name="Anna Bērziņa", phone="+371 20000000", language="lv")
     return registration.get_manage_url()
 
 

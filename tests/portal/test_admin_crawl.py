@@ -155,7 +155,12 @@ def admin_requests(name, pattern, model_admin, user):
     valid_values = [*ids, *ODD_YEARS]
     if model_admin is not None:
         query_names |= filter_parameters(model_admin, user)
-        post_names |= {field.name for field in model_admin.model._meta.concrete_fields}
+        fields = {
+            field.name for field in (*model_admin.model._meta.concrete_fields, *model_admin.model._meta.many_to_many)
+        }
+        post_names |= fields
+        # An add page takes its initial values from the query (`?event=<id>`).
+        query_names |= fields
     query = query_pairs(query_names, valid_values)
     if name == "autocomplete":
         source = st.sampled_from(autocomplete_sources()).map(
@@ -200,3 +205,25 @@ def test_the_crawl_reaches_every_admin_and_the_site_views():
     assert registered <= names
     assert {"index", "autocomplete", "view_on_site", "activities_event_series", "otp_totp_totpdevice_config"} <= names
     assert "activities_event_simple_history" in names
+
+
+def relation_fields():
+    return sorted(
+        (model._meta.app_label, model._meta.model_name, field.name)
+        for model in admin.site._registry
+        for field in (*model._meta.concrete_fields, *model._meta.many_to_many)
+        if field.is_relation
+    )
+
+
+@pytest.mark.parametrize(("app_label", "model_name", "field"), relation_fields())
+def test_an_add_page_given_odd_initial_ids_for_a_relation_starts_without_them(
+    crawl_world, app_label, model_name, field
+):
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(crawl_world.superuser)
+    url = reverse(f"admin:{app_label}_{model_name}_add")
+
+    for value in ODD_IDS:
+        response = client.get(url, {field: value})
+        assert response.status_code < 500, (url, field, value)

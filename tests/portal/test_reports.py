@@ -16,7 +16,7 @@ from django.db import DatabaseError
 from django.urls import reverse as django_reverse
 from django.utils import translation
 
-from activities.models import Attendance, Event, Registration, RegistrationTally
+from activities.models import Attendance, CheckInCount, Event, Registration, RegistrationTally
 from groundwork.spreadsheets import spreadsheet_safe
 from mapping.models import Initiative
 from partners.models import Agreement, Organisation
@@ -495,6 +495,36 @@ def test_counts_of_people_below_five_are_not_shown(client, coordinator, ogre, dj
     assert summary["Participants", "Of whom third-country nationals"] == 3
 
 
+def test_no_shows_are_counted_for_events_that_used_check_in_and_kept_after_erasure(
+    client, coordinator, ogre, django_capture_on_commit_callbacks
+):
+    """Confirmed registrants not checked in at the door are no-shows, for events held whose door was checked; an
+    event nobody checked counts none. Small counts are hidden like a breakdown's."""
+    checked = held_event(ogre, riga(2025, 3, 3, 12), registrations=[CONFIRMED] * 9 + [WAITING, CANCELLED])
+    few = held_event(ogre, riga(2025, 4, 4, 12), registrations=[CONFIRMED] * 4)
+    held_event(ogre, riga(2025, 5, 5, 12), registrations=[CONFIRMED] * 7)  # nobody used check-in
+    for event, number in ((checked, 3), (few, 1)):
+        arrived = Registration.objects.filter(event=event, status=CONFIRMED).order_by("pk")[:number]
+        Registration.objects.filter(pk__in=[registration.pk for registration in arrived]).update(checked_in_at=NOW)
+    for event in (checked, few):
+        CheckInCount.objects.create(event=event, walk_ins=2)
+    client.force_login(coordinator)
+
+    request_report(client, format="csv_zip", capture=django_capture_on_commit_callbacks)
+    call_command("erase_expired_registrations", stdout=io.StringIO())
+    request_report(client, format="csv_zip", capture=django_capture_on_commit_callbacks)
+
+    assert not Registration.objects.filter(event__organiser=ogre).exists()
+    for report in Report.objects.order_by("pk"):
+        files = read_csv_zip(download(client, report))
+        summary = indicators(files["01-summary.csv"])
+        # 6 no-shows at the first event, 3 at the second: 9 over the two events that used check-in.
+        assert summary["Registrations", "No-shows"] == "9"
+        header = files["04-events.csv"][0]
+        no_shows = {row[0][:10]: row[header.index("No-shows")] for row in files["04-events.csv"][1:]}
+        assert no_shows == {"2025-03-03": "6", "2025-04-04": "<5", "2025-05-05": ""}
+
+
 # --- Reliability ----------------------------------------------------------------------------------------------
 
 
@@ -689,11 +719,11 @@ def test_built_as_the_worker_does_each_event_row_shows_its_state_attendance_and_
             [int(cell) if cell.isdigit() else cell or None for cell in row]
             for row in read_csv_zip(first)["04-events.csv"][1:]
         ]
-    # The last three columns, the survey's answers, are empty: nobody answered.
     assert [row[2:] for row in events] == [
-        ["Seminar", "Ogre", "Russian", "Cancelled", None, None, None, 0, 0, 1, 0, 0, 0],
-        ["Workshop", "Ogre", "Ukrainian", "Held", "Language course", 14, 9, 4, 1, 1, 0, 0, 0],
-        ["Seminar", "Ogre", "Latvian, English", "Planned", None, None, None, 0, 0, 0, 0, 0, 0],
+        # Then no-shows (empty: none of these events used check-in at the door) and the survey's answers (none).
+        ["Seminar", "Ogre", "Russian", "Cancelled", None, None, None, 0, 0, 1, None, 0, 0, 0],
+        ["Workshop", "Ogre", "Ukrainian", "Held", "Language course", 14, 9, 4, 1, 1, None, 0, 0, 0],
+        ["Seminar", "Ogre", "Latvian, English", "Planned", None, None, None, 0, 0, 0, None, 0, 0, 0],
     ]
 
 

@@ -53,6 +53,14 @@ def test_without_secret_key_the_portal_stops_with_one_clear_line(tmp_path):
     assert "Traceback" not in result.stdout + result.stderr
 
 
+@pytest.mark.parametrize("hops", ["0", "-1"])
+def test_trusting_no_proxy_hop_is_refused_with_one_clear_line(tmp_path, hops):
+    result = manage("check", environment={"DEBUG": "1", "TRUSTED_PROXY_HOPS": hops}, tmp_path=tmp_path)
+
+    assert result.returncode != 0
+    assert result.stderr.strip() == "LIBRI: TRUSTED_PROXY_HOPS must be 1 or more (see README, 'Configuration')."
+
+
 def test_debug_mode_starts_without_any_variable(tmp_path):
     result = manage("check", environment={"DEBUG": "1"}, tmp_path=tmp_path)
 

@@ -70,18 +70,18 @@ def test_a_task_delivered_again_after_it_ran_is_skipped(event, django_capture_on
 
 
 def test_a_task_that_fails_is_sent_again_later_and_given_up_after_its_last_attempt(
-    event, monkeypatch, caplog, django_capture_on_commit_callbacks
+    event, monkeypatch, caplog, django_capture_on_commit_callbacks, settings
 ):
     def smtp_down(*args, **kwargs):
         raise ConnectionRefusedError("the mail server is down")
 
-    monkeypatch.setattr("activities.emails.send_mail", smtp_down)
+    monkeypatch.setattr("activities.emails.EmailMessage.send", smtp_down)
     with django_capture_on_commit_callbacks(execute=True):
         response = register(Client(), event, email="olena@example.org")
     (entry,) = QueuedTask.objects.all()
     later = datetime.datetime.now(datetime.UTC)
     for _attempt in range(queue.MAX_ATTEMPTS + 2):
-        later += queue.RETRY_AFTER + datetime.timedelta(seconds=1)
+        later += datetime.timedelta(seconds=settings.TASK_RETRY_AFTER_SECONDS + 1)
         with time_machine.travel(later, tick=False), caplog.at_level(logging.ERROR, logger="groundwork.queue"):
             call_command("dispatch_tasks")
     entry.refresh_from_db()
@@ -91,6 +91,36 @@ def test_a_task_that_fails_is_sent_again_later_and_given_up_after_its_last_attem
     assert entry.done_at is None and entry.attempts == queue.MAX_ATTEMPTS + 1
     given_up = [record for record in caplog.records if "is not sent again" in record.getMessage()]
     assert len(given_up) == 1
+
+
+@pytest.fixture
+def broker_nobody_reads():
+    """A broker that takes messages and a worker that never finishes them: as if it was killed while working."""
+    saved = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager")}
+    point_celery_at(broker_url="memory://", task_always_eager=False)
+    yield
+    point_celery_at(**saved)
+
+
+def test_a_task_whose_worker_died_is_sent_again_after_the_retry_delay_and_not_before(
+    event, settings, broker_nobody_reads, django_capture_on_commit_callbacks
+):
+    settings.TASK_RETRY_AFTER_SECONDS = 20
+    with django_capture_on_commit_callbacks(execute=True):
+        register(Client(), event, email="olena@example.org")
+    (entry,) = QueuedTask.objects.all()
+    sent_at = entry.published_at
+
+    with time_machine.travel(sent_at + datetime.timedelta(seconds=19), tick=False):
+        call_command("dispatch_tasks")
+    entry.refresh_from_db()
+    assert entry.attempts == 1
+
+    with time_machine.travel(sent_at + datetime.timedelta(seconds=21), tick=False):
+        call_command("dispatch_tasks")
+    entry.refresh_from_db()
+    assert entry.attempts == 2
+    assert entry.done_at is None
 
 
 def test_done_tasks_are_forgotten_after_a_week(event, django_capture_on_commit_callbacks):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0009_plausible_dates'),
+        ('activities', '0010_check_in'),
     ]
 
     operations = [

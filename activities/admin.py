@@ -94,7 +94,7 @@ class EventAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, AuditTrailAdmin,
     date_hierarchy = "starts_at"
     autocomplete_fields = ("organiser", "co_organisers", "venue_organisation")
     prepopulated_fields = {"slug": ("title",)}
-    readonly_fields = ("created_at", "updated_at")
+    readonly_fields = ("created_at", "updated_at", "survey_answers")
     actions = ("publish_events", "cancel_events", "duplicate_events", "repeat_as_series")
     inlines = (AttendanceInline,)
     fieldsets = (
@@ -132,7 +132,7 @@ class EventAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, AuditTrailAdmin,
         ),
         (_("Registration"), {"fields": ("registration_required", "capacity")}),
         (_("Image"), {"fields": ("image", "image_alt")}),
-        (_("Record"), {"fields": ("is_sample", "created_at", "updated_at")}),
+        (_("Record"), {"fields": ("is_sample", "created_at", "updated_at", "survey_answers")}),
     )
 
     def get_changeform_initial_data(self, request):
@@ -141,6 +141,20 @@ class EventAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, AuditTrailAdmin,
         if initial.get("organiser"):
             initial.setdefault("venue_organisation", initial["organiser"])
         return initial
+
+    @admin.display(description=_("was it helpful?"))
+    def survey_answers(self, event):
+        """The survey's answers so far, linked to the list of them with their comments."""
+        if event.pk is None:
+            return "–"
+        counts = event.survey_answers.helpfulness_counts()
+        if not counts["total"]:
+            return _("No answers yet.")
+        url = reverse("admin:activities_surveyanswer_changelist") + f"?event__id__exact={event.pk}"
+        labels = dict(SurveyAnswer.Answer.choices)
+        summary = ", ".join(f"{labels[code]}: {counts[code]}" for code in SurveyAnswer.Answer.values)
+        answers = ngettext("%(count)d answer", "%(count)d answers", counts["total"]) % {"count": counts["total"]}
+        return format_html('<a href="{}">{}</a> ({})', url, answers, summary)
 
     @admin.display(description=_("languages"))
     def language_codes(self, event):

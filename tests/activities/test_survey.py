@@ -410,3 +410,19 @@ def test_the_registration_keeps_when_it_was_invited_and_loses_it_with_its_data(h
         tasks.erase_expired_registrations()
 
     assert not Registration.objects.filter(event=held).exists()
+
+
+def test_the_event_admin_page_sums_up_the_answers_and_links_to_them(admin_client, held):
+    SurveyAnswer.objects.create(event=held, answer="helpful")
+    SurveyAnswer.objects.create(event=held, answer="not_helpful", comment="Too fast")
+    other = EventFactory(starts_at=held.starts_at, ends_at=held.ends_at)
+
+    with translation.override("en"):
+        page = admin_client.get(reverse("admin:activities_event_change", args=[held.pk])).content.decode()
+        empty = admin_client.get(reverse("admin:activities_event_change", args=[other.pk])).content.decode()
+        answers = admin_client.get(reverse("admin:activities_surveyanswer_changelist"), {"event__id__exact": held.pk})
+
+    assert f"?event__id__exact={held.pk}" in page
+    assert "2 answers</a> (Yes, it helped: 1, Somewhat: 0, No, it did not help: 1)" in page
+    assert "No answers yet." in empty
+    assert "Too fast" in answers.content.decode()

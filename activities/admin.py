@@ -12,12 +12,18 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.utils import get_translation_fields
 
 from groundwork.wallclock import WallClockDateTimeField
-from partners.admin import ACCESS_FACTS_FIELDSET, AuditTrailAdmin, OrganisationScopedAdminMixin, PlaceAdminMixin
+from partners.admin import (
+    ACCESS_FACTS_FIELDSET,
+    AuditTrailAdmin,
+    CoordinatorOnlyAdminMixin,
+    OrganisationScopedAdminMixin,
+    PlaceAdminMixin,
+)
 
-from . import services
+from . import alerts, services
 from .admin_views import event_check_in_view, event_series_view
 from .exports import registrations_csv
-from .models import Attendance, Event, Registration, SurveyAnswer
+from .models import Attendance, Event, EventAlert, Registration, SurveyAnswer
 
 
 class EventAdminForm(forms.ModelForm):
@@ -206,6 +212,8 @@ class EventAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, AuditTrailAdmin,
         if change:
             services.event_record_revision(event=obj, changed_fields=form.changed_data)
             services.event_registrations_update(event=obj, changed_fields=form.changed_data)
+        if not change or "status" in form.changed_data:
+            alerts.event_alerts_update(event=obj)
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_registration_counts()
@@ -392,6 +400,66 @@ class RegistrationAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
                 % {"count": cancelled},
                 messages.SUCCESS,
             )
+
+
+class AlertManagerAdminMixin(CoordinatorOnlyAdminMixin):
+    """Alerts hold the addresses of members of the public: only those given the permission to manage the alert
+    system see them (a coordinator role alone does not give it; librarians never see them)."""
+
+    def _manages(self, request):
+        return request.user.has_perm("activities.manage_alerts")
+
+    def has_module_permission(self, request):
+        return self._manages(request) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._manages(request) and super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return self._manages(request) and super().has_delete_permission(request, obj)
+
+
+@admin.register(EventAlert)
+class EventAlertAdmin(AlertManagerAdminMixin, admin.ModelAdmin):
+    """Read only: people sign up, change and stop their alerts themselves; deleting one deletes the address."""
+
+    list_display = ("email", "event_language", "city", "library", "kind", "audience", "frequency", "confirmed_at")
+    list_filter = ("frequency", "event_language", "language", ("confirmed_at", admin.EmptyFieldListFilter))
+    list_select_related = ("library",)
+    search_fields = ("email",)
+    fields = (
+        "email",
+        "language",
+        ("event_language", "city", "library", "kind", "audience"),
+        "frequency",
+        ("created_at", "confirmed_at", "confirmations_sent"),
+    )
+    readonly_fields = (
+        "email",
+        "language",
+        "event_language",
+        "city",
+        "library",
+        "kind",
+        "audience",
+        "frequency",
+        "created_at",
+        "confirmed_at",
+        "confirmations_sent",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def delete_model(self, request, obj):
+        alerts.alert_delete(alert=obj)
+
+    def delete_queryset(self, request, queryset):
+        for alert in queryset:
+            alerts.alert_delete(alert=alert)
 
 
 @admin.register(SurveyAnswer)

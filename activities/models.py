@@ -39,7 +39,7 @@ from partners.models import (
 CHECK_IN_OPENS_BEFORE = timedelta(hours=12)
 
 # Path segments under /<lang>/events/ that are pages of their own, so no event may take them as its slug.
-RESERVED_SLUGS = ("archive",)
+RESERVED_SLUGS = ("archive", "alerts")
 
 # The "was it helpful?" survey of an event is open from its start (people answer from the slide shown at the end)
 # until this many days after its end (the follow-up e-mail goes out within a day of the end).
@@ -744,6 +744,202 @@ class CheckInCount(models.Model):
 
     def __str__(self):
         return str(self.event)
+
+
+# --- Alerts for new events -------------------------------------------------------------------------------------
+
+# Salts of the signed links in alert e-mails: a link made for one purpose does not open another.
+ALERT_CONFIRM_SALT = "activities.alert.confirm"
+ALERT_MANAGE_SALT = "activities.alert.manage"
+ALERT_UNSUBSCRIBE_SALT = "activities.alert.unsubscribe"
+# A sign-up nobody confirmed is deleted this long after it was made; its confirmation link lasts as long.
+ALERT_CONFIRMATION_DAYS = 7
+
+
+class EventAlertQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(confirmed_at__isnull=False)
+
+    def unconfirmed(self):
+        return self.filter(confirmed_at__isnull=True)
+
+    def for_address(self, email):
+        return self.filter(email=email.strip().lower())
+
+    def unconfirmed_expired(self, now=None):
+        """Sign-ups not confirmed within `ALERT_CONFIRMATION_DAYS`: the address goes."""
+        now = now or timezone.now()
+        return self.unconfirmed().filter(created_at__lt=now - timedelta(days=ALERT_CONFIRMATION_DAYS))
+
+    def matching(self, event):
+        """Alerts whose filters let `event` through, read as the event list reads them (`EventFilter`): the
+        language of delivery, the city where it takes place, the organiser or host, the kind and the audience."""
+        city = event.city if event.venue == Event.Venue.ADDRESS else ""
+        if event.venue == Event.Venue.ORGANISATION and event.venue_organisation_id:
+            city = event.venue_organisation.city
+        elif event.venue != Event.Venue.ADDRESS:
+            city = event.organiser.city
+        libraries = {event.organiser_id, event.venue_organisation_id} - {None}
+        return self.filter(
+            Q(event_language="") | Q(event_language__in=event.languages),
+            Q(city="") | Q(city__iexact=city),
+            Q(library__isnull=True) | Q(library__in=libraries),
+            Q(kind="") | Q(kind=event.kind),
+            Q(audience="") | Q(audience__in=event.audience),
+        )
+
+
+class EventAlert(models.Model):
+    """A person's wish to hear of new events like those of a filtered event list, by e-mail, without an account.
+
+    Only the address and the filters are kept. Nothing is sent before the person confirms through the link of the
+    one confirmation e-mail; unconfirmed sign-ups are deleted after `ALERT_CONFIRMATION_DAYS`, and unsubscribing
+    deletes the address."""
+
+    class Frequency(models.TextChoices):
+        IMMEDIATE = "immediate", _("As soon as an event is published")
+        WEEKLY = "weekly", _("A weekly summary on Monday morning")
+
+    email = models.EmailField(_("e-mail"))
+    language = models.CharField(_("language of the e-mails"), max_length=8, choices=settings.LANGUAGES)
+    event_language = models.CharField(
+        _("language of delivery"),
+        max_length=8,
+        choices=settings.DELIVERY_LANGUAGES,
+        blank=True,
+        help_text=_("Empty: any language."),
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True, help_text=_("Empty: any city."))
+    library = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("library or organisation"),
+        help_text=_("Empty: any organiser."),
+    )
+    kind = models.CharField(_("kind of event"), max_length=32, choices=Event.Kind.choices, blank=True)
+    audience = models.CharField(_("audience"), max_length=32, choices=Audience.choices, blank=True)
+    frequency = models.CharField(_("how often"), max_length=16, choices=Frequency.choices, default=Frequency.IMMEDIATE)
+    token = models.CharField(_("public token"), max_length=40, unique=True, default=new_registration_token)
+    confirmations_sent = models.PositiveSmallIntegerField(_("confirmation e-mails sent"), default=0)
+    created_at = models.DateTimeField(_("signed up at"), default=timezone.now, db_index=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    objects = EventAlertQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("event alert")
+        verbose_name_plural = _("event alerts")
+        ordering = ["-created_at", "pk"]
+        # Coordinators see the counts; the addresses only those given this permission (not a role's default).
+        permissions = [("manage_alerts", _("Can see and manage the addresses of event alerts"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(frequency__in=["immediate", "weekly"]), name="eventalert_frequency_valid"
+            ),
+            # The same filters twice for one address would send every event twice.
+            models.UniqueConstraint(
+                fields=["email", "event_language", "city", "library", "kind", "audience"],
+                condition=Q(library__isnull=False),
+                name="eventalert_one_per_filters_library",
+            ),
+            models.UniqueConstraint(
+                fields=["email", "event_language", "city", "kind", "audience"],
+                condition=Q(library__isnull=True),
+                name="eventalert_one_per_filters",
+            ),
+        ]
+        indexes = [models.Index(fields=["email"], name="eventalert_email")]
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def is_confirmed(self):
+        return self.confirmed_at is not None
+
+    def filters(self):
+        """The alert's filters as the event list's query string values (empty ones left out)."""
+        values = {
+            "language": self.event_language or "all",
+            "city": self.city,
+            "library": self.library.slug if self.library_id else "",
+            "kind": self.kind,
+            "audience": self.audience,
+        }
+        return {name: value for name, value in values.items() if value}
+
+    def signed_token(self, salt):
+        """The random token signed for one purpose (`ALERT_MANAGE_SALT`, `ALERT_UNSUBSCRIBE_SALT`): the link of
+        one purpose opens no other, and a changed link is told apart from an alert that is gone."""
+        return signing.Signer(salt=salt).sign(self.token)
+
+    def get_confirm_url(self):
+        token = signing.TimestampSigner(salt=ALERT_CONFIRM_SALT).sign(self.token)
+        return reverse("activities:alert_confirm", kwargs={"signed_token": token})
+
+    def get_manage_url(self):
+        return reverse("activities:alert_manage", kwargs={"signed_token": self.signed_token(ALERT_MANAGE_SALT)})
+
+    def get_unsubscribe_url(self):
+        signed_token = self.signed_token(ALERT_UNSUBSCRIBE_SALT)
+        return reverse("activities:alert_unsubscribe", kwargs={"signed_token": signed_token})
+
+    def get_events_url(self):
+        """The event list with the alert's filters."""
+        return f"{reverse('activities:event_list')}?{urlencode(self.filters())}"
+
+
+class EventAnnouncement(models.Model):
+    """That an event has been announced to the alerts: made once, the first time the event is published, so that
+    publishing it again (after a withdrawal) or editing it announces nothing."""
+
+    event = models.OneToOneField(
+        Event, on_delete=models.CASCADE, primary_key=True, related_name="announcement", verbose_name=_("event")
+    )
+    announced_at = models.DateTimeField(_("announced at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("event announcement")
+        verbose_name_plural = _("event announcements")
+
+    def __str__(self):
+        return str(self.event)
+
+
+class AlertDeliveryQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(sent_at__isnull=True)
+
+    def past_retention(self, now=None):
+        """Rows of events that ended more than `REGISTRATION_RETENTION_DAYS` ago: nothing more is sent about them."""
+        now = now or timezone.now()
+        return self.filter(event__ends_at__lt=now - timedelta(days=settings.REGISTRATION_RETENTION_DAYS))
+
+
+class AlertDelivery(models.Model):
+    """The ledger of announcements: one row per alert and event, written before the e-mail goes and marked after,
+    so that a sending task run again (after a crash, or delivered twice) sends nobody the same event twice, and a
+    cancellation is told exactly to those who were told of the event."""
+
+    alert = models.ForeignKey(EventAlert, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("alert"))
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+", verbose_name=_("event"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    cancellation_sent_at = models.DateTimeField(_("cancellation sent at"), null=True, blank=True)
+
+    objects = AlertDeliveryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("alert delivery")
+        verbose_name_plural = _("alert deliveries")
+        constraints = [models.UniqueConstraint(fields=["alert", "event"], name="alertdelivery_once_per_event")]
+        indexes = [models.Index(fields=["event", "sent_at"], name="alertdelivery_event_sent")]
+
+    def __str__(self):
+        return f"{self.alert_id} – {self.event_id}"
 
 
 # Field names of attendance's optional breakdowns; each group adds up to at most the total.

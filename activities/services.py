@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from groundwork.queue import enqueue_on_commit
 from groundwork.slugs import unique_slug
 
-from . import emails
+from . import alerts, emails
 from .models import (
     RESERVED_SLUGS,
     SURVEY_OPEN_DAYS,
@@ -41,6 +41,7 @@ def event_publish(*, event: Event) -> Event:
     event.save(update_fields=["status", "updated_at"])
     if changed:
         _bump_sequence(event)
+        alerts.event_alerts_update(event=event)
     return event
 
 
@@ -59,6 +60,7 @@ def event_cancel(*, event: Event) -> Event:
     if changed:
         _bump_sequence(event)
         event_registrations_update(event=event, changed_fields=["status"])
+        alerts.event_alerts_update(event=event)
     return event
 
 
@@ -205,6 +207,9 @@ def event_series_create(
     for copy in copies:
         copy.save()
         copy.co_organisers.set(co_organisers)
+    if publish and copies:
+        # The first date is news; the same event again every week would fill the subscribers' mailboxes.
+        alerts.event_alerts_update(event=copies[0])
     return copies
 
 

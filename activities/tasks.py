@@ -7,8 +7,8 @@ from django.utils import translation
 
 from groundwork.queue import enqueue_on_commit
 
-from . import emails, services
-from .models import Registration
+from . import alerts, emails, services
+from .models import EventAlert, Registration
 
 
 @shared_task
@@ -70,3 +70,40 @@ def invite_to_survey() -> int:
         for registration_id in ids:
             enqueue_on_commit("activities.tasks.send_survey_invitation", registration_id)
     return len(ids)
+
+
+# --- Alerts for new events ------------------------------------------------------------------------------------
+
+
+@shared_task
+def send_alert_confirmation(alert_id: int) -> bool:
+    """The confirmation e-mail of a sign-up, in the language it was made in; nothing if it is gone meanwhile."""
+    alert = EventAlert.objects.filter(pk=alert_id).first()
+    if alert is None:
+        return False
+    with translation.override(alert.language):
+        return alerts.alert_send_confirmation(alert=alert)
+
+
+@shared_task
+def send_event_alerts(event_id: int) -> int:
+    """Announce a newly published event to the matching alerts (once each, however often it runs)."""
+    return alerts.event_alerts_send(event_id=event_id)
+
+
+@shared_task
+def send_alert_cancellations(event_id: int) -> int:
+    """Tell those who were told of an event that it is cancelled (once each)."""
+    return alerts.alert_cancellations_send(event_id=event_id)
+
+
+@shared_task
+def send_alert_digests() -> int:
+    """Scheduled on Monday mornings: the weekly summary to each weekly alert with new events."""
+    return alerts.alert_digests_send()
+
+
+@shared_task
+def erase_expired_alerts() -> int:
+    """Scheduled: delete sign-ups nobody confirmed within seven days, and ledger rows of long-past events."""
+    return sum(alerts.alerts_erase_expired())

@@ -3,7 +3,7 @@ from django.utils.translation import get_language
 
 from groundwork.caching import public_cache
 
-from . import feeds, views
+from . import alert_views, feeds, views
 from .filters import EventFilter
 from .freshness import EVENT_DATA
 
@@ -39,6 +39,15 @@ def unchanged(view):
 urlpatterns = [
     path("", unchanged(views.EventListView.as_view()), name="event_list"),
     path("archive/", unchanged(views.EventArchiveView.as_view()), name="event_archive"),
+    path("alerts/", alert_views.AlertSignUpView.as_view(), name="alert_signup"),
+    path("alerts/sent/", alert_views.AlertSentView.as_view(), name="alert_sent"),
+    path("alerts/confirm/<str:signed_token>/", alert_views.AlertConfirmView.as_view(), name="alert_confirm"),
+    path("alerts/change/<str:signed_token>/", alert_views.AlertManageView.as_view(), name="alert_manage"),
+    path(
+        "alerts/unsubscribe/<str:signed_token>/",
+        alert_views.AlertUnsubscribeView.as_view(),
+        name="alert_unsubscribe",
+    ),
     path("<slug:slug>/", views.EventDetailView.as_view(), name="event_detail"),
     path("<slug:slug>/register/", views.EventRegisterView.as_view(), name="event_register"),
     path("registration/<str:signed_token>/", views.RegistrationManageView.as_view(), name="registration_manage"),

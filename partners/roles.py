@@ -49,6 +49,11 @@ COORDINATOR_EXTRA_PERMISSIONS = {
     "otp_totp.totpdevice": ("view", "delete"),
     "otp_static.staticdevice": ("view", "delete"),
 }
+# Permissions of those apps a coordinator does not hold by her role: given to a person on purpose.
+COORDINATOR_WITHHELD_PERMISSIONS = {
+    # The addresses of the public's event alerts.
+    "activities.manage_alerts",
+}
 
 
 def is_coordinator(user):
@@ -96,7 +101,9 @@ def _permissions(apps, spec):
 
 def _app_permissions(apps, app_labels):
     Permission = apps.get_model("auth", "Permission")
-    return list(Permission.objects.filter(content_type__app_label__in=app_labels))
+    permissions = Permission.objects.filter(content_type__app_label__in=app_labels).select_related("content_type")
+    withheld = COORDINATOR_WITHHELD_PERMISSIONS
+    return [p for p in permissions if f"{p.content_type.app_label}.{p.codename}" not in withheld]
 
 
 @transaction.atomic

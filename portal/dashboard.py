@@ -16,6 +16,7 @@ from django.utils.dates import MONTHS as MONTH_NAMES
 from django.utils.dates import MONTHS_3
 from django.utils.text import capfirst
 
+from activities.alerts import alert_counts
 from groundwork.translations import translated
 from mapping.models import Initiative
 from partners.models import Organisation
@@ -173,6 +174,7 @@ def dashboard(*, organisation_ids=None, today=None):
     )
 
     return {
+        "alerts": alert_figures(None if organisation_ids is None else scope.library_ids),
         "start": start,
         "end": end,
         "months": [f"{MONTH_NAMES[month]} {year}" for year, month in months],
@@ -185,4 +187,26 @@ def dashboard(*, organisation_ids=None, today=None):
         "categories_chart": horizontal_bars(categories),
         # The result indicator: those who said an event helped (yes or somewhat), of the answers about events held.
         "helpfulness": {"helped": helped, "helpful": helpful, "answers": answers},
+    }
+
+
+def alert_figures(library_ids=None):
+    """Confirmed alerts for new events, counted per language of delivery and per library (never an address):
+    `{"total": n, "languages": [(label, n)], "libraries": [(name, n)]}`; `library_ids` narrows to alerts that name
+    one of those libraries."""
+    counts = alert_counts(library_ids=library_ids)
+    names = dict(
+        Organisation.objects.filter(pk__in=counts["libraries"]).values_list("pk", translated("short_name", "name"))
+    )
+    return {
+        "total": counts["total"],
+        "languages": [
+            (label, counts["languages"][code])
+            for code, label in delivery_language_labels().items()
+            if code in counts["languages"]
+        ],
+        "libraries": sorted(
+            ((names.get(pk, ""), count) for pk, count in counts["libraries"].items()),
+            key=lambda item: item[0].casefold(),
+        ),
     }

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -230,6 +231,13 @@ CELERY_BEAT_SCHEDULE = {
     "activities-erase-expired-registrations": {
         "task": "activities.tasks.erase_expired_registrations",
         "schedule": 60 * 60,
+    },
+    # Unconfirmed alert sign-ups go after seven days, with the same hourly purge.
+    "activities-erase-expired-alerts": {"task": "activities.tasks.erase_expired_alerts", "schedule": 60 * 60},
+    # Monday 08:00 in CELERY_TIMEZONE (the portal's, Riga): the weekly summary of new events.
+    "activities-send-alert-digests": {
+        "task": "activities.tasks.send_alert_digests",
+        "schedule": crontab(minute=0, hour=8, day_of_week="mon"),
     },
 }
 

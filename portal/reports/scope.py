@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from activities.models import Attendance, Event, Registration, RegistrationTally, SurveyAnswer
+from activities.models import Attendance, Event, EventAlert, Registration, RegistrationTally, SurveyAnswer
 from mapping.models import Initiative
 from partners.models import Agreement, Organisation
 from resources.models import Resource
@@ -120,6 +120,14 @@ class Scope:
 
     def tallies(self) -> QuerySet:
         return RegistrationTally.objects.filter(event__in=self.events())
+
+    def alerts(self) -> QuerySet:
+        """Alerts for new events confirmed by `now` and not stopped (a state, not a count of the period); narrowed
+        to those naming a library in scope."""
+        alerts = EventAlert.objects.confirmed().filter(confirmed_at__lte=self.now)
+        if self.library_ids or self.countries:
+            alerts = alerts.filter(self.organisation_q("library"))
+        return alerts
 
     def agreements(self) -> QuerySet:
         agreements = Agreement.objects.filter(signed_on__gte=self.start, signed_on__lte=self.last_day_so_far)

@@ -245,6 +245,7 @@ class IndicatorsSheet(Sheet):
         yield from self.organisations()
         yield from self.publications()
         yield from self.registrations()
+        yield from self.alerts()
 
     def events(self):
         facts, scope = self.facts, self.scope
@@ -394,6 +395,21 @@ class IndicatorsSheet(Sheet):
                 "mark": SUPPRESSED
             }
         yield [section, gettext("No-shows"), shown, note]
+
+    def alerts(self):
+        """Confirmed alerts for new events, per language of delivery and per library; never an address."""
+        alerts = self.scope.alerts().order_by()
+        section = gettext("Alerts for new events")
+        note = gettext("Confirmed when the report was requested and not stopped since; as it was at that moment.")
+        yield [section, gettext("Confirmed alerts in total"), alerts.count(), note]
+        by_language = dict(alerts.exclude(event_language="").values_list("event_language").annotate(Count("pk")))
+        for code, label in delivery_language_labels().items():
+            if code in by_language:
+                yield [section, gettext("Alerts: %(language)s") % {"language": label}, by_language[code], ""]
+        by_library = dict(alerts.exclude(library=None).values_list("library").annotate(Count("pk")))
+        names = Organisation.objects.filter(pk__in=by_library).values_list("pk", translated("short_name", "name"))
+        for pk, name in sorted(names, key=lambda row: (row[1].casefold(), row[0])):
+            yield [section, gettext("Alerts: %(library)s") % {"library": name}, by_library[pk], ""]
 
 
 class LibrariesSheet(Sheet):

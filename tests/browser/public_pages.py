@@ -20,7 +20,8 @@ from django.urls.resolvers import LocalePrefixPattern
 from django.utils import timezone, translation
 from django.views.generic.base import TemplateResponseMixin
 
-from activities.models import Event, Registration
+from activities.alerts import alert_subscribe
+from activities.models import Event, EventAlert, Registration
 from activities.services import event_duplicate, registration_create
 
 PROJECT_APPS = ("partners", "activities", "mapping", "resources", "portal")
@@ -35,6 +36,16 @@ def registration_manage_path():
     assert event is not None, "the demo data has no upcoming event that takes registrations"
     registration = registration_create(event=event, name="Anna Bērziņa", phone="+371 20000000", language="lv")
     return registration.get_manage_url()
+
+
+def alert(confirmed):
+    """An alert signed up for through the service (confirmed or not), for the pages of its e-mails' links."""
+    email = "confirmed@example.org" if confirmed else "new@example.org"
+    if not EventAlert.objects.filter(email=email).exists():
+        alert_subscribe(email=email, language="lv", event_language="uk", city="Jelgava")
+        if confirmed:
+            EventAlert.objects.filter(email=email).update(confirmed_at=timezone.now())
+    return EventAlert.objects.get(email=email)
 
 
 def held_event():
@@ -69,6 +80,9 @@ def survey_link_path():
 # event starts, and the demo's events are to come): URL name -> how to make one such page.
 PERSONAL_LINK_PAGES = {
     "activities:registration_manage": registration_manage_path,
+    "activities:alert_confirm": lambda: alert(confirmed=False).get_confirm_url(),
+    "activities:alert_manage": lambda: alert(confirmed=True).get_manage_url(),
+    "activities:alert_unsubscribe": lambda: alert(confirmed=True).get_unsubscribe_url(),
     "activities:event_survey": survey_path,
     "activities:event_survey_link": survey_link_path,
 }

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0010_check_in'),
+        ('activities', '0011_event_alerts'),
     ]
 
     operations = [

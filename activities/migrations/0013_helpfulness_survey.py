@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0011_accessibility_facts'),
+        ('activities', '0012_accessibility_facts'),
     ]
 
     operations = [

@@ -337,7 +337,7 @@ class RegistrationAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
         "language",
         "needs",
         ("status", "checked_in_at"),
-        ("created_at", "consent_at", "reminder_sent_at"),
+        ("created_at", "consent_at", "reminder_sent_at", "follow_up_sent_at"),
     )
     readonly_fields = (
         "event",
@@ -352,6 +352,7 @@ class RegistrationAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
         "created_at",
         "consent_at",
         "reminder_sent_at",
+        "follow_up_sent_at",
     )
 
     def has_add_permission(self, request):

@@ -426,3 +426,13 @@ def test_the_event_admin_page_sums_up_the_answers_and_links_to_them(admin_client
     assert "2 answers</a> (Yes, it helped: 1, Somewhat: 0, No, it did not help: 1)" in page
     assert "No answers yet." in empty
     assert "Too fast" in answers.content.decode()
+
+
+def test_the_registration_admin_shows_when_the_invitation_went(admin_client, held, registrants):
+    registrants["olena"].follow_up_sent_at = timezone.now()
+    registrants["olena"].save()
+
+    with translation.override("en"):
+        page = admin_client.get(reverse("admin:activities_registration_change", args=[registrants["olena"].pk]))
+
+    assert page.status_code == 200 and "Survey invitation sent at" in page.content.decode()

@@ -89,6 +89,30 @@ def helpfulness_rows(rows_of_counts):
     return cells
 
 
+def events_to_hide(answers, groups):
+    """The events whose survey figures the events sheet hides: those with 1 to 4 answers, and, wherever a library
+    or a month would have exactly one such event, its next smallest event too (repeated until no library or month
+    has a lone hidden event), since the library's or the month's row less its shown events would give the hidden
+    one away. `answers` is {event: number of answers}, `groups` {event: (organiser, (year, month))}."""
+    hidden = {event for event, number in answers.items() if 0 < number < SMALL_CELL_THRESHOLD}
+    changed = True
+    while changed:
+        changed = False
+        for part in (0, 1):
+            members = {}
+            for event, group in groups.items():
+                members.setdefault(group[part], []).append(event)
+            for events in members.values():
+                if sum(event in hidden for event in events) == 1:
+                    shown = sorted(
+                        (answers[event], event) for event in events if event not in hidden and answers[event]
+                    )
+                    if shown:
+                        hidden.add(shown[0][1])
+                        changed = True
+    return hidden
+
+
 def helpfulness_header():
     return [
         gettext("Said it helped their integration"),
@@ -554,11 +578,16 @@ class EventsSheet(Sheet):
         language_labels = {}
         titles = translation_columns("title")
         # Answers per event and answer: at most three rows per event held, read in one query.
-        helpfulness = {}
-        for event_id, answer, number in (
-            self.scope.survey_answers().order_by().values_list("event", "answer").annotate(Count("pk"))
+        helpfulness, groups = {}, {}
+        for event_id, organiser, ended, answer, number in (
+            self.scope.survey_answers()
+            .order_by()
+            .values_list("event", "event__organiser", TruncMonth("event__ends_at"), "answer")
+            .annotate(Count("pk"))
         ):
             helpfulness.setdefault(event_id, {})[answer] = number
+            groups[event_id] = (organiser, month_of(ended))
+        hidden = events_to_hide({pk: sum(counts.values()) for pk, counts in helpfulness.items()}, groups)
         events = (
             self.scope.events()
             # The translated columns are named: modeltranslation need not rewrite the query or its rows.
@@ -609,7 +638,7 @@ class EventsSheet(Sheet):
                 *registered,
                 # Counted for events held that used check-in; a small number is hidden like a breakdown's.
                 suppress_small([registered[0] - checked_in])[0] if uses_check_in and state == "held" else "",
-                *helpfulness_cells(helpfulness.get(pk, {})),
+                *([SUPPRESSED] * 3 if pk in hidden else helpfulness_cells(helpfulness.get(pk, {}))),
             ]
 
 

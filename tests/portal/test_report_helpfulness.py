@@ -9,6 +9,7 @@ from django.utils import translation
 
 from activities.models import SurveyAnswer
 from portal.models import Report
+from portal.reports import sheets
 
 from .reporting import NOW, held_event, indicators, read_workbook, riga
 
@@ -84,17 +85,36 @@ def test_the_indicator_counts_helpful_and_somewhat_of_the_events_held_in_the_per
     assert summary[section, "Survey answers in total"] == 16
 
 
-def test_events_with_fewer_than_five_answers_are_hidden_per_event(
-    client, coordinator, answered, django_capture_on_commit_callbacks
+def test_events_with_fewer_than_five_answers_are_hidden_and_their_librarys_next_smallest_too(
+    client, coordinator, ogre, jelgava, django_capture_on_commit_callbacks
 ):
+    first, small, third = (held_event(ogre, riga(2025, 3, day, 18), title_en=f"Ogre {day}") for day in (4, 11, 18))
+    answers(first, helpful=4, not_helpful=2)
+    answers(small, helpful=1, somewhat=1, not_helpful=1)
+    answers(third, helpful=8)
+    answers(held_event(jelgava, riga(2025, 3, 20, 18), title_en="Jelgava"), somewhat=7)
     client.force_login(coordinator)
 
     events = build(client, django_capture_on_commit_callbacks)["Events"]
 
     by_title = dict(zip((row[1] for row in events[1:]), columns(events, *HELPFULNESS), strict=True))
-    assert by_title["March in Ogre"] == [5, 3, 6]
-    assert by_title["June in Ogre"] == ["<5", "<5", "<5"]
-    assert by_title["March in Jelgava"] == [2, 1, 7]
+    assert by_title["Ogre 11"] == ["<5", "<5", "<5"]
+    # Ogre's row on the library sheet less its other events would give "Ogre 11" away: its next smallest is hidden.
+    assert by_title["Ogre 4"] == ["<5", "<5", "<5"]
+    assert by_title["Ogre 18"] == [8, 8, 8]
+    assert by_title["Jelgava"] == [7, 0, 7]
+
+
+def test_a_lone_small_event_of_a_month_hides_the_months_next_smallest_event():
+    groups = {1: ("ogre", (2025, 3)), 2: ("jelgava", (2025, 3)), 3: ("jelgava", (2025, 4)), 4: ("ogre", (2025, 5))}
+
+    hidden = sheets.events_to_hide({1: 3, 2: 9, 3: 20, 4: 6}, groups)
+
+    # 1 has fewer than 5 answers: Ogre's other event (4) and March's other event (2) go with it; then Jelgava has
+    # one hidden event (2), so its other one (3) goes as well.
+    assert hidden == {1, 2, 3, 4}
+    assert sheets.events_to_hide({1: 6, 2: 9}, {1: ("ogre", (2025, 3)), 2: ("ogre", (2025, 3))}) == set()
+    assert sheets.events_to_hide({1: 3, 2: 2}, {1: ("ogre", (2025, 3)), 2: ("ogre", (2025, 3))}) == {1, 2}
 
 
 def test_per_month_and_library_a_lone_hidden_row_hides_the_next_smallest_too(

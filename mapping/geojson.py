@@ -296,8 +296,9 @@ def _point_feature(row, url_template, host_columns):
             "language_names": [str(_LANGUAGE_NAMES.get(code, code)) for code in languages],
             "host": next((row[column] for column in host_columns if row[column]), ""),
             "city": row["city"],
-            # The accessibility and practical facts that hold (`partners.models.AccessFact` codes).
+            # The accessibility and practical facts that hold (`partners.models.AccessFact` codes), and their labels.
             "access": [code for code, column in ACCESS_FACT_FIELDS.items() if row[column]],
+            "access_labels": [str(code.label) for code, column in ACCESS_FACT_FIELDS.items() if row[column]],
         },
     }
 

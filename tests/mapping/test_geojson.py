@@ -66,6 +66,7 @@ def test_the_collection_is_rfc_7946_geojson_with_longitude_first(client):
         "host": "Ogre Central Library",
         "city": "Ogre",
         "access": [],
+        "access_labels": [],
     }
 
 

@@ -602,6 +602,9 @@ class Registration(models.Model):
         help_text=_("A short code the registrant quotes when she calls the library."),
     )
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True, editable=False)
+    # The digest of the form submission that made it (SpamProtectedFormMixin.submission_key): the same post
+    # received twice makes one registration. Empty for registrations made otherwise.
+    submission_key = models.CharField(_("submission key"), max_length=32, blank=True, default="", editable=False)
     consent_at = models.DateTimeField(_("consent given at"))
     reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
     follow_up_sent_at = models.DateTimeField(
@@ -638,6 +641,11 @@ class Registration(models.Model):
                 condition=~Q(email="") & ~Q(status="cancelled"),
                 name="registration_one_per_email",
                 violation_error_message=_("This e-mail address is already registered for this event."),
+            ),
+            models.UniqueConstraint(
+                fields=["event", "submission_key"],
+                condition=~Q(submission_key=""),
+                name="registration_once_per_submission",
             ),
         ]
         indexes = [

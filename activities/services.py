@@ -304,15 +304,31 @@ def _tally_checked_in(event: Event, number: int) -> None:
 
 @transaction.atomic
 def registration_create(
-    *, event: Event, name: str, email: str = "", phone: str = "", language: str, needs: Iterable[str] = ()
+    *,
+    event: Event,
+    name: str,
+    email: str = "",
+    phone: str = "",
+    language: str,
+    needs: Iterable[str] = (),
+    submission_key: str = "",
 ) -> Registration:
     """Register a person for `event`: confirmed while places are free, else on the waiting list. Consent is given
     now (the form asks for it). A confirmation e-mail in `language` follows after commit.
+
+    `submission_key` names the form submission (`SpamProtectedFormMixin.submission_key`): the same submission
+    received again (a proxy's retry after a web node died, a second tap) returns the registration it made, with
+    no second place and no second e-mail.
 
     Raises ValidationError when the event takes no registrations or the data are not valid (no contact, an e-mail
     already registered for the event, …). Concurrent calls never confirm more people than the capacity.
     """
     event = _lock_event(event)
+    if submission_key:
+        # Under the event's lock: a retry arriving while the first is being written waits for it and finds it.
+        made = Registration.objects.filter(event=event, submission_key=submission_key).first()
+        if made is not None:
+            return made
     if not event.accepts_registrations:
         raise ValidationError(_("This event does not take registrations (any more)."), code="closed")
     full = event.capacity is not None and Registration.objects.for_event(event).confirmed().count() >= event.capacity
@@ -326,6 +342,7 @@ def registration_create(
         status=Registration.Status.WAITING if full else Registration.Status.CONFIRMED,
         consent_at=timezone.now(),
         reference=_free_reference(),
+        submission_key=submission_key,
     )
     # The reference's uniqueness is the database's to enforce, so that a race ends in a second draw below.
     registration.full_clean(exclude=["reference"])

@@ -249,6 +249,7 @@ class EventRegisterView(SpamProtectedFormViewMixin, FormView):
                 phone=data["phone"],
                 language=data["language"],
                 needs=data["needs"],
+                submission_key=form.submission_key(),
             )
         except ValidationError as error:
             form.add_error(None, error.messages)

@@ -158,6 +158,20 @@ class SpamProtectedFormMixin:
             )
         return cleaned_data
 
+    def submission_key(self) -> str:
+        """A digest of this submission: the stamp the page handed out and the values sent (after `is_valid()`).
+
+        A post sent again as it was (a proxy sending it to another node after the first died, a second tap on a
+        slow connection) has the same key, so the write it asks for can be done once; another person's post from
+        the same page (a group at a library computer) differs in its values and gets a key of its own."""
+        values = sorted(
+            (name, repr(value))
+            for name, value in self.cleaned_data.items()
+            if name not in (HONEYPOT_FIELD, STARTED_FIELD)
+        )
+        stamp = self.data.get(self.add_prefix(STARTED_FIELD), "")
+        return hashlib.blake2b(repr((stamp, values)).encode(), digest_size=16).hexdigest()
+
     def trap_fields(self):
         """The honeypot and time-stamp bound fields, for the template to render apart from the visible fields."""
         return [self[HONEYPOT_FIELD], self[STARTED_FIELD]]

@@ -2,6 +2,7 @@ import re
 import time
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.cache import cache
 from django.test import Client
@@ -113,6 +114,39 @@ def test_a_person_registers_and_lands_on_her_own_page(client, seminar, django_ca
     page = client.get(response["Location"]).content.decode()
     assert "Дякуємо: ви зареєстровані, і ваше місце підтверджено." in page
     assert "Ваше місце підтверджено." in page
+
+
+def send_twice(event, **overrides):
+    """One page opened, the same form sent twice, each time from a new connection (as a proxy retrying the post
+    on another web node after the first died, or a second tap on a slow phone)."""
+    stamp = stamp_of(Client().get(register_url(event)))
+    with time_machine.travel(time.time() + 60, tick=False):
+        return [Client().post(register_url(event), form_data(form_started=stamp, **overrides)) for _ in range(2)]
+
+
+@pytest.mark.parametrize(
+    "contact", [{"email": "olena@example.org"}, {"email": "", "phone": "+371 20000000"}], ids=["e-mail", "phone only"]
+)
+def test_the_same_submission_received_twice_registers_once(seminar, contact, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first, second = send_twice(seminar, **contact)
+
+    registration = Registration.objects.get()
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"] == manage_url(registration)
+    assert len(mail.outbox) == (1 if contact.get("email") else 0)
+
+
+def test_two_people_sending_the_form_from_the_same_page_are_both_registered(client, seminar):
+    stamp = stamp_of(client.get(register_url(seminar)))
+    with time_machine.travel(time.time() + 60, tick=False):
+        for name in ("Olena", "Iryna"):
+            response = client.post(
+                register_url(seminar), form_data(form_started=stamp, name=name, email="", phone="+371 20000000")
+            )
+            assert response.status_code == 302
+
+    assert sorted(Registration.objects.values_list("name", flat=True)) == ["Iryna", "Olena"]
 
 
 def test_a_person_registering_for_a_full_event_joins_the_waiting_list(client, seminar):

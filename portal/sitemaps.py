@@ -63,6 +63,7 @@ class PagesSitemap(PortalSitemap):
             "mapping:map": initiatives,
             "mapping:initiative_list": initiatives,
             "mapping:suggest": None,
+            "activities:alert_signup": None,
             "resources:resource_list": resources,
             "resources:strategy_list": strategies,
             "partners:organisation_list": organisations,

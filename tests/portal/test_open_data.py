@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
 # Pages without arguments deliberately not in the sitemap: the thanks page after a suggestion, the map for frames.
-NOT_LISTED = {"mapping:suggest_thanks", "mapping:embed"}
+NOT_LISTED = {"mapping:suggest_thanks", "activities:alert_sent", "mapping:embed"}
 
 
 def linked_data(response):

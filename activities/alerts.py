@@ -68,6 +68,8 @@ def alert_subscribe(
     if (same is not None and same.is_confirmed) or sent >= CONFIRMATIONS_PER_ADDRESS:
         return None
     alert = same or EventAlert(email=email, **filters)
+    # The sign-up is kept as long as the newest confirmation link works, counted from now.
+    alert.created_at = timezone.now()
     alert.language = language
     alert.frequency = frequency
     alert.confirmations_sent += 1

@@ -16,6 +16,8 @@ from django.core.management import call_command
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 
+pytestmark = pytest.mark.contract
+
 
 @pytest.fixture
 def demo_data(transactional_db):

@@ -150,3 +150,14 @@ def test_the_api_throttle_counts_forwarded_addresses_apart(behind_proxy):
 
     assert statuses == [200, 200, 429]
     assert second.get("/api/v1/organisations/?n=9").status_code == 200
+
+
+def test_the_api_throttle_counts_an_ipv6_network_as_one_client(behind_proxy):
+    behind_proxy.OPEN_DATA_API_RATE = "2/minute"
+
+    statuses = [
+        forwarded_for(f"2001:db8:5:7::{n + 1:x}").get(f"/api/v1/organisations/?n={n}").status_code for n in range(3)
+    ]
+
+    assert statuses == [200, 200, 429]
+    assert forwarded_for("2001:db8:5:8::1").get("/api/v1/organisations/?n=9").status_code == 200

@@ -15,6 +15,7 @@ from modeltranslation.utils import get_translation_fields
 
 from groundwork.wallclock import WallClockDateTimeField
 from partners.admin import (
+    ACCESS_FACTS_FIELDSET,
     AuditTrailAdmin,
     CoordinatorOnlyAdminMixin,
     OrganisationScopedAdminMixin,
@@ -24,7 +25,7 @@ from partners.admin import (
 from . import alerts, services
 from .admin_views import event_check_in_view, event_series_view
 from .exports import registrations_csv
-from .models import Attendance, Event, EventAlert, Registration
+from .models import Attendance, Event, EventAlert, Registration, SurveyAnswer
 
 
 class EventAdminForm(forms.ModelForm):
@@ -101,7 +102,7 @@ class EventAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, AuditTrailAdmin,
     date_hierarchy = "starts_at"
     autocomplete_fields = ("organiser", "co_organisers", "venue_organisation")
     prepopulated_fields = {"slug": ("title",)}
-    readonly_fields = ("created_at", "updated_at")
+    readonly_fields = ("created_at", "updated_at", "survey_answers")
     actions = ("publish_events", "cancel_events", "duplicate_events", "repeat_as_series")
     inlines = (AttendanceInline,)
     fieldsets = (
@@ -132,13 +133,14 @@ class EventAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, AuditTrailAdmin,
                 ),
             },
         ),
+        (_("Who it is for"), {"fields": ("languages", "audience")}),
         (
-            _("Who it is for"),
-            {"fields": ("languages", "interpretation_available", "audience", "accessibility")},
+            ACCESS_FACTS_FIELDSET[0],
+            {**ACCESS_FACTS_FIELDSET[1], "fields": (*ACCESS_FACTS_FIELDSET[1]["fields"], "accessibility")},
         ),
         (_("Registration"), {"fields": ("registration_required", "capacity")}),
         (_("Image"), {"fields": ("image", "image_alt")}),
-        (_("Record"), {"fields": ("is_sample", "created_at", "updated_at")}),
+        (_("Record"), {"fields": ("is_sample", "created_at", "updated_at", "survey_answers")}),
     )
 
     def get_changeform_initial_data(self, request):
@@ -147,6 +149,20 @@ class EventAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, AuditTrailAdmin,
         if initial.get("organiser"):
             initial.setdefault("venue_organisation", initial["organiser"])
         return initial
+
+    @admin.display(description=_("was it helpful?"))
+    def survey_answers(self, event):
+        """The survey's answers so far, linked to the list of them with their comments."""
+        if event.pk is None:
+            return "–"
+        counts = event.survey_answers.helpfulness_counts()
+        if not counts["total"]:
+            return _("No answers yet.")
+        url = reverse("admin:activities_surveyanswer_changelist") + f"?event__id__exact={event.pk}"
+        labels = dict(SurveyAnswer.Answer.choices)
+        summary = ", ".join(f"{labels[code]}: {counts[code]}" for code in SurveyAnswer.Answer.values)
+        answers = ngettext("%(count)d answer", "%(count)d answers", counts["total"]) % {"count": counts["total"]}
+        return format_html('<a href="{}">{}</a> ({})', url, answers, summary)
 
     @admin.display(description=_("languages"))
     def language_codes(self, event):
@@ -338,7 +354,7 @@ class RegistrationAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
         "language",
         "needs",
         ("status", "checked_in_at"),
-        ("created_at", "consent_at", "reminder_sent_at"),
+        ("created_at", "consent_at", "reminder_sent_at", "follow_up_sent_at"),
     )
     readonly_fields = (
         "event",
@@ -353,6 +369,7 @@ class RegistrationAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
         "created_at",
         "consent_at",
         "reminder_sent_at",
+        "follow_up_sent_at",
     )
 
     def has_add_permission(self, request):
@@ -467,3 +484,25 @@ class EventAlertAdmin(AlertManagerAdminMixin, admin.ModelAdmin):
 
     def log_deletions(self, request, queryset):
         log_deletions_without_names(request, queryset)
+
+
+@admin.register(SurveyAnswer)
+class SurveyAnswerAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
+    """The anonymous answers to "was it helpful?" of the events she organises, to read: nobody writes or edits
+    them here, and nothing in them names a person. A coordinator may delete an answer whose comment should not be
+    kept (for instance one that gives a name)."""
+
+    organisation_field = "event__organiser"
+    list_display = ("event", "answer", "comment", "answered_on")
+    list_filter = ("answer", "event", "answered_on")
+    list_select_related = ("event",)
+    search_fields = ("comment", *(f"event__{name}" for name in get_translation_fields("title")))
+    date_hierarchy = "answered_on"
+    fields = ("event", "answer", "comment", "answered_on")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -20,7 +20,7 @@ from groundwork.api import (
     content_languages,
     with_audit_trail,
 )
-from partners.api import CountryCodeField, OrganisationRefSerializer
+from partners.api import AccessFactsField, AccessFactsFilter, CountryCodeField, OrganisationRefSerializer
 from partners.models import Audience, Organisation
 
 from .models import Event
@@ -60,6 +60,7 @@ class EventSerializer(serializers.ModelSerializer):
     languages = serializers.ListField(child=serializers.CharField(), read_only=True)
     audience = serializers.ListField(child=serializers.ChoiceField(choices=Audience.choices), read_only=True)
     image_url = FileUrlField(source="image")
+    access = AccessFactsField()
 
     class Meta:
         model = Event
@@ -83,6 +84,7 @@ class EventSerializer(serializers.ModelSerializer):
             "languages",
             "interpretation_available",
             "audience",
+            "access",
             "accessibility",
             "capacity",
             "registration_required",
@@ -126,6 +128,7 @@ class EventApiFilter(OpenDataFilterSet):
     kind = django_filters.ChoiceFilter(choices=Event.Kind.choices, label=("Kind of event."))
     audience = django_filters.ChoiceFilter(choices=Audience.choices, method="filter_audience", label=("Audience."))
     status = django_filters.ChoiceFilter(choices=PUBLIC_STATUSES, label=("Published or cancelled."))
+    access = AccessFactsFilter()
     date_from = django_filters.DateFilter(method="filter_date_from", label=("Starts on this day or later (Riga)."))
     date_to = django_filters.DateFilter(method="filter_date_to", label=("Starts on this day or earlier (Riga)."))
     updated_since = InstantFilter(
@@ -138,7 +141,7 @@ class EventApiFilter(OpenDataFilterSet):
 
     class Meta:
         model = Event
-        fields = ("q", "language", "city", "library", "kind", "audience", "status", "date_from", "date_to")
+        fields = ("q", "language", "city", "library", "kind", "audience", "status", "access", "date_from", "date_to")
 
     def filter_text(self, queryset, name, value):
         # Every language is searched: a consumer's language is not the interface's.

@@ -37,8 +37,24 @@ def event_location(event: Event) -> str:
     return ", ".join(part for part in (event.place_name, event.place.address_line) if part)
 
 
+def access_line(event: Event) -> str:
+    """ "Accessibility: Step-free access, Hearing loop", or nothing when no fact is ticked."""
+    facts = event.access_facts
+    return gettext("Accessibility: %s") % ", ".join(str(fact.label) for fact in facts) if facts else ""
+
+
+def event_categories(event: Event) -> list[str]:
+    """The kind of event and each accessibility and practical fact that holds, in the active language."""
+    return [str(event.get_kind_display()), *(str(fact.label) for fact in event.access_facts)]
+
+
 def _description(event: Event, url: str) -> str:
-    parts = [event.summary, event.description, gettext("Languages: %s") % ", ".join(map(str, event.language_names))]
+    parts = [
+        event.summary,
+        event.description,
+        gettext("Languages: %s") % ", ".join(map(str, event.language_names)),
+        access_line(event),
+    ]
     if event.is_cancelled:
         parts.insert(0, gettext("This event has been cancelled."))
     return "\n\n".join([*(part for part in parts if part), url])
@@ -79,7 +95,7 @@ def event_component(event: Event, *, stamp: datetime.datetime | None = None) -> 
     place = event.place
     if not event.is_online and place.has_point:
         component.add("geo", (float(place.latitude), float(place.longitude)))
-    component.add("categories", [str(event.get_kind_display())])
+    component.add("categories", event_categories(event))
     if event.organiser.email:
         organiser = icalendar.vCalAddress(f"mailto:{event.organiser.email}")
         organiser.params["cn"] = event.organiser.name

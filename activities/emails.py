@@ -20,8 +20,10 @@ class Kind:
     REMINDER = "reminder"
     EVENT_CANCELLED = "event_cancelled"
     EVENT_MOVED = "event_moved"
+    # After the event: was it helpful? (templates/activities/email/survey_invitation.txt)
+    SURVEY = "survey"
 
-    ALL = (CONFIRMED, WAITING, PROMOTED, REMINDER, EVENT_CANCELLED, EVENT_MOVED)
+    ALL = (CONFIRMED, WAITING, PROMOTED, REMINDER, EVENT_CANCELLED, EVENT_MOVED, SURVEY)
     # Those that give the registrant the event for her calendar (a cancellation or move updates her copy, same UID).
     WITH_CALENDAR = (CONFIRMED, PROMOTED, EVENT_CANCELLED, EVENT_MOVED)
 
@@ -34,6 +36,7 @@ def _subject(kind: str, title: str) -> str:
         Kind.REMINDER: _("Tomorrow: %(title)s"),
         Kind.EVENT_CANCELLED: _("Cancelled: %(title)s"),
         Kind.EVENT_MOVED: _("New time or place: %(title)s"),
+        Kind.SURVEY: _("Was it helpful? %(title)s"),
     }
     return subjects[kind] % {"title": title}
 
@@ -56,6 +59,9 @@ def registration_email(registration: Registration, kind: str) -> tuple[str, str]
     }
     # One line, whatever a translated title holds: a subject with a line break is refused by Django's mail.
     subject = " ".join(_subject(kind, event.title).split())
+    if kind == Kind.SURVEY:
+        context["survey_url"] = settings.SITE_URL + registration.get_survey_url()
+        return subject, render_to_string("activities/email/survey_invitation.txt", context)
     return subject, render_to_string("activities/email/registration.txt", context)
 
 

@@ -19,13 +19,14 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.http import http_date
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.views import View
 
 from groundwork.opendata import licence_link_header, licence_text
 from partners.models import Organisation
 
-from .calendar import calendar_bytes, event_location
+from .calendar import access_line, calendar_bytes, event_categories, event_location
 from .models import Event
 from .views import EventDetailView, EventListView
 
@@ -147,11 +148,9 @@ class EventListFeed(Feed):
     def item_description(self, event):
         when = date_format(timezone.localtime(event.starts_at), "DATETIME_FORMAT")
         details = " · ".join(part for part in (when, event_location(event)) if part)
-        return (
-            format_html("<p>{}</p><p>{}</p>", details, event.summary)
-            if event.summary
-            else format_html("<p>{}</p>", details)
-        )
+        paragraphs = [format_html("<p>{}</p>", part) for part in (details, event.summary, access_line(event)) if part]
+        # Each paragraph was escaped by format_html.
+        return mark_safe("".join(paragraphs))
 
     def item_link(self, event):
         return settings.SITE_URL + event.get_absolute_url()
@@ -169,7 +168,7 @@ class EventListFeed(Feed):
         return event.updated_at
 
     def item_categories(self, event):
-        return [str(event.get_kind_display())]
+        return event_categories(event)
 
 
 class EventListAtomFeed(EventListFeed):

@@ -7,8 +7,8 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from groundwork.widgets import Select
-from partners.models import Audience, Organisation
+from groundwork.widgets import CheckboxList, Select
+from partners.models import AccessFact, Audience, Organisation
 
 from .freshness import EVENT_DATA
 from .models import Event
@@ -135,11 +135,18 @@ class EventFilter(django_filters.FilterSet):
     )
     date_from = django_filters.DateFilter(label=_("From"), method="filter_date_from", widget=DateInput)
     date_to = django_filters.DateFilter(label=_("Until"), method="filter_date_to", widget=DateInput)
+    access = django_filters.MultipleChoiceFilter(
+        label=_("Accessibility and practical facts"),
+        choices=AccessFact.choices,
+        method="filter_access",
+        widget=CheckboxList,
+        help_text=_("Only events with every fact you tick."),
+    )
 
     class Meta:
         model = Event
         form = EventFilterForm
-        fields = ("q", "language", "city", "library", "kind", "audience", "date_from", "date_to")
+        fields = ("q", "language", "city", "library", "kind", "audience", "date_from", "date_to", "access")
 
     def filter_text(self, queryset, name, value):
         return queryset.search(value.strip()) if value.strip() else queryset
@@ -162,6 +169,9 @@ class EventFilter(django_filters.FilterSet):
 
     def filter_date_to(self, queryset, name, value):
         return queryset.starting_until(value)
+
+    def filter_access(self, queryset, name, value):
+        return queryset.with_access_facts(value)
 
     def queryset_in_any_language(self):
         """The events every filter but the language lets through: what the per-language counts are taken from."""

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groundwork.antispam import SpamProtectedFormMixin
 
-from .models import Registration
+from .models import SURVEY_COMMENT_MAX_LENGTH, Registration, SurveyAnswer
 
 
 class RegistrationForm(SpamProtectedFormMixin, forms.Form):
@@ -80,6 +80,41 @@ class RegistrationForm(SpamProtectedFormMixin, forms.Form):
         if not data.get("email") and not data.get("phone") and "email" not in self.errors:
             self.add_error("email", _("Give an e-mail address or a phone number, so the organiser can reach you."))
         return super().clean()
+
+
+class SurveyForm(SpamProtectedFormMixin, forms.Form):
+    """ "Was this event helpful for your integration?": one answer and an optional comment, nothing about the
+    person. Built with the event and the request; the public-form checks refuse automated posts."""
+
+    # People answer on their phones at the end of the event, often within seconds of opening the page.
+    min_seconds = 2
+    max_seconds = 24 * 60 * 60
+    # Everyone in the room may answer through the library's one address, so the limit leaves room for a crowd.
+    rate_limit = 80
+    rate_limit_period = 10 * 60
+    rate_limit_scope = "event-survey"
+    required_css_class = "required"
+
+    answer = forms.ChoiceField(
+        label=_("Was this event helpful for your integration, for your life in Latvia?"),
+        choices=SurveyAnswer.Answer.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose one answer.")},
+    )
+    comment = forms.CharField(
+        label=_("Anything you want to tell the organiser? (optional)"),
+        required=False,
+        max_length=SURVEY_COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("At most 500 characters. Please write no names or contact details: the answer is anonymous."),
+    )
+
+    def __init__(self, *args, event, **kwargs):
+        self.event = event
+        super().__init__(*args, **kwargs)
+
+    def stamp_subject(self):
+        return f"survey:{self.event.pk}"
 
 
 class RegistrationChangeForm(forms.Form):

@@ -10,9 +10,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Length
+from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.http import int_to_base36
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
@@ -22,7 +25,15 @@ from groundwork.fields import ChoiceListField, LanguageListField
 from groundwork.folding import text_matches
 from groundwork.uploads import IMAGES, UploadValidator
 from groundwork.validators import PlausibleDateValidator, ReservedSlugValidator, plausible_date_constraint
-from partners.models import Audience, Organisation, Place, RandomUploadPath
+from partners.models import (
+    AccessFact,
+    AccessFacts,
+    AccessFactsQuerySetMixin,
+    Audience,
+    Organisation,
+    Place,
+    RandomUploadPath,
+)
 
 # The door opens before the event: staff set up and people arrive early.
 CHECK_IN_OPENS_BEFORE = timedelta(hours=12)
@@ -30,13 +41,17 @@ CHECK_IN_OPENS_BEFORE = timedelta(hours=12)
 # Path segments under /<lang>/events/ that are pages of their own, so no event may take them as its slug.
 RESERVED_SLUGS = ("archive", "alerts")
 
+# The "was it helpful?" survey of an event is open from its start (people answer from the slide shown at the end)
+# until this many days after its end (the follow-up e-mail goes out within a day of the end).
+SURVEY_OPEN_DAYS = 30
+
 
 def _start_of_day(day):
     """The first instant of `day` in the site's time zone."""
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_default_timezone())
 
 
-class EventQuerySet(models.QuerySet):
+class EventQuerySet(AccessFactsQuerySetMixin, models.QuerySet):
     def published(self):
         """Visible to the public: published, and cancelled ones, which stay visible, clearly marked."""
         return self.filter(status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
@@ -63,6 +78,15 @@ class EventQuerySet(models.QuerySet):
 
     def in_language(self, code):
         return self.filter(languages__icontains=f'"{code}"')
+
+    def with_access_facts(self, codes):
+        """Events with every one of the facts `codes`; an online event can be followed online, ticked or not."""
+        codes = set(codes)
+        events = self
+        if AccessFact.ONLINE in codes:
+            codes.discard(AccessFact.ONLINE)
+            events = events.filter(Q(online_participation=True) | Q(venue=Event.Venue.ONLINE))
+        return super(EventQuerySet, events).with_access_facts(codes)
 
     def for_organisation(self, organisation):
         return self.filter(Q(organiser=organisation) | Q(co_organisers=organisation)).distinct()
@@ -216,7 +240,7 @@ class EventQuerySet(models.QuerySet):
         )
 
 
-class Event(Place):
+class Event(AccessFacts, Place):
     class Kind(models.TextChoices):
         SEMINAR = "seminar", _("Seminar")
         WORKSHOP = "workshop", _("Workshop")
@@ -261,10 +285,11 @@ class Event(Place):
     venue_name = models.CharField(_("venue name"), max_length=200, blank=True)
     online_url = models.URLField(_("online link"), blank=True)
     languages = LanguageListField(_("languages of delivery"))
-    interpretation_available = models.BooleanField(_("interpretation available"), default=False)
     audience = ChoiceListField(_("audience"), choices=Audience.choices)
     accessibility = models.TextField(
-        _("accessibility information"), blank=True, help_text=_("Step-free access, hearing loop, and so on.")
+        _("accessibility note"),
+        blank=True,
+        help_text=_("What the ticked facts do not say: the entrance to use, the nearest accessible toilet, and so on."),
     )
     capacity = models.PositiveIntegerField(
         _("capacity"), null=True, blank=True, validators=[MinValueValidator(0)], help_text=_("Empty: no limit.")
@@ -325,6 +350,11 @@ class Event(Place):
     def is_past(self):
         return self.ends_at < timezone.now()
 
+    def has_access_fact(self, code):
+        if code == AccessFact.ONLINE and self.venue == self.Venue.ONLINE:
+            return True
+        return super().has_access_fact(code)
+
     @property
     def is_cancelled(self):
         return self.status == self.Status.CANCELLED
@@ -332,6 +362,22 @@ class Event(Place):
     @property
     def is_online(self):
         return self.venue == self.Venue.ONLINE
+
+    @property
+    def survey_closes_at(self):
+        return self.ends_at + timedelta(days=SURVEY_OPEN_DAYS)
+
+    @property
+    def survey_is_open(self):
+        """Whether the "was it helpful?" survey takes answers now: a published event that has started, until
+        `SURVEY_OPEN_DAYS` after its end. A cancelled event took place for nobody."""
+        now = timezone.now()
+        return self.status == self.Status.PUBLISHED and self.starts_at <= now < self.survey_closes_at
+
+    @property
+    def survey_code(self):
+        """The short code of the survey's short link (`/s/<code>/`): the event's id in base 36."""
+        return int_to_base36(self.pk)
 
     @property
     def check_in_open(self):
@@ -414,9 +460,21 @@ class Event(Place):
 # Salt of the signed links to a registrant's page: a signature made for anything else does not fit.
 REGISTRATION_LINK_SALT = "activities.registration.manage"
 
+# Salt of the survey links in follow-up e-mails: a signature made for anything else does not fit.
+SURVEY_LINK_SALT = "activities.survey.link"
+
+
+def survey_link_salt(event_id):
+    """A link signed for one event's survey does not open another's."""
+    return f"{SURVEY_LINK_SALT}:{event_id}"
+
 
 def new_registration_token():
     return secrets.token_urlsafe(24)
+
+
+# The follow-up e-mail goes to registrants of events that ended at most this long ago.
+FOLLOW_UP_WITHIN = timedelta(days=2)
 
 
 # A registration's reference, read out over the phone or from a slip of paper: letters and digits that cannot be
@@ -448,6 +506,22 @@ class RegistrationQuerySet(models.QuerySet):
 
     def for_event(self, event):
         return self.filter(event=event)
+
+    def due_for_follow_up(self, now=None):
+        """Confirmed registrations with an e-mail address for published events that ended within the last
+        `FOLLOW_UP_WITHIN`, not asked yet whether the event helped. Older events are left alone: an invitation
+        weeks after the event (or for events held before the survey existed) would puzzle more than help."""
+        now = now or timezone.now()
+        return (
+            self.confirmed()
+            .exclude(email="")
+            .filter(
+                follow_up_sent_at__isnull=True,
+                event__status=Event.Status.PUBLISHED,
+                event__ends_at__lte=now,
+                event__ends_at__gt=now - FOLLOW_UP_WITHIN,
+            )
+        )
 
     def due_for_reminder(self, now=None):
         """Confirmed registrations with an e-mail address for published events that start within the next day, not
@@ -531,6 +605,12 @@ class Registration(models.Model):
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True, editable=False)
     consent_at = models.DateTimeField(_("consent given at"))
     reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    follow_up_sent_at = models.DateTimeField(
+        _("survey invitation sent at"),
+        null=True,
+        blank=True,
+        help_text=_("The e-mail after the event asking whether it helped; sent once, deleted with the registration."),
+    )
     created_at = models.DateTimeField(_("registered at"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -602,6 +682,18 @@ class Registration(models.Model):
     def get_manage_url(self):
         """The registrant's own page (cancel, erase), in the active language."""
         return reverse("activities:registration_manage", kwargs={"signed_token": self.signed_token})
+
+    @property
+    def survey_link_key(self):
+        """The key of this registration's survey link: derived from its random token one way, so the link names
+        no registration and its digest in `SurveyLinkUse` leads back to none without the site's secret."""
+        return salted_hmac(SURVEY_LINK_SALT, self.token, algorithm="sha256").hexdigest()[:32]
+
+    def get_survey_url(self):
+        """The event's survey through this registration's own link (one answer per link), in the active
+        language."""
+        signed = signing.Signer(salt=survey_link_salt(self.event_id)).sign(self.survey_link_key)
+        return reverse("activities:event_survey_link", kwargs={"slug": self.event.slug, "signed_key": signed})
 
     @property
     def is_checked_in(self):
@@ -943,3 +1035,78 @@ class Attendance(models.Model):
                     errors[field] = message % {"sum": added, "total": self.total}
         if errors:
             raise ValidationError(errors)
+
+
+SURVEY_COMMENT_MAX_LENGTH = 500
+
+
+class SurveyAnswerQuerySet(models.QuerySet):
+    def helpfulness_counts(self):
+        """`{"helpful": n, "somewhat": n, "not_helpful": n, "total": n}` in one query."""
+        return self.order_by().aggregate(
+            total=Count("pk"),
+            **{code: Count("pk", filter=Q(answer=code)) for code in SurveyAnswer.Answer.values},
+        )
+
+
+class SurveyAnswer(models.Model):
+    """One anonymous answer to "was this event helpful for your integration?" (the funder's result indicator).
+
+    Nothing about the person is kept: no registration, no address, no browser, and only the day of the answer, so
+    an answer cannot be matched to a registration or to the log of a web server. Whether a follow-up link was used
+    is kept apart, hashed, in `SurveyLinkUse`, which points to no answer."""
+
+    class Answer(models.TextChoices):
+        HELPFUL = "helpful", _("Yes, it helped")
+        SOMEWHAT = "somewhat", _("Somewhat")
+        NOT_HELPFUL = "not_helpful", _("No, it did not help")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="survey_answers", verbose_name=_("event"))
+    answer = models.CharField(_("answer"), max_length=20, choices=Answer.choices)
+    comment = models.TextField(_("comment"), max_length=SURVEY_COMMENT_MAX_LENGTH, blank=True)
+    answered_on = models.DateField(_("answered on"), default=timezone.localdate)
+
+    objects = SurveyAnswerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("survey answer")
+        verbose_name_plural = _("survey answers")
+        # By event and day only: the order in which answers came says nothing more.
+        ordering = ["-answered_on", "event", "answer"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(answer__in=["helpful", "somewhat", "not_helpful"]), name="survey_answer_valid"
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("comment"), SURVEY_COMMENT_MAX_LENGTH),
+                name="survey_answer_comment_length",
+            ),
+        ]
+        indexes = [models.Index(fields=["event", "answer"], name="survey_answer_event")]
+
+    def __str__(self):
+        return f"{self.event}: {self.get_answer_display()}"
+
+    def clean(self):
+        super().clean()
+        # A text field's max_length is a widget's, not a model's, check.
+        if len(self.comment) > SURVEY_COMMENT_MAX_LENGTH:
+            raise ValidationError(
+                {"comment": _("Write at most %(max)d characters.") % {"max": SURVEY_COMMENT_MAX_LENGTH}}
+            )
+
+
+class SurveyLinkUse(models.Model):
+    """That the survey link of one registration's follow-up e-mail has been used: one answer per link. Only a
+    one-way digest of the link's key, no time and no answer, so it tells neither who answered nor what; deleted when
+    the event's survey closes."""
+
+    digest = models.CharField(_("digest"), max_length=64, primary_key=True)
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+", verbose_name=_("event"))
+
+    class Meta:
+        verbose_name = _("used survey link")
+        verbose_name_plural = _("used survey links")
+
+    def __str__(self):
+        return self.digest[:12]

@@ -2,6 +2,9 @@
 
 from django.utils import timezone
 
+from partners.models import AccessFact
+from partners.schema_org import access_facts_json_ld
+
 from .models import Event
 
 # Events take place in Latvia: their dates are given in Riga time, with its offset, whatever the server's zone.
@@ -22,6 +25,9 @@ def _location(event):
         return {"@type": "VirtualLocation", "url": event.online_url}
     place = event.place
     location = {"@type": "Place", "name": event.place_name or place.address_line, "address": _address(place)}
+    features = access_facts_json_ld(event).get("amenityFeature")
+    if features:
+        location["amenityFeature"] = features
     if place.has_point:
         location["geo"] = {
             "@type": "GeoCoordinates",
@@ -29,6 +35,14 @@ def _location(event):
             "longitude": float(place.longitude),
         }
     return location
+
+
+def _attendance_mode(event):
+    if event.is_online:
+        return "https://schema.org/OnlineEventAttendanceMode"
+    if event.has_access_fact(AccessFact.ONLINE):
+        return "https://schema.org/MixedEventAttendanceMode"
+    return "https://schema.org/OfflineEventAttendanceMode"
 
 
 def _organisation(organisation, site_url):
@@ -53,15 +67,15 @@ def event_json_ld(event: Event, *, site_url: str) -> dict:
         "eventStatus": "https://schema.org/EventCancelled"
         if event.is_cancelled
         else "https://schema.org/EventScheduled",
-        "eventAttendanceMode": "https://schema.org/OnlineEventAttendanceMode"
-        if event.is_online
-        else "https://schema.org/OfflineEventAttendanceMode",
+        "eventAttendanceMode": _attendance_mode(event),
         "location": _location(event),
         "inLanguage": list(event.languages),
         "organizer": [
             _organisation(organisation, site_url) for organisation in (event.organiser, *event.co_organisers.all())
         ],
     }
+    if event.has_access_fact(AccessFact.FREE):
+        data["isAccessibleForFree"] = True
     if event.capacity is not None:
         data["maximumAttendeeCapacity"] = event.capacity
     if event.image:

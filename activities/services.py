@@ -1,7 +1,9 @@
 """Writes on events: the admin, commands and tasks change an event's state only through these functions."""
 
 import datetime
+import hashlib
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -9,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from groundwork.queue import enqueue_on_commit
@@ -17,11 +20,14 @@ from groundwork.slugs import unique_slug
 from . import alerts, emails
 from .models import (
     RESERVED_SLUGS,
+    SURVEY_OPEN_DAYS,
     Attendance,
     CheckInCount,
     Event,
     Registration,
     RegistrationTally,
+    SurveyAnswer,
+    SurveyLinkUse,
     new_registration_reference,
 )
 
@@ -435,6 +441,77 @@ def event_registrations_update(*, event: Event, changed_fields: Iterable[str]) -
         _email_after_commit(active, emails.Kind.EVENT_MOVED)
     if "capacity" in changed:
         _fill_places(event)
+
+
+# --- "Was it helpful?" ------------------------------------------------------------------------------------------
+
+
+def survey_comment_text(value: str) -> str:
+    """A comment as plain text: markup and control characters removed (line breaks kept), spaces trimmed."""
+    text = strip_tags(value or "")
+    return "".join(
+        character for character in text if character in "\n\t" or unicodedata.category(character) not in ("Cc", "Cf")
+    ).strip()
+
+
+def survey_link_digest(link_key: str) -> str:
+    return hashlib.sha256(link_key.encode()).hexdigest()
+
+
+def survey_link_used(*, link_key: str) -> bool:
+    return SurveyLinkUse.objects.filter(digest=survey_link_digest(link_key)).exists()
+
+
+@transaction.atomic
+def survey_answer_record(*, event: Event, answer: str, comment: str = "", link_key: str | None = None) -> SurveyAnswer:
+    """Record one anonymous answer to the event's survey, with only the day it was given. Through a follow-up
+    e-mail's link (`link_key`), once per link: the link is marked used in the same transaction.
+
+    Raises ValidationError when the survey is not open (code `closed`), the link was used (`answered`) or the
+    answer is not valid; nothing is written then."""
+    if not event.survey_is_open:
+        raise ValidationError(_("This survey is not open."), code="closed")
+    if link_key is not None:
+        try:
+            with transaction.atomic():
+                SurveyLinkUse.objects.create(digest=survey_link_digest(link_key), event=event)
+        except IntegrityError:
+            raise ValidationError(_("This link has been used to answer already."), code="answered") from None
+    record = SurveyAnswer(
+        event=event, answer=answer, comment=survey_comment_text(comment), answered_on=timezone.localdate()
+    )
+    record.full_clean()
+    record.save()
+    return record
+
+
+def survey_links_erase_closed(*, now: datetime.datetime | None = None) -> int:
+    """Forget which follow-up links were used for surveys that have closed: they take no answer any more."""
+    now = now or timezone.now()
+    closed = SurveyLinkUse.objects.filter(event__ends_at__lt=now - datetime.timedelta(days=SURVEY_OPEN_DAYS))
+    return closed.delete()[0]
+
+
+@transaction.atomic
+def registration_follow_up(*, registration: Registration) -> bool:
+    """E-mail a confirmed registrant, in the active language, the link to the survey of the event she came to,
+    once: True if it was sent now. Nothing before the event ends, for a cancelled event or a closed survey."""
+    registration = (
+        Registration.objects.select_for_update()
+        .filter(pk=registration.pk, status=Registration.Status.CONFIRMED, follow_up_sent_at__isnull=True)
+        .exclude(email="")
+        .first()
+    )
+    if registration is None:
+        return False
+    event = registration.event
+    if event.ends_at > timezone.now() or not event.survey_is_open:
+        return False
+    # Sent inside the transaction: if sending fails, follow_up_sent_at stays empty and the next run tries again.
+    emails.send_registration_email(registration, emails.Kind.SURVEY)
+    registration.follow_up_sent_at = timezone.now()
+    registration.save(update_fields=["follow_up_sent_at", "updated_at"])
+    return True
 
 
 @transaction.atomic

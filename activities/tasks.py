@@ -2,7 +2,10 @@
 registrant's language. Without REDIS_URL they run inline (CELERY_TASK_ALWAYS_EAGER)."""
 
 from celery import shared_task
+from django.db import transaction
 from django.utils import translation
+
+from groundwork.queue import enqueue_on_commit
 
 from . import alerts, emails, services
 from .models import EventAlert, Registration
@@ -42,8 +45,31 @@ def remind_registrants() -> int:
 
 @shared_task
 def erase_expired_registrations() -> int:
-    """Scheduled: delete registrants' personal data `REGISTRATION_RETENTION_DAYS` after their event."""
+    """Scheduled: delete registrants' personal data `REGISTRATION_RETENTION_DAYS` after their event, and the marks
+    of used survey links once their survey has closed."""
+    services.survey_links_erase_closed()
     return services.registrations_erase_expired()
+
+
+@shared_task
+def send_survey_invitation(registration_id: int) -> bool:
+    """The "was it helpful?" e-mail to one registrant after the event; sent once however often it runs."""
+    registration = Registration.objects.filter(pk=registration_id).first()
+    if registration is None:
+        return False
+    with translation.override(registration.language):
+        return services.registration_follow_up(registration=registration)
+
+
+@shared_task
+def invite_to_survey() -> int:
+    """Scheduled: queue the survey invitation of every confirmed registrant whose event has just ended (through
+    the task queue, so a broker outage delays them and a repeated run sends each once)."""
+    ids = list(Registration.objects.due_for_follow_up().values_list("pk", flat=True))
+    with transaction.atomic():
+        for registration_id in ids:
+            enqueue_on_commit("activities.tasks.send_survey_invitation", registration_id)
+    return len(ids)
 
 
 # --- Alerts for new events ------------------------------------------------------------------------------------

@@ -60,4 +60,7 @@ urlpatterns = [
     path("library/<slug:slug>/feed.atom", unchanged(feeds.LibraryEventAtomFeed()), name="library_atom"),
     path("<slug:slug>/event.ics", feeds.EventCalendarView.as_view(), name="event_ics"),
     path("<slug:slug>/poster/", views.EventPosterView.as_view(), name="event_poster"),
+    path("<slug:slug>/slide/", views.EventSurveySlideView.as_view(), name="event_survey_slide"),
+    path("<slug:slug>/helpful/", views.EventSurveyView.as_view(), name="event_survey"),
+    path("<slug:slug>/helpful/<str:signed_key>/", views.EventSurveyView.as_view(), name="event_survey_link"),
 ]

@@ -4,11 +4,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
+from django.utils.http import base36_to_int
 from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import never_cache
+from django.views.decorators.vary import vary_on_headers
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 from modeltranslation.utils import build_localized_fieldname
@@ -18,11 +22,14 @@ from partners.previews import StaffPreviewMixin
 
 from . import calendar, services
 from .filters import ALL_LANGUAGES, EventFilter
-from .forms import RegistrationChangeForm, RegistrationForm
+from .forms import RegistrationChangeForm, RegistrationForm, SurveyForm
 from .freshness import EVENT_DATA
 from .language_phrases import in_language
-from .models import REGISTRATION_LINK_SALT, Event, Registration
+from .models import REGISTRATION_LINK_SALT, Event, Registration, survey_link_salt
 from .schema_org import event_json_ld
+
+# What a filter left empty cleans to: a text or choice, or the list of ticked facts.
+EMPTY_FILTER_VALUES = (None, "", [])
 
 
 class EventListView(FilterView):
@@ -74,7 +81,7 @@ class EventListView(FilterView):
         filters = sorted(
             (name, str(value))
             for name, value in filterset.form.cleaned_data.items()
-            if name != "language" and value not in (None, "")
+            if name != "language" and value not in EMPTY_FILTER_VALUES
         )
         key = hashlib.blake2b(repr(filters).encode(), digest_size=16).hexdigest()
         return EVENT_DATA.cached(
@@ -114,7 +121,9 @@ class EventListView(FilterView):
             # Whether the visitor narrowed the list herself (beyond the language): only then is it "her search".
             searched=filterset.is_valid()
             and any(
-                value not in (None, "") for name, value in filterset.form.cleaned_data.items() if name != "language"
+                value not in EMPTY_FILTER_VALUES
+                for name, value in filterset.form.cleaned_data.items()
+                if name != "language"
             ),
             by_language=by_language,
             other_languages=sorted(
@@ -178,6 +187,20 @@ class EventPosterView(EventDetailView):
         context = super(EventDetailView, self).get_context_data(**kwargs)
         context["poster_languages"] = poster_languages(self.object)
         context["event_url"] = settings.SITE_URL + self.object.get_absolute_url()
+        context["survey_url"] = survey_short_url(self.object)
+        return context
+
+
+class EventSurveySlideView(EventDetailView):
+    """A slide to show or print (A4 landscape) at the end of the event: "was it helpful?" in the four interface
+    languages and a large QR code of the survey's short link. A page of its own, like the poster."""
+
+    template_name = "activities/event_survey_slide.html"
+
+    def get_context_data(self, **kwargs):
+        context = super(EventDetailView, self).get_context_data(**kwargs)
+        context["survey_url"] = survey_short_url(self.object)
+        context["slide_languages"] = [code for code, _name in settings.LANGUAGES]
         return context
 
 
@@ -315,3 +338,118 @@ class RegistrationManageView(TemplateView):
                 messages.success(request, gettext("Your registration has been changed."))
                 return redirect(request.path)
         return self.render_to_response(self.get_context_data(change_form=form), status=400)
+
+
+# --- "Was it helpful?" ------------------------------------------------------------------------------------------
+
+# A signed cookie lists the events this device has answered for: one answer per device and event, with nothing
+# about the person on the server. A cleared cookie allows another answer; the rate limit keeps that small.
+SURVEY_COOKIE = "libri_answered"
+SURVEY_COOKIE_SALT = "activities.survey.device"
+SURVEY_COOKIE_MAX_EVENTS = 50
+SURVEY_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
+
+
+def answered_events(request) -> list[int]:
+    """The ids of the events this device has answered the survey of (none for a missing or changed cookie)."""
+    value = request.get_signed_cookie(SURVEY_COOKIE, default="", salt=SURVEY_COOKIE_SALT)
+    return [int(part) for part in value.split(",") if part.isdigit()]
+
+
+@method_decorator(never_cache, name="dispatch")
+class EventSurveyView(SpamProtectedFormViewMixin, FormView):
+    """The anonymous one-question survey of an event, from its start until `SURVEY_OPEN_DAYS` after its end:
+    reached by the short link and QR code shown at the event (one answer per device), or by the signed link of a
+    registrant's follow-up e-mail (one answer per link). Answers cannot be changed: nothing ties them to anyone.
+    A changed link answers 400, a closed survey or a second answer 400 on posting, a refused form 400 or 429."""
+
+    template_name = "activities/event_survey.html"
+    form_class = SurveyForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.event = get_object_or_404(
+            Event.objects.filter(status=Event.Status.PUBLISHED).select_related("organiser"), slug=kwargs["slug"]
+        )
+        self.link_key = None
+        if "signed_key" in kwargs:
+            try:
+                self.link_key = signing.Signer(salt=survey_link_salt(self.event.pk)).unsign(kwargs["signed_key"])
+            except signing.BadSignature:
+                context = {"problem": "invalid", "retention_days": settings.REGISTRATION_RETENTION_DAYS}
+                return render(request, "activities/registration_link_problem.html", context, status=400)
+        return super().dispatch(request, *args, **kwargs)
+
+    def state(self):
+        """`not_yet`, `closed`, `answered` or `open`."""
+        event = self.event
+        if event.starts_at > timezone.now():
+            return "not_yet"
+        if not event.survey_is_open:
+            return "closed"
+        if event.pk in answered_events(self.request) or (
+            self.link_key is not None and services.survey_link_used(link_key=self.link_key)
+        ):
+            return "answered"
+        return "open"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "event": self.event}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(event=self.event, state=self.state(), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if self.state() != "open":
+            return self.render_to_response(self.get_context_data(), status=400)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.survey_answer_record(
+                event=self.event,
+                answer=form.cleaned_data["answer"],
+                comment=form.cleaned_data["comment"],
+                link_key=self.link_key,
+            )
+        except ValidationError as error:
+            if error.code in ("answered", "closed"):
+                return self.render_to_response(self.get_context_data(), status=400)
+            form.add_error(None, error.messages)
+            return self.form_invalid(form)
+        response = redirect(self.request.path)
+        events = [pk for pk in answered_events(self.request) if pk != self.event.pk] + [self.event.pk]
+        response.set_signed_cookie(
+            SURVEY_COOKIE,
+            ",".join(map(str, events[-SURVEY_COOKIE_MAX_EVENTS:])),
+            salt=SURVEY_COOKIE_SALT,
+            max_age=SURVEY_COOKIE_MAX_AGE,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+        return response
+
+
+@never_cache
+@vary_on_headers("Accept-Language", "Cookie")
+def survey_short_link(request, code):
+    """`/s/<code>/`, the short address on the poster and the slide: the event's survey in the visitor's language
+    (her browser's, or the one she chose on the site)."""
+    try:
+        pk = base36_to_int(code)
+    except ValueError:
+        raise Http404 from None
+    if pk > MAX_ID:
+        raise Http404
+    event = get_object_or_404(Event.objects.filter(status=Event.Status.PUBLISHED).only("slug"), pk=pk)
+    with translation.override(translation.get_language_from_request(request)):
+        return redirect(reverse("activities:event_survey", kwargs={"slug": event.slug}))
+
+
+# Beyond the largest id a database column holds, a code names no event (and must not reach the query).
+MAX_ID = 2**63 - 1
+
+
+def survey_short_url(event) -> str:
+    """The absolute short address of the event's survey."""
+    return settings.SITE_URL + reverse("survey_short_link", kwargs={"code": event.survey_code})

@@ -1,5 +1,5 @@
-"""Form widgets: a select rendered in Python, and the coordinates of a place (a latitude and a longitude field)
-without GDAL.
+"""Form widgets: a select and a list of checkboxes rendered in Python, and the coordinates of a place (a latitude
+and a longitude field) without GDAL.
 
 The latitude and longitude stay two plain, labelled text inputs: anyone can type or paste a point with the
 keyboard. When JavaScript runs, a Leaflet map under the longitude input lets staff click the map or drag the
@@ -118,5 +118,26 @@ class Select(forms.Select):
             if group_name:
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")
+        # Every value above is escaped.
+        return mark_safe("".join(parts))
+
+
+class CheckboxList(forms.CheckboxSelectMultiple):
+    """Django's list of checkboxes, written in Python with the very same markup (see `Select`); a form shows it as
+    a fieldset whose legend is the field's label."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        container = {key: value for key, value in widget["attrs"].items() if key == "id"}
+        parts = ["<div", _attributes(container), ">"]
+        for _group_name, options, _index in widget["optgroups"]:
+            for option in options:
+                parts += [
+                    format_html('\n  <div><label for="{}">', option["attrs"].get("id", "")),
+                    format_html('<input type="checkbox" name="{}" value="{}"', option["name"], option["value"]),
+                    _attributes(option["attrs"]),
+                    format_html("> {}</label></div>", option["label"]),
+                ]
+        parts.append("\n</div>")
         # Every value above is escaped.
         return mark_safe("".join(parts))

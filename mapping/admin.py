@@ -11,7 +11,13 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.utils import get_translation_fields
 
 from partners import roles
-from partners.admin import PLACE_FIELDSET, AuditTrailAdmin, OrganisationScopedAdminMixin, PlaceAdminMixin
+from partners.admin import (
+    ACCESS_FACTS_FIELDSET,
+    PLACE_FIELDSET,
+    AuditTrailAdmin,
+    OrganisationScopedAdminMixin,
+    PlaceAdminMixin,
+)
 
 from . import imports, services
 from .forms import InitiativeImportForm, InitiativeRejectForm
@@ -40,6 +46,7 @@ class InitiativeAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, AuditTrailA
     fieldsets = (
         (None, {"fields": ("title", "slug", "category", "description", "host")}),
         (_("Who and in which languages"), {"fields": ("languages", "target_groups")}),
+        ACCESS_FACTS_FIELDSET,
         (_("Contact"), {"fields": ("contact_name", "contact_email", "contact_phone", "website")}),
         (_("Active period"), {"fields": ("active_since", "active_until")}),
         PLACE_FIELDSET,

@@ -20,7 +20,7 @@ from groundwork.api import (
     TranslatedField,
     with_audit_trail,
 )
-from partners.api import CountryCodeField, CountryFilter, OrganisationRefSerializer
+from partners.api import AccessFactsField, AccessFactsFilter, CountryCodeField, CountryFilter, OrganisationRefSerializer
 from partners.models import Organisation
 
 from .geojson import BBox, MapQueryError
@@ -67,6 +67,7 @@ class InitiativeSerializer(serializers.ModelSerializer):
     country = CountryCodeField(read_only=True)
     latitude = serializers.FloatField(read_only=True, allow_null=True)
     longitude = serializers.FloatField(read_only=True, allow_null=True)
+    access = AccessFactsField()
 
     class Meta:
         model = Initiative
@@ -81,6 +82,7 @@ class InitiativeSerializer(serializers.ModelSerializer):
             "host",
             "languages",
             "target_groups",
+            "access",
             "website",
             "active_since",
             "active_until",
@@ -107,6 +109,7 @@ class InitiativeApiFilter(OpenDataFilterSet):
     country = CountryFilter()
     city = TextFilter(field_name="city", lookup_expr="iexact", label=("City, in any letter case."))
     host = TextFilter(field_name="host__slug", label=("Slug of the host organisation."))
+    access = AccessFactsFilter()
     bbox = BBoxFilter(
         label=("Only initiatives with a point in this box: minLon,minLat,maxLon,maxLat (WGS 84, RFC 7946).")
     )
@@ -116,7 +119,18 @@ class InitiativeApiFilter(OpenDataFilterSet):
 
     class Meta:
         model = Initiative
-        fields = ("q", "category", "language", "target_group", "country", "city", "host", "bbox", "updated_since")
+        fields = (
+            "q",
+            "category",
+            "language",
+            "target_group",
+            "country",
+            "city",
+            "host",
+            "access",
+            "bbox",
+            "updated_since",
+        )
 
     def filter_text(self, queryset, name, value):
         return queryset.search(value)

@@ -7,14 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from groundwork.fields import delivery_languages
-from groundwork.widgets import Select
-from partners.models import Organisation
+from groundwork.widgets import CheckboxList, Select
+from partners.models import AccessFact, Organisation
 
 from .freshness import MAP_DATA
 from .models import Initiative
 
 # Parameters that filter; anything else in the query string (page, bbox, zoom) belongs to the view.
-FILTER_PARAMETERS = ("q", "category", "language", "target_group", "country", "city", "host")
+FILTER_PARAMETERS = ("q", "category", "language", "target_group", "country", "city", "host", "access")
 
 
 # The choices read every published initiative's city and country (from indexes, still milliseconds at 100,000):
@@ -81,6 +81,13 @@ class InitiativeFilter(django_filters.FilterSet):
         empty_label=_("All organisations"),
         widget=Select,
     )
+    access = django_filters.MultipleChoiceFilter(
+        choices=AccessFact.choices,
+        method="filter_access",
+        label=_("Accessibility and practical facts"),
+        widget=CheckboxList,
+        help_text=_("Only initiatives with every fact you tick."),
+    )
 
     class Meta:
         model = Initiative
@@ -94,3 +101,6 @@ class InitiativeFilter(django_filters.FilterSet):
 
     def filter_target_group(self, queryset, name, value):
         return queryset.for_target_group(value)
+
+    def filter_access(self, queryset, name, value):
+        return queryset.with_access_facts(value)

@@ -40,6 +40,8 @@ from django.db.models.functions import Cast, Floor, Ln, Pi, Radians, Tan
 from django.utils.translation import get_language, gettext
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
+from partners.models import ACCESS_FACT_FIELDS
+
 from .models import Initiative
 
 CELL_PIXELS = 64
@@ -261,7 +263,16 @@ def _host_columns():
 
 def _feature_rows(queryset, host_columns):
     return queryset.order_by("pk").values(
-        "pk", "slug", "title", "category", "languages", "city", "latitude", "longitude", *host_columns
+        "pk",
+        "slug",
+        "title",
+        "category",
+        "languages",
+        "city",
+        "latitude",
+        "longitude",
+        *ACCESS_FACT_FIELDS.values(),
+        *host_columns,
     )
 
 
@@ -285,6 +296,9 @@ def _point_feature(row, url_template, host_columns):
             "language_names": [str(_LANGUAGE_NAMES.get(code, code)) for code in languages],
             "host": next((row[column] for column in host_columns if row[column]), ""),
             "city": row["city"],
+            # The accessibility and practical facts that hold (`partners.models.AccessFact` codes), and their labels.
+            "access": [code for code, column in ACCESS_FACT_FIELDS.items() if row[column]],
+            "access_labels": [str(code.label) for code, column in ACCESS_FACT_FIELDS.items() if row[column]],
         },
     }
 

@@ -10,10 +10,10 @@ from groundwork.fields import ChoiceListField, LanguageListField
 from groundwork.folding import text_matches
 from groundwork.uploads import SPREADSHEETS, UploadValidator
 from groundwork.validators import PlausibleDateValidator, plausible_date_constraint
-from partners.models import Organisation, Place, RandomUploadPath
+from partners.models import AccessFacts, AccessFactsQuerySetMixin, Organisation, Place, RandomUploadPath
 
 
-class InitiativeQuerySet(models.QuerySet):
+class InitiativeQuerySet(AccessFactsQuerySetMixin, models.QuerySet):
     def published(self):
         return self.filter(status=Initiative.Status.PUBLISHED)
 
@@ -54,7 +54,7 @@ class InitiativeQuerySet(models.QuerySet):
         )
 
 
-class Initiative(Place):
+class Initiative(AccessFacts, Place):
     class Category(models.TextChoices):
         LANGUAGE = "language", _("Language learning")
         COUNSELLING = "counselling", _("Counselling and legal aid")

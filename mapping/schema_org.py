@@ -1,6 +1,6 @@
 """schema.org `Place` linked data of an initiative's page (https://schema.org/Place), read by search engines."""
 
-from partners.schema_org import geo_coordinates, postal_address
+from partners.schema_org import access_facts_json_ld, geo_coordinates, postal_address
 
 from .models import Initiative
 
@@ -21,6 +21,7 @@ def initiative_json_ld(initiative: Initiative, *, site_url: str) -> dict:
         data["sameAs"] = initiative.website
     if initiative.has_point:
         data["geo"] = geo_coordinates(initiative)
+    data.update(access_facts_json_ld(initiative))
     if initiative.host:
         data["containedInPlace"] = {
             "@type": "Place",

@@ -294,6 +294,18 @@ PLACE_FIELDSET = (
     {"fields": ("street_address", "postal_code", "city", "country", "latitude", "longitude")},
 )
 
+# The facts of `partners.models.AccessFacts`: ticked only what holds; shown as icons and filtered on.
+ACCESS_FACTS_FIELDSET = (
+    _("Accessibility and practical facts"),
+    {
+        "fields": (
+            ("step_free_access", "hearing_loop", "childcare"),
+            ("interpretation_available", "online_participation", "free_of_charge"),
+        ),
+        "description": _("Tick only what holds for certain: visitors can filter on these facts."),
+    },
+)
+
 
 @admin.register(Organisation)
 class OrganisationAdmin(PlaceAdminMixin, AuditTrailAdmin, TabbedTranslationAdmin):

@@ -18,7 +18,7 @@ from groundwork.api import (
     with_audit_trail,
 )
 
-from .models import Agreement, Organisation
+from .models import AccessFact, Agreement, Organisation
 
 
 @extend_schema_field({"type": "string", "enum": [code for code, _name in countries]})
@@ -29,6 +29,29 @@ class CountryFilter(django_filters.ChoiceFilter):
         kwargs.setdefault("choices", countries)
         kwargs.setdefault("label", ("Country (ISO 3166-1 alpha-2 code)."))
         super().__init__(*args, **kwargs)
+
+
+class AccessFactsField(serializers.ListField):
+    """The accessibility and practical facts that hold, as `AccessFact` codes (a fact not listed is not stated)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            child=serializers.ChoiceField(choices=AccessFact.choices), source="*", read_only=True, **kwargs
+        )
+
+    def to_representation(self, subject):
+        return [fact.value for fact in subject.access_facts]
+
+
+class AccessFactsFilter(django_filters.MultipleChoiceFilter):
+    """`?access=step_free&access=free`: only what has every one of the facts given."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Accessibility and practical facts, each of which must hold (repeat the parameter).")
+        super().__init__(choices=AccessFact.choices, **kwargs)
+
+    def filter(self, qs, value):
+        return qs.with_access_facts(value) if value else qs
 
 
 class CountryCodeField(serializers.CharField):

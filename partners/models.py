@@ -42,6 +42,61 @@ class Audience(models.TextChoices):
     PUBLIC = "public", _("General public")
 
 
+class AccessFact(models.TextChoices):
+    """What a person may need to know before coming, as facts staff tick (the free-text note says the rest).
+
+    The codes are what the public filters (`?access=`), the feeds and the API carry; each has a boolean column of
+    its own (`ACCESS_FACT_FIELDS`), so that a filter is a plain `WHERE column` the database answers cheaply and
+    nothing about them is translated."""
+
+    STEP_FREE = "step_free", _("Step-free access")
+    HEARING_LOOP = "hearing_loop", _("Hearing loop")
+    CHILDCARE = "childcare", _("Childcare while you take part")
+    INTERPRETATION = "interpretation", _("Sign or other interpretation")
+    ONLINE = "online", _("Online participation possible")
+    FREE = "free", _("Free of charge")
+
+
+# Code -> column of `AccessFacts`, in the order the facts are shown.
+ACCESS_FACT_FIELDS = {
+    AccessFact.STEP_FREE: "step_free_access",
+    AccessFact.HEARING_LOOP: "hearing_loop",
+    AccessFact.CHILDCARE: "childcare",
+    AccessFact.INTERPRETATION: "interpretation_available",
+    AccessFact.ONLINE: "online_participation",
+    AccessFact.FREE: "free_of_charge",
+}
+
+
+class AccessFactsQuerySetMixin:
+    def with_access_facts(self, codes):
+        """Only what has every one of the facts `codes` (`AccessFact` values; unknown codes are ignored)."""
+        return self.filter(**{ACCESS_FACT_FIELDS[code]: True for code in codes if code in ACCESS_FACT_FIELDS})
+
+
+class AccessFacts(models.Model):
+    """Structured accessibility and practical facts of an event or an initiative. Unticked means "not stated",
+    not "no": only the facts that hold are shown and published."""
+
+    step_free_access = models.BooleanField(_("step-free access"), default=False)
+    hearing_loop = models.BooleanField(_("hearing loop"), default=False)
+    childcare = models.BooleanField(_("childcare while people take part"), default=False)
+    interpretation_available = models.BooleanField(_("sign or other interpretation"), default=False)
+    online_participation = models.BooleanField(_("online participation possible"), default=False)
+    free_of_charge = models.BooleanField(_("free of charge"), default=False)
+
+    class Meta:
+        abstract = True
+
+    def has_access_fact(self, code):
+        return bool(getattr(self, ACCESS_FACT_FIELDS[code]))
+
+    @property
+    def access_facts(self):
+        """The facts that hold, as `AccessFact` members in their display order."""
+        return [AccessFact(code) for code in ACCESS_FACT_FIELDS if self.has_access_fact(code)]
+
+
 class Place(models.Model):
     """An address with an optional point; coordinates are WGS84 decimals (what Leaflet takes), never strings."""
 

@@ -26,6 +26,8 @@ LIBRARIAN_PERMISSIONS = {
     "activities.registration": ("change", "view"),
     "activities.registrationtally": ("view",),
     "activities.attendance": ALL_ACTIONS,
+    # Anonymous answers to "was it helpful?" of her events, to read.
+    "activities.surveyanswer": ("view",),
     "mapping.initiative": ALL_ACTIONS,
     "resources.resource": ALL_ACTIONS,
     "resources.resourcefile": ALL_ACTIONS,

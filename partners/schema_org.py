@@ -1,7 +1,13 @@
 """schema.org linked data of an organisation's page: a partner library as `Library` (https://schema.org/Library),
 any other organisation as `Organization`, read by search engines."""
 
-from .models import Organisation, Place
+from .models import AccessFact, AccessFacts, Organisation, Place
+
+# The facts that describe the place (schema.org `amenityFeature`, a `LocationFeatureSpecification` each). schema.org's
+# `accessibilityFeature` belongs to creative works (a document, a video) and its vocabulary has no term for a step-free
+# entrance or a hearing loop, so places and events do not carry it. Being free is `isAccessibleForFree`; being online,
+# the event's attendance mode.
+AMENITY_FACTS = (AccessFact.STEP_FREE, AccessFact.HEARING_LOOP, AccessFact.CHILDCARE, AccessFact.INTERPRETATION)
 
 
 def postal_address(place: Place) -> dict:
@@ -44,4 +50,20 @@ def organisation_json_ld(organisation: Organisation, *, site_url: str) -> dict:
             data["geo"] = geo_coordinates(organisation)
         else:
             data["location"] = {"@type": "Place", "geo": geo_coordinates(organisation)}
+    return data
+
+
+def access_facts_json_ld(subject: AccessFacts) -> dict:
+    """`isAccessibleForFree` and `amenityFeature` for the facts that hold (in the active language); nothing for facts
+    not ticked, which mean "not stated", not "no"."""
+    data = {}
+    if subject.has_access_fact(AccessFact.FREE):
+        data["isAccessibleForFree"] = True
+    features = [
+        {"@type": "LocationFeatureSpecification", "name": str(code.label), "value": True}
+        for code in AMENITY_FACTS
+        if subject.has_access_fact(code)
+    ]
+    if features:
+        data["amenityFeature"] = features
     return data

@@ -1,6 +1,7 @@
-"""The staff start page's figures: participants per month per library, events by language of delivery and
-initiatives by category, each as numbers for a table and as bar geometry for a server-drawn SVG chart. Events and
-participants are those of the events held (`Event.objects.held`: ended by now), counted as the reports count them.
+"""The staff start page's figures: participants per month per library, events by language of delivery,
+initiatives by category, each as numbers for a table and as bar geometry for a server-drawn SVG chart, and how
+many said an event helped them. Events and participants are those of the events held (`Event.objects.held`: ended
+by now), counted as the reports count them.
 
 A fixed number of queries whatever the data: one aggregate per figure and one for the library names.
 """
@@ -21,7 +22,7 @@ from mapping.models import Initiative
 from partners.models import Organisation
 
 from .reports.scope import Scope
-from .reports.sheets import choice_labels, delivery_language_labels
+from .reports.sheets import choice_labels, delivery_language_labels, helpfulness_cells
 
 MONTHS_SHOWN = 12
 
@@ -168,6 +169,10 @@ def dashboard(*, organisation_ids=None, today=None):
         if code in by_category
     ]
 
+    helped, helpful, answers = helpfulness_cells(
+        dict(scope.survey_answers().order_by().values_list("answer").annotate(Count("pk")))
+    )
+
     return {
         "alerts": alert_figures(None if organisation_ids is None else scope.library_ids),
         "start": start,
@@ -180,6 +185,8 @@ def dashboard(*, organisation_ids=None, today=None):
         "languages_chart": horizontal_bars(languages),
         "categories": categories,
         "categories_chart": horizontal_bars(categories),
+        # The result indicator: those who said an event helped (yes or somewhat), of the answers about events held.
+        "helpfulness": {"helped": helped, "helpful": helpful, "answers": answers},
     }
 
 

@@ -226,6 +226,8 @@ TASK_RETRY_AFTER_SECONDS = env.int("TASK_RETRY_AFTER_SECONDS", default=10 * 60)
 CELERY_BEAT_SCHEDULE = {
     # Reminders go out once per registration (reminder_sent_at), so running often only makes them timelier.
     "activities-remind-registrants": {"task": "activities.tasks.remind_registrants", "schedule": 15 * 60},
+    # Each confirmed registrant is asked once (follow_up_sent_at) whether the event helped, soon after it ended.
+    "activities-invite-to-survey": {"task": "activities.tasks.invite_to_survey", "schedule": 15 * 60},
     "activities-erase-expired-registrations": {
         "task": "activities.tasks.erase_expired_registrations",
         "schedule": 60 * 60,

@@ -3,8 +3,8 @@
 Every public page in each interface language, with `xhtml:link` alternates for the other languages (and
 `x-default`, the address without a language that sends a visitor to hers) and the date of its latest change.
 Addresses are absolute under `SITE_URL`. Left out: pages that repeat an event's page in another form (its
-registration form, its poster, its calendar file), the map made for other sites' frames, the thanks page after a
-suggestion, and staff pages.
+registration form, its poster, its slide and survey, its calendar file), the map made for other sites' frames, the
+thanks page after a suggestion, and staff pages.
 """
 
 from urllib.parse import urlsplit

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
+from activities.views import survey_short_link
+
 from . import views
 from .sitemaps import SITEMAPS
 
@@ -13,6 +15,8 @@ urlpatterns = [
     # Open data for other sites and harvesters: one address whatever the language, every language inside.
     path("api/v1/", include("portal.api")),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    # The short address of an event's survey on posters and slides; it leads to the visitor's language.
+    path("s/<str:code>/", survey_short_link, name="survey_short_link"),
     path("favicon.ico", views.FaviconView.as_view(), name="favicon"),
     path(
         "sitemap.xml",

@@ -9,6 +9,8 @@ Contract:
   cancelled event of the period (held, planned or cancelled): live rows plus the tallies left when personal data
   was erased. No-shows are the confirmed registrations not checked in, at events held that used check-in at the
   door (a registrant checked in or a walk-in counted), erased registrations included.
+- The result indicator (participants who report that an event helped their integration) counts the anonymous
+  answers about the events held, by the event's organiser and month like the other figures.
 - Agreements signed and resources published on a day of the period up to the day of `now` (a date still to come
   is a plan, not a fact); initiatives mapped (added) in the period, and active when their active period (open
   ends allowed) overlaps it.
@@ -26,7 +28,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from activities.models import Attendance, Event, EventAlert, Registration, RegistrationTally
+from activities.models import Attendance, Event, EventAlert, Registration, RegistrationTally, SurveyAnswer
 from mapping.models import Initiative
 from partners.models import Agreement, Organisation
 from resources.models import Resource
@@ -97,6 +99,11 @@ class Scope:
 
     def attendance(self) -> QuerySet:
         return Attendance.objects.filter(event__in=self.events_held())
+
+    def survey_answers(self) -> QuerySet:
+        """Answers to "was it helpful?" about the events held, given by the day of `now` (answers carry their day
+        only, so a report built again later the same day may count a few more)."""
+        return SurveyAnswer.objects.filter(event__in=self.events_held(), answered_on__lte=self.last_day_so_far)
 
     def registrations(self) -> QuerySet:
         return Registration.objects.filter(event__in=self.events())

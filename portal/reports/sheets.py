@@ -21,7 +21,7 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext, ngettext, pgettext
 from django_countries import countries as country_names
 
-from activities.models import Attendance, Event
+from activities.models import Attendance, Event, SurveyAnswer
 from groundwork.translations import first_translation, translated, translation_columns
 from mapping.models import Initiative
 from partners.models import Agreement, Organisation
@@ -60,6 +60,65 @@ def suppress_small(values):
         if others:
             small.append(others[0][1])
     return [SUPPRESSED if i in small else value for i, value in enumerate(values)]
+
+
+HELPFULNESS = tuple(SurveyAnswer.Answer.values)
+# The result indicator counts those who say the event helped: "yes" and "somewhat" (a qualified yes). The sheets
+# show "yes" alone beside it, so the strict figure can be reported too.
+HELPED = (SurveyAnswer.Answer.HELPFUL, SurveyAnswer.Answer.SOMEWHAT)
+
+
+def helpfulness_cells(counts):
+    """`[helped, of which "yes", answers]` from `{answer: count}`; all three hidden (`SUPPRESSED`) when there are
+    1 to 4 answers, since a handful of answers from one event could be told apart."""
+    answers = sum(counts.get(code, 0) for code in HELPFULNESS)
+    if 0 < answers < SMALL_CELL_THRESHOLD:
+        return [SUPPRESSED] * 3
+    return [sum(counts.get(code, 0) for code in HELPED), counts.get(SurveyAnswer.Answer.HELPFUL, 0), answers]
+
+
+def helpfulness_rows(rows_of_counts):
+    """`helpfulness_cells` of each of a sheet's rows; when exactly one row is hidden, its figures could be worked
+    out from the report's total, so the row with the next fewest answers is hidden too (as `suppress_small`)."""
+    cells = [helpfulness_cells(counts) for counts in rows_of_counts]
+    hidden = [i for i, row in enumerate(cells) if row[2] == SUPPRESSED]
+    if len(hidden) == 1:
+        shown = sorted((row[2], i) for i, row in enumerate(cells) if row[2] != SUPPRESSED and row[2])
+        if shown:
+            cells[shown[0][1]] = [SUPPRESSED] * 3
+    return cells
+
+
+def events_to_hide(answers, groups):
+    """The events whose survey figures the events sheet hides: those with 1 to 4 answers, and, wherever a library
+    or a month would have exactly one such event, its next smallest event too (repeated until no library or month
+    has a lone hidden event), since the library's or the month's row less its shown events would give the hidden
+    one away. `answers` is {event: number of answers}, `groups` {event: (organiser, (year, month))}."""
+    hidden = {event for event, number in answers.items() if 0 < number < SMALL_CELL_THRESHOLD}
+    changed = True
+    while changed:
+        changed = False
+        for part in (0, 1):
+            members = {}
+            for event, group in groups.items():
+                members.setdefault(group[part], []).append(event)
+            for events in members.values():
+                if sum(event in hidden for event in events) == 1:
+                    shown = sorted(
+                        (answers[event], event) for event in events if event not in hidden and answers[event]
+                    )
+                    if shown:
+                        hidden.add(shown[0][1])
+                        changed = True
+    return hidden
+
+
+def helpfulness_header():
+    return [
+        gettext("Said it helped their integration"),
+        gettext("Of whom: “yes, it helped”"),
+        gettext("Survey answers"),
+    ]
 
 
 def month_of(moment):
@@ -118,6 +177,26 @@ class Facts:
                 registrations[organiser, *month_of(ended), status] += count or 0
         return registrations
 
+    @cached_property
+    def _helpfulness(self):
+        answers = Counter()  # (organiser, year, month, answer) -> answers about the events held
+        for organiser, ended, answer, count in (
+            self.scope.survey_answers()
+            .order_by()
+            .values_list("event__organiser", TruncMonth("event__ends_at"), "answer")
+            .annotate(Count("pk"))
+        ):
+            answers[organiser, *month_of(ended), answer] += count
+        return answers
+
+    def helpfulness(self, match=lambda key: True):
+        """`{answer: count}` of the answers whose (organiser, year, month) key `match`es."""
+        counts = Counter()
+        for key, count in self._helpfulness.items():
+            if match(key):
+                counts[key[3]] += count
+        return counts
+
     def events_held(self, match=lambda key: True):
         return sum(count for key, count in self._held_and_people[0].items() if match(key))
 
@@ -129,7 +208,7 @@ class Facts:
 
     def organisers(self):
         held, people = self._held_and_people
-        return {key[0] for key in (*held, *people, *self._registrations)}
+        return {key[0] for key in (*held, *people, *self._registrations, *self._helpfulness)}
 
 
 def registration_header():
@@ -186,6 +265,7 @@ class IndicatorsSheet(Sheet):
     def rows(self):
         yield from self.events()
         yield from self.participants()
+        yield from self.helpfulness()
         yield from self.organisations()
         yield from self.publications()
         yield from self.registrations()
@@ -258,6 +338,28 @@ class IndicatorsSheet(Sheet):
             labels = [str(Attendance._meta.get_field(name).verbose_name) for name in names] + [gettext("not recorded")]
             for label, value in zip(labels, shown, strict=True):
                 yield [section, label, value, note if value == SUPPRESSED else ""]
+
+    def helpfulness(self):
+        section = gettext("Result: participants who report that the activity helped their integration")
+        counts = self.facts.helpfulness()
+        helped, helpful, answers = helpfulness_cells(counts)
+        note = gettext("Fewer than 5 answers are not shown (%(mark)s), so that nobody can be recognised.") % {
+            "mark": SUPPRESSED
+        }
+        yield [
+            section,
+            gettext("Participants who say an event helped their integration"),
+            helped,
+            note
+            if helped == SUPPRESSED
+            else gettext("Answers “yes, it helped” and “somewhat” to the anonymous survey after the events held."),
+        ]
+        yield [section, gettext("Of whom: “yes, it helped”"), helpful, note if helpful == SUPPRESSED else ""]
+        labels = choice_labels(SurveyAnswer.Answer.choices)
+        for code in HELPFULNESS:
+            value = SUPPRESSED if answers == SUPPRESSED else counts.get(code, 0)
+            yield [section, gettext("Answered: %(answer)s") % {"answer": labels[code]}, value, ""]
+        yield [section, gettext("Survey answers in total"), answers, note if answers == SUPPRESSED else ""]
 
     def organisations(self):
         section = gettext("Organisations involved")
@@ -354,6 +456,7 @@ class LibrariesSheet(Sheet):
             gettext("Of whom third-country nationals"),
             *activity_header(),
             *registration_header(),
+            *helpfulness_header(),
         ]
 
     def rows(self):
@@ -362,7 +465,11 @@ class LibrariesSheet(Sheet):
         organisations = Organisation.objects.filter(pk__in=ids).values_list(
             "pk", translated("short_name", "name"), "country"
         )
-        for pk, label, country in sorted(organisations, key=lambda row: (row[1].casefold(), row[0])):
+        organisations = sorted(organisations, key=lambda row: (row[1].casefold(), row[0]))
+        helpfulness = helpfulness_rows(
+            facts.helpfulness(lambda key, pk=pk: key[0] == pk) for pk, _label, _country in organisations
+        )
+        for (pk, label, country), helpfulness_row in zip(organisations, helpfulness, strict=True):
 
             def own(key, pk=pk):
                 return key[0] == pk
@@ -378,6 +485,7 @@ class LibrariesSheet(Sheet):
                     for code in ACTIVITY_TYPES
                 ),
                 *(facts.registered(status, own) for status in STATUSES),
+                *helpfulness_row,
             ]
 
 
@@ -399,11 +507,16 @@ class MonthsSheet(Sheet):
             gettext("Participants"),
             gettext("Of whom third-country nationals"),
             *registration_header(),
+            *helpfulness_header(),
         ]
 
     def rows(self):
         facts = self.facts
-        for year, month in self.scope.months():
+        months = list(self.scope.months())
+        helpfulness = helpfulness_rows(
+            facts.helpfulness(lambda key, year=year, month=month: key[1:3] == (year, month)) for year, month in months
+        )
+        for (year, month), helpfulness_row in zip(months, helpfulness, strict=True):
 
             def in_month(key, year=year, month=month):
                 return key[1] == year and key[2] == month
@@ -414,6 +527,7 @@ class MonthsSheet(Sheet):
                 facts.attended("total", in_month),
                 facts.attended("third_country_nationals", in_month),
                 *(facts.registered(status, in_month) for status in STATUSES),
+                *helpfulness_row,
             ]
 
 
@@ -441,6 +555,7 @@ class EventsSheet(Sheet):
             gettext("Of whom third-country nationals"),
             *registration_header(),
             gettext("No-shows"),
+            *helpfulness_header(),
         ]
 
     def count(self):
@@ -462,6 +577,17 @@ class EventsSheet(Sheet):
         organisers = dict(Organisation.objects.values_list("pk", translated("short_name", "name")))
         language_labels = {}
         titles = translation_columns("title")
+        # Answers per event and answer: at most three rows per event held, read in one query.
+        helpfulness, groups = {}, {}
+        for event_id, organiser, ended, answer, number in (
+            self.scope.survey_answers()
+            .order_by()
+            .values_list("event", "event__organiser", TruncMonth("event__ends_at"), "answer")
+            .annotate(Count("pk"))
+        ):
+            helpfulness.setdefault(event_id, {})[answer] = number
+            groups[event_id] = (organiser, month_of(ended))
+        hidden = events_to_hide({pk: sum(counts.values()) for pk, counts in helpfulness.items()}, groups)
         events = (
             self.scope.events()
             # The translated columns are named: modeltranslation need not rewrite the query or its rows.
@@ -471,6 +597,7 @@ class EventsSheet(Sheet):
             .order_by("starts_at", "pk")
             .values_list(
                 TruncSecond("starts_at", tzinfo=timezone.get_current_timezone()),
+                "pk",
                 *titles,
                 "kind",
                 "organiser",
@@ -489,7 +616,7 @@ class EventsSheet(Sheet):
                 "checked_in_count",
             )
         )
-        for starts_at, *row in events.iterator(CHUNK_SIZE):
+        for starts_at, pk, *row in events.iterator(CHUNK_SIZE):
             kind, organiser, languages, state, activity_type, total, tcn, *counts, uses_check_in, checked_in = row[
                 len(titles) :
             ]
@@ -511,6 +638,7 @@ class EventsSheet(Sheet):
                 *registered,
                 # Counted for events held that used check-in; a small number is hidden like a breakdown's.
                 suppress_small([registered[0] - checked_in])[0] if uses_check_in and state == "held" else "",
+                *([SUPPRESSED] * 3 if pk in hidden else helpfulness_cells(helpfulness.get(pk, {}))),
             ]
 
 

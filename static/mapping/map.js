@@ -100,6 +100,7 @@
       fact(facts, labels.category, properties.category_label);
       fact(facts, labels.languages, properties.language_names.join(", "));
       fact(facts, labels.host, properties.host);
+      fact(facts, labels.access, (properties.access_labels || []).join(", "));
       container.appendChild(facts);
     });
     return container;
@@ -201,6 +202,7 @@
         category: labels.labelCategory,
         languages: labels.labelLanguages,
         host: labels.labelHost,
+        access: labels.labelAccess,
         target: config.linkTarget,
         newTab: labels.labelNewTab || "",
       }));

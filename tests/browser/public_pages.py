@@ -9,6 +9,8 @@ Patterns that answer with something other than HTML (GeoJSON, calendar files, do
 redirect or 403 for a visitor) are left out; admin and /healthz live outside the language prefix.
 """
 
+import datetime
+
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -19,8 +21,8 @@ from django.utils import timezone, translation
 from django.views.generic.base import TemplateResponseMixin
 
 from activities.alerts import alert_subscribe
-from activities.models import Event, EventAlert
-from activities.services import registration_create
+from activities.models import Event, EventAlert, Registration
+from activities.services import event_duplicate, registration_create
 
 PROJECT_APPS = ("partners", "activities", "mapping", "resources", "portal")
 CANDIDATES_PER_MODEL = 25
@@ -46,12 +48,43 @@ def alert(confirmed):
     return EventAlert.objects.get(email=email)
 
 
-# Pages behind personal links, which no object of the demo data fills: URL name -> how to make one such link.
+def held_event():
+    """An event that ended an hour ago, whose "was it helpful?" survey is open: the demo's events are all to come."""
+    held = next((event for event in Event.objects.published() if event.survey_is_open), None)
+    if held is None:
+        held = event_duplicate(event=Event.objects.published().order_by("pk").first())
+        now = timezone.now()
+        Event.objects.filter(pk=held.pk).update(
+            status=Event.Status.PUBLISHED,
+            starts_at=now - datetime.timedelta(hours=3),
+            ends_at=now - datetime.timedelta(hours=1),
+        )
+        held.refresh_from_db()
+    return held
+
+
+def survey_path():
+    return reverse("activities:event_survey", kwargs={"slug": held_event().slug})
+
+
+def survey_link_path():
+    """The survey through a registrant's link in the follow-up e-mail."""
+    event = held_event()
+    registration = Registration.objects.create(
+        event=event, name="Olena", email="olena@example.org", language="uk", consent_at=timezone.now()
+    )
+    return registration.get_survey_url()
+
+
+# Pages behind personal links, or shown only at a moment the demo data does not reach (a survey opens when its
+# event starts, and the demo's events are to come): URL name -> how to make one such page.
 PERSONAL_LINK_PAGES = {
     "activities:registration_manage": registration_manage_path,
     "activities:alert_confirm": lambda: alert(confirmed=False).get_confirm_url(),
     "activities:alert_manage": lambda: alert(confirmed=True).get_manage_url(),
     "activities:alert_unsubscribe": lambda: alert(confirmed=True).get_unsubscribe_url(),
+    "activities:event_survey": survey_path,
+    "activities:event_survey_link": survey_link_path,
 }
 
 

@@ -54,12 +54,18 @@ def printed(page, url, tmp_path):
     return sorted(tmp_path.glob("page*.png"))
 
 
+def side_cm(code):
+    corners = code.position
+    return min(corners.top_right.x - corners.top_left.x, corners.bottom_left.y - corners.top_left.y) / DPI * 2.54
+
+
 def test_the_poster_prints_on_one_a4_page_with_a_qr_code_of_4_cm_to_the_event_page(
     live_server, page, seminar, tmp_path
 ):
     with translation.override("uk"):
         poster_url = live_server.url + reverse("activities:event_poster", kwargs={"slug": seminar.slug})
         event_url = settings.SITE_URL + seminar.get_absolute_url()
+    survey_url = f"{settings.SITE_URL}/s/{seminar.survey_code}/"
 
     pages = printed(page, poster_url, tmp_path)
 
@@ -67,11 +73,29 @@ def test_the_poster_prints_on_one_a4_page_with_a_qr_code_of_4_cm_to_the_event_pa
     image = Image.open(pages[0])
     width_mm, height_mm = (side / DPI * 25.4 for side in image.size)
     assert round(width_mm) == 210 and round(height_mm) == 297
-    codes = zxingcpp.read_barcodes(image)
-    assert [code.text for code in codes] == [event_url]
-    corners = codes[0].position
-    side_px = min(corners.top_right.x - corners.top_left.x, corners.bottom_left.y - corners.top_left.y)
-    assert side_px / DPI * 2.54 >= 4.0
+    codes = {code.text: code for code in zxingcpp.read_barcodes(image)}
+    # The event page's code, and a smaller one for the survey after the event.
+    assert sorted(codes) == sorted([event_url, survey_url])
+    assert side_cm(codes[event_url]) >= 4.0
+    assert 2.5 <= side_cm(codes[survey_url]) < side_cm(codes[event_url])
+
+
+def test_the_slide_prints_on_one_landscape_a4_page_with_a_large_code_of_the_survey(
+    live_server, page, seminar, tmp_path
+):
+    with translation.override("lv"):
+        slide_url = live_server.url + reverse("activities:event_survey_slide", kwargs={"slug": seminar.slug})
+    survey_url = f"{settings.SITE_URL}/s/{seminar.survey_code}/"
+
+    pages = printed(page, slide_url, tmp_path)
+
+    assert len(pages) == 1, f"the slide prints on {len(pages)} pages"
+    image = Image.open(pages[0])
+    width_mm, height_mm = (side / DPI * 25.4 for side in image.size)
+    assert round(width_mm) == 297 and round(height_mm) == 210
+    [code] = zxingcpp.read_barcodes(image)
+    assert code.text == survey_url
+    assert side_cm(code) >= 10.0
 
 
 def test_a_qr_code_of_another_address_would_not_pass(page, tmp_path):

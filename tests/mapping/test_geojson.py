@@ -65,6 +65,8 @@ def test_the_collection_is_rfc_7946_geojson_with_longitude_first(client):
         "language_names": ["Latvian", "Ukrainian"],
         "host": "Ogre Central Library",
         "city": "Ogre",
+        "access": [],
+        "access_labels": [],
     }
 
 

@@ -28,7 +28,7 @@ from django.utils.text import slugify
 
 from activities.models import Event
 from mapping.models import Initiative
-from partners.models import Agreement, Organisation
+from partners.models import ACCESS_FACT_FIELDS, AccessFact, Agreement, Organisation
 from resources import search
 from resources.models import ActionItem, GoodPractice, Resource, Strategy
 from resources.services import good_practice_save, resource_save
@@ -119,7 +119,7 @@ class Command(BaseCommand):
                 entry,
                 {
                     "kind", "organiser", "co_organisers", "venue", "venue_organisation", "online_url", "when",
-                    "starts_at", "ends_at", "languages", "interpretation_available", "audience",
+                    "starts_at", "ends_at", "languages", "interpretation_available", "access", "audience",
                     "registration_required", "capacity", "status", "title", "summary", "description",
                 },
             )  # fmt: skip
@@ -140,7 +140,9 @@ class Command(BaseCommand):
                 "venue_organisation": organisation(organisations, venue_organisation) if venue_organisation else None,
                 "online_url": entry.get("online_url", ""),
                 "languages": entry["languages"],
-                "interpretation_available": entry.get("interpretation_available", False),
+                **access_facts(entry),
+                "interpretation_available": entry.get("interpretation_available", False)
+                or AccessFact.INTERPRETATION in entry.get("access", ()),
                 "audience": entry["audience"],
                 "registration_required": entry.get("registration_required", False),
                 "capacity": entry.get("capacity"),
@@ -153,7 +155,7 @@ class Command(BaseCommand):
     def load_initiatives(self, entries, organisations):
         placed = Counter()
         for entry in entries:
-            check_keys(entry, {"host", "category", "languages", "target_groups", "title", "description"})
+            check_keys(entry, {"host", "category", "languages", "target_groups", "access", "title", "description"})
             host = organisation(organisations, entry["host"])
             latitude = longitude = None
             if host.has_point:
@@ -174,6 +176,7 @@ class Command(BaseCommand):
                 "longitude": longitude,
                 "languages": entry["languages"],
                 "target_groups": entry["target_groups"],
+                **access_facts(entry),
                 "status": Initiative.Status.PUBLISHED,
                 "source": Initiative.Source.STAFF,
                 "is_sample": True,
@@ -312,6 +315,15 @@ def check_keys(entry, allowed):
     unknown = set(entry) - allowed
     if unknown:
         raise CommandError(f"Unknown demo data key(s) {sorted(unknown)} in {entry}")
+
+
+def access_facts(entry):
+    """The boolean columns of the entry's `access` list of `AccessFact` codes (an unknown code is an error)."""
+    codes = entry.get("access", [])
+    unknown = set(codes) - set(ACCESS_FACT_FIELDS)
+    if unknown:
+        raise CommandError(f"Unknown accessibility facts: {', '.join(sorted(unknown))}")
+    return {column: code in codes for code, column in ACCESS_FACT_FIELDS.items()}
 
 
 def translated(entry, field, *, required=True):

@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.models import DELETION, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.http import HttpResponse
@@ -313,6 +315,21 @@ class AttendanceAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
         services.attendance_record(attendance=obj, recorded_by=request.user)
 
 
+def log_deletions_without_names(request, objects):
+    """The admin's log of deletions, naming each object by its id: the log outlives the object, and the name of an
+    alert is its address, that of a registration the person's name, both erased on purpose."""
+    LogEntry.objects.bulk_create(
+        LogEntry(
+            user_id=request.user.pk,
+            content_type_id=ContentType.objects.get_for_model(obj, for_concrete_model=False).pk,
+            object_id=str(obj.pk),
+            object_repr=f"{obj._meta.verbose_name} #{obj.pk}",
+            action_flag=DELETION,
+        )
+        for obj in objects
+    )
+
+
 @admin.register(Registration)
 class RegistrationAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
     """An event's registrations for its organiser: read only, since the public form and the registrant's own link
@@ -369,6 +386,9 @@ class RegistrationAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for registration in queryset:
             services.registration_erase(registration=registration)
+
+    def log_deletions(self, request, queryset):
+        log_deletions_without_names(request, queryset)
 
     @admin.action(description=_("Export the selected registrations as CSV"), permissions=("view",))
     def export_csv(self, request, queryset):
@@ -461,6 +481,9 @@ class EventAlertAdmin(AlertManagerAdminMixin, admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for alert in queryset:
             alerts.alert_delete(alert=alert)
+
+    def log_deletions(self, request, queryset):
+        log_deletions_without_names(request, queryset)
 
 
 @admin.register(SurveyAnswer)

@@ -68,6 +68,8 @@ def alert_subscribe(
     if (same is not None and same.is_confirmed) or sent >= CONFIRMATIONS_PER_ADDRESS:
         return None
     alert = same or EventAlert(email=email, **filters)
+    # The sign-up is kept as long as the newest confirmation link works, counted from now.
+    alert.created_at = timezone.now()
     alert.language = language
     alert.frequency = frequency
     alert.confirmations_sent += 1
@@ -162,9 +164,19 @@ def event_alerts_update(*, event: Event) -> None:
 
 
 def _write_ledger(event: Event) -> None:
-    """One row per confirmed alert the event matches, those already there left as they are."""
+    """One row per address whose confirmed alerts the event matches, those already there left as they are. An
+    address with several matching alerts is told once, through the one that asks for each event as it comes if
+    any does."""
     now = timezone.now()
-    ids = list(EventAlert.objects.confirmed().matching(event).order_by("pk").values_list("pk", flat=True))
+    told = set(AlertDelivery.objects.filter(event=event).values_list("alert__email", flat=True))
+    chosen = {}
+    matching = EventAlert.objects.confirmed().matching(event).order_by("pk")
+    for pk, email, frequency in matching.values_list("pk", "email", "frequency"):
+        if email in told:
+            continue
+        if email not in chosen or (frequency == EventAlert.Frequency.IMMEDIATE and chosen[email][1] != frequency):
+            chosen[email] = (pk, frequency)
+    ids = sorted(pk for pk, _frequency in chosen.values())
     for start in range(0, len(ids), LEDGER_CHUNK):
         AlertDelivery.objects.bulk_create(
             [AlertDelivery(alert_id=pk, event_id=event.pk, created_at=now) for pk in ids[start : start + LEDGER_CHUNK]],

@@ -404,7 +404,8 @@ class Event(AccessFacts, Place):
     @property
     def language_names(self):
         names = dict(settings.DELIVERY_LANGUAGES)
-        return [names.get(code, code) for code in self.languages]
+        # Plain strings: the `join` filter of the e-mails (autoescaping off) refuses lazy ones and prints the list.
+        return [str(names.get(code, code)) for code in self.languages]
 
     @property
     def audience_names(self):

@@ -20,7 +20,8 @@ built with the request::
   `rate_limit_period` seconds, counted in the cache (Redis in production). Only submissions that passed every
   other check count, so a person correcting mistakes is not locked out. When the cache is down the limit is not
   applied (fail open, logged): nobody loses a registration to a cache outage. The address is
-  `groundwork.clients.client_address`, the one the login lockout counts by, so both follow one proxy configuration.
+  `groundwork.clients.client_address`, the one the login lockout counts by, so both follow one proxy configuration;
+  an IPv6 client counts by her /64 (`client_network`).
 
 The checks run in `clean()` and report as non-field errors with plain messages and the codes `honeypot`,
 `time_trap_invalid`, `too_fast`, `expired` and `rate_limited` (a view may answer the last with 429); the
@@ -38,7 +39,7 @@ from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
-from groundwork.clients import client_address
+from groundwork.clients import client_network
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ class FreshStampInput(forms.HiddenInput):
 
 
 def client_rate_key(request, scope, period):
-    address = client_address(request) or "unknown"
+    address = client_network(request) or "unknown"
     window = int(time.time() // period)
     digest = hashlib.sha256(address.encode()).hexdigest()[:24]
     return f"antispam:{scope}:{digest}:{window}"

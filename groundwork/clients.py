@@ -11,6 +11,8 @@ connection's address.
 django-ipware parses the header (IPv6, ports, `for=` tokens, junk entries); `AXES_CLIENT_IP_CALLABLE` points here.
 """
 
+import ipaddress
+
 from django.conf import settings
 from ipware import get_client_ip
 
@@ -31,3 +33,19 @@ def client_address(request):
         strict=False,
     )
     return address or connection
+
+
+def client_network(request):
+    """What a rate limit counts by: the client's IPv4 address, or the /64 network of her IPv6 address (each
+    customer of an IPv6 provider is given a /64, so a new address for every request is hers for the taking).
+    `None` when the request carries no address."""
+    address = client_address(request)
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return address
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False))

@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 from rest_framework import exceptions, pagination, throttling
 from rest_framework.response import Response
 
-from groundwork.clients import client_address
+from groundwork.clients import client_network
 
 logger = logging.getLogger(__name__)
 
@@ -135,8 +135,8 @@ class OpenDataPagination(pagination.PageNumberPagination):
 
 
 class ClientAddressThrottle(throttling.SimpleRateThrottle):
-    """`OPEN_DATA_API_RATE` requests per client address (e.g. `"120/minute"`), answered beyond with 429 and
-    `Retry-After`. The rate is read at each request, so that a changed setting applies at once."""
+    """`OPEN_DATA_API_RATE` requests per client address (an IPv6 one by its /64; e.g. `"120/minute"`), answered
+    beyond with 429 and `Retry-After`. The rate is read at each request, so that a changed setting applies at once."""
 
     scope = "open-data"
 
@@ -144,7 +144,7 @@ class ClientAddressThrottle(throttling.SimpleRateThrottle):
         return settings.OPEN_DATA_API_RATE
 
     def get_cache_key(self, request, view):
-        address = client_address(request._request) or "unknown"
+        address = client_network(request._request) or "unknown"
         return self.cache_format % {"scope": self.scope, "ident": hashlib.sha256(address.encode()).hexdigest()[:24]}
 
     def allow_request(self, request, view):

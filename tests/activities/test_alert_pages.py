@@ -1,6 +1,7 @@
 """The alert's own pages (change the filters, delete), their query counts, and who sees alerts in the admin."""
 
 import pytest
+from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
@@ -162,3 +163,20 @@ def test_deleting_an_alert_in_the_admin_deletes_the_address(admin_client):
     admin_client.post(reverse("admin:activities_eventalert_delete", args=[alert.pk]), {"post": "yes"})
 
     assert not EventAlert.objects.exists()
+
+
+def test_deleting_alerts_in_the_admin_leaves_no_address_in_its_log(admin_client):
+    one, other = EventAlertFactory(email="olena@example.org"), EventAlertFactory(email="daria@example.org")
+
+    admin_client.post(reverse("admin:activities_eventalert_delete", args=[one.pk]), {"post": "yes"})
+    admin_client.post(
+        reverse("admin:activities_eventalert_changelist"),
+        {"action": "delete_selected", "_selected_action": [other.pk], "post": "yes"},
+    )
+
+    assert not EventAlert.objects.exists()
+    assert LogEntry.objects.filter(action_flag=DELETION).count() == 2
+    assert not LogEntry.objects.filter(object_repr__contains="@").exists()
+    admin_client.get(reverse("admin:index"))  # the message of the deletion, shown once
+    assert "Recent actions" in (recent := admin_client.get(reverse("admin:index")).content.decode())
+    assert "@example.org" not in recent

@@ -70,6 +70,35 @@ def test_publishing_announces_the_event_to_each_matching_alert_once_in_its_langu
     assert "/uk/events/alerts/change/" in sent[ukrainian_in_jelgava.email].body
 
 
+def test_the_alert_and_the_summary_name_the_event_s_languages_in_words(draft):
+    draft.languages = ["uk", "lv"]
+    draft.save()
+    EventAlertFactory(language="uk")
+    EventAlertFactory(language="en", frequency=EventAlert.Frequency.WEEKLY)
+
+    publish(draft)
+    with time_machine.travel(riga(2025, 10, 13, 8), tick=False):
+        alerts.alert_digests_send()
+
+    announcement, summary = alert_mails()
+    assert "Мови: Українська, Латиська\n" in announcement.body
+    assert "Languages: Ukrainian, Latvian\n" in summary.body
+
+
+def test_an_address_whose_alerts_overlap_is_told_of_the_event_once(draft, jelgava):
+    EventAlertFactory(email="olena@example.org", frequency=EventAlert.Frequency.WEEKLY)
+    each = EventAlertFactory(email="olena@example.org", event_language="uk", city="Jelgava")
+    EventAlertFactory(email="olena@example.org", library=jelgava)
+
+    publish(draft)
+    tasks.send_event_alerts(draft.pk)
+    with time_machine.travel(riga(2025, 10, 13, 8), tick=False):
+        alerts.alert_digests_send()
+
+    assert [message.to for message in alert_mails()] == [["olena@example.org"]]
+    assert AlertDelivery.objects.get().alert == each, "as soon as published, since one of her alerts asks for it"
+
+
 def test_every_alert_email_has_a_one_click_unsubscribe_and_a_signed_link_to_change_it(draft):
     alert = EventAlertFactory(language="en")
 

@@ -1,9 +1,15 @@
 """Signing up for alerts: the form from the event list's filters, double opt-in, the links, and abuse."""
 
+import datetime
+from io import StringIO
+
 import pytest
+import time_machine
 from django.core import mail
 from django.core.cache import cache
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -131,6 +137,20 @@ def test_signing_up_again_unconfirmed_sends_the_link_again_within_the_limit(clie
 
     assert len(mail.outbox) == 2
     assert EventAlert.objects.get().confirmations_sent == 2
+
+
+def test_a_link_sent_again_works_for_its_seven_days_though_the_first_sign_up_is_older(client, jelgava):
+    start = timezone.now()
+    sign_up(client)
+    with time_machine.travel(start + datetime.timedelta(days=6), tick=False):
+        sign_up(client)
+
+    with time_machine.travel(start + datetime.timedelta(days=8), tick=False):
+        call_command("erase_expired_registrations", stdout=StringIO())
+        response = client.post(link_in(mail.outbox[1], "/confirm/"))
+
+    assert response.status_code == 302
+    assert EventAlert.objects.get().is_confirmed
 
 
 @pytest.mark.parametrize(

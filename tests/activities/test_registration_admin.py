@@ -3,6 +3,7 @@ import io
 
 import pytest
 from django.contrib.admin import helpers
+from django.contrib.admin.models import DELETION, LogEntry
 from django.core import mail
 from django.urls import reverse
 
@@ -167,6 +168,18 @@ def test_deleting_in_the_admin_erases_and_keeps_the_counts(admin_client, seminar
 
     assert not Registration.objects.exists()
     assert RegistrationTally.objects.get(event=seminar).cancelled == 1
+
+
+def test_deleting_in_the_admin_leaves_no_name_in_its_log(admin_client, seminar):
+    registration = RegistrationFactory(event=seminar, name="Olena Kovalenko")
+
+    admin_client.post(reverse("admin:activities_registration_delete", args=[registration.pk]), {"post": "yes"})
+
+    assert LogEntry.objects.filter(action_flag=DELETION).count() == 1
+    assert not LogEntry.objects.filter(object_repr__contains="Olena").exists()
+    admin_client.get(reverse("admin:index"))  # the message of the deletion, shown once
+    assert "Recent actions" in (recent := admin_client.get(reverse("admin:index")).content.decode())
+    assert "Olena" not in recent
 
 
 def test_moving_an_event_in_the_admin_tells_its_registrants(admin_client, seminar, django_capture_on_commit_callbacks):

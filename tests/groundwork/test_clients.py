@@ -68,6 +68,21 @@ def test_a_burst_from_one_forwarded_address_is_limited_and_no_one_else(behind_pr
     assert Registration.objects.count() == REGISTRATION_LIMIT + 1
 
 
+def test_a_burst_from_one_ipv6_network_is_limited_whatever_address_of_it_each_post_uses(behind_proxy, seminar):
+    # An IPv6 customer is given a /64: a new address for each post is there for the taking.
+    accepted = [
+        register(forwarded_for(f"2001:db8:5:7::{number:x}"), seminar, email=f"burst{number}@example.org").status_code
+        for number in range(1, REGISTRATION_LIMIT + 1)
+    ]
+
+    refused = register(forwarded_for("2001:db8:5:7:ffff::1"), seminar, email="one-more@example.org")
+    neighbour = register(forwarded_for("2001:db8:5:8::1"), seminar, email="neighbour@example.org")
+
+    assert accepted == [302] * REGISTRATION_LIMIT
+    assert refused.status_code == 429
+    assert neighbour.status_code == 302
+
+
 def test_wrong_passwords_lock_out_the_forwarded_address_only(behind_proxy, staff_user, settings):
     attacker = forwarded_for("198.51.100.66")
     for _attempt in range(settings.AXES_FAILURE_LIMIT):
@@ -135,3 +150,14 @@ def test_the_api_throttle_counts_forwarded_addresses_apart(behind_proxy):
 
     assert statuses == [200, 200, 429]
     assert second.get("/api/v1/organisations/?n=9").status_code == 200
+
+
+def test_the_api_throttle_counts_an_ipv6_network_as_one_client(behind_proxy):
+    behind_proxy.OPEN_DATA_API_RATE = "2/minute"
+
+    statuses = [
+        forwarded_for(f"2001:db8:5:7::{n + 1:x}").get(f"/api/v1/organisations/?n={n}").status_code for n in range(3)
+    ]
+
+    assert statuses == [200, 200, 429]
+    assert forwarded_for("2001:db8:5:8::1").get("/api/v1/organisations/?n=9").status_code == 200

@@ -183,6 +183,19 @@ def test_privacy_notice_defaults_to_thirty_days_without_the_setting(client, sett
     assert "deleted automatically 30 days after the event" in html
 
 
+@pytest.mark.parametrize("language", ["lv", "en", "uk", "ru"])
+def test_privacy_notice_tells_registrants_of_the_check_in_mark_and_when_it_goes(client, language):
+    html = client.get(url_in(language, "privacy")).content.decode()
+
+    said = {
+        "lv": "Šī atzīme tiek dzēsta kopā ar jūsu reģistrāciju.",
+        "en": "The note is deleted with your registration.",
+        "uk": "Цю відмітку видаляють разом із вашою реєстрацією.",
+        "ru": "Эта отметка удаляется вместе с вашей регистрацией.",
+    }
+    assert said[language] in html
+
+
 def test_accessibility_statement_gives_status_date_and_supervising_authority(client):
     html = client.get(url_in("en", "accessibility")).content.decode()
 

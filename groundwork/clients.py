@@ -8,7 +8,8 @@ request from, so the `TRUSTED_PROXY_HOPS`-th entry from the end was written by a
 its left may be forged. A header with fewer entries than that (a request that bypassed a proxy) gives the
 connection's address.
 
-django-ipware parses the header (IPv6, ports, `for=` tokens, junk entries); `AXES_CLIENT_IP_CALLABLE` points here.
+django-ipware parses the header (IPv6, ports, `for=` tokens, junk entries); `AXES_CLIENT_IP_CALLABLE` points at
+`client_network`.
 """
 
 import ipaddress
@@ -36,9 +37,10 @@ def client_address(request):
 
 
 def client_network(request):
-    """What a rate limit counts by: the client's IPv4 address, or the /64 network of her IPv6 address (each
-    customer of an IPv6 provider is given a /64, so a new address for every request is hers for the taking).
-    `None` when the request carries no address."""
+    """What the rate limits and the login lockout count by: the client's IPv4 address, or for an IPv6 address the
+    first address of its /64 network (each customer of an IPv6 provider is given a /64, so a new address for every
+    request is hers for the taking). An address itself, so that django-axes can store it as one. `None` when the
+    request carries no address."""
     address = client_address(request)
     try:
         ip = ipaddress.ip_address(address or "")
@@ -48,4 +50,4 @@ def client_network(request):
         return str(ip)
     if ip.ipv4_mapped:
         return str(ip.ipv4_mapped)
-    return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)

@@ -421,7 +421,7 @@ AXES_LOCKOUT_TEMPLATE = "partners/admin/locked_out.html"
 AXES_VERBOSE = False
 # Behind the TLS proxy every connection comes from the proxy: attempts are counted by the client address it
 # forwards (the one the rate limits count by), or five failures would lock a user name out for everyone.
-AXES_CLIENT_IP_CALLABLE = "groundwork.clients.client_address"
+AXES_CLIENT_IP_CALLABLE = "groundwork.clients.client_network"
 
 OTP_TOTP_ISSUER = "LIBRI"
 # On, every staff member (librarian, coordinator, superuser) must set up and give a one-time password before using

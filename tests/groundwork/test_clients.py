@@ -96,6 +96,20 @@ def test_wrong_passwords_lock_out_the_forwarded_address_only(behind_proxy, staff
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"198.51.100.66"}
 
 
+def test_wrong_passwords_from_one_ipv6_network_lock_it_out_whatever_address_of_it_each_uses(
+    behind_proxy, staff_user, settings
+):
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        log_in(forwarded_for(f"2001:db8:5:7::{attempt + 1:x}"), staff_user.username, "wrong")
+
+    attacker_with_the_password = log_in(forwarded_for("2001:db8:5:7:ffff::1"), staff_user.username, PASSWORD)
+    owner = log_in(forwarded_for("2001:db8:5:8::1"), staff_user.username, PASSWORD)
+
+    assert attacker_with_the_password.status_code == 429
+    assert owner.status_code == 302
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"2001:db8:5:7::"}
+
+
 def test_a_forged_start_of_the_chain_is_ignored_behind_the_proxy(behind_proxy, seminar):
     # The proxy appends the address it saw (203.0.113.9); what the client wrote before it is not believed.
     statuses = [

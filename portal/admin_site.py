@@ -12,6 +12,7 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied, Validati
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from groundwork.validators import EARLIEST_DATE, LATEST_DATE
 
@@ -86,6 +87,11 @@ class SteadyChangelistMixin:
 
 
 class PortalAdminSite(admin.AdminSite):
+    # Staff work in the portal's name, not Django's: the header, the browser tab and the start page say LIBRI.
+    site_header = _("LIBRI staff pages")
+    site_title = _("LIBRI staff")
+    index_title = _("What would you like to work on?")
+
     def register(self, model_or_iterable, admin_class=None, **options):
         """Register as Django does, the admin (a project's or an installed app's) given `SteadyChangelistMixin`."""
         admin_class = admin_class or admin.ModelAdmin

@@ -177,3 +177,14 @@ def test_an_organisation_cannot_take_the_agreement_registers_address(admin_clien
     )
     assert response.status_code == 200
     assert "This address is taken by a page of the site" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "header"), [("lv", "LIBRI darbinieku lapas"), ("uk", "Сторінки працівників LIBRI")]
+)
+def test_the_staff_pages_are_named_for_the_portal_not_for_django(admin_client, language, header):
+    response = admin_client.get("/admin/", headers={"accept-language": language})
+
+    content = response.content.decode()
+    assert header in content
+    assert "Django" not in content.split("<body", 1)[1].split("</header>", 1)[0]

@@ -455,6 +455,7 @@ class EventAlertAdmin(AlertManagerAdminMixin, admin.ModelAdmin):
         "email",
         "language",
         ("event_language", "city", "library", "kind", "audience"),
+        "access",
         "frequency",
         ("created_at", "confirmed_at", "confirmations_sent"),
     )
@@ -466,6 +467,7 @@ class EventAlertAdmin(AlertManagerAdminMixin, admin.ModelAdmin):
         "library",
         "kind",
         "audience",
+        "access",
         "frequency",
         "created_at",
         "confirmed_at",

@@ -7,8 +7,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from groundwork.antispam import SpamProtectedFormMixin
-from groundwork.widgets import Select
-from partners.models import Audience, Organisation
+from groundwork.widgets import CheckboxList, Select
+from partners.models import AccessFact, Audience, Organisation
 
 from .filters import ALL_LANGUAGES, CityFilter, LibraryFilter
 from .models import Event, EventAlert
@@ -28,6 +28,13 @@ class AlertFiltersForm(forms.Form):
     )
     audience = forms.ChoiceField(
         label=_("For whom"), required=False, choices=[("", _("Everyone")), *Audience.choices], widget=Select
+    )
+    access = forms.MultipleChoiceField(
+        label=_("Accessibility and practical facts"),
+        required=False,
+        choices=AccessFact.choices,
+        widget=CheckboxList,
+        help_text=_("Only events with every fact you tick."),
     )
     frequency = forms.ChoiceField(
         label=_("How often"),
@@ -66,7 +73,7 @@ class AlertFiltersForm(forms.Form):
     def filters(self):
         """The cleaned filters, as the services take them."""
         data = self.cleaned_data
-        return {name: data[name] for name in ("event_language", "city", "library", "kind", "audience")}
+        return {name: data[name] for name in ("event_language", "city", "library", "kind", "audience", "access")}
 
     @staticmethod
     def initial_from_list(query):
@@ -78,6 +85,9 @@ class AlertFiltersForm(forms.Form):
         for name in ("city", "library", "kind", "audience"):
             if query.get(name):
                 initial[name] = query[name]
+        access = [code for code in query.getlist("access") if code in AccessFact.values]
+        if access:
+            initial["access"] = access
         return initial
 
     @staticmethod
@@ -88,6 +98,7 @@ class AlertFiltersForm(forms.Form):
             "library": alert.library.slug if alert.library_id else "",
             "kind": alert.kind,
             "audience": alert.audience,
+            "access": alert.access,
             "frequency": alert.frequency,
         }
 
@@ -106,7 +117,7 @@ class AlertSignUpForm(SpamProtectedFormMixin, AlertFiltersForm):
         max_length=254,
         help_text=_("We send a link to this address; the alerts start only once you have opened it."),
     )
-    field_order = ("email", "event_language", "city", "library", "kind", "audience", "frequency")
+    field_order = ("email", "event_language", "city", "library", "kind", "audience", "access", "frequency")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

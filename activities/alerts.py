@@ -16,7 +16,7 @@ from django.db.models import Count, Q
 from django.utils import timezone, translation
 
 from groundwork.queue import enqueue_on_commit
-from partners.models import Organisation
+from partners.models import ACCESS_FACT_FIELDS, Organisation
 
 from . import alert_emails
 from .models import AlertDelivery, Event, EventAlert, EventAnnouncement
@@ -29,13 +29,17 @@ BATCH_SIZE = 500
 LEDGER_CHUNK = 2000
 
 
-def _filters(*, event_language, city, library, kind, audience):
+def _filters(*, event_language, city, library, kind, audience, access):
     return {
         "event_language": event_language or "",
         "city": (city or "").strip(),
         "library": library,
         "kind": kind or "",
         "audience": audience or "",
+        # In display order and once each, so that the same facts ticked in another order are the same alert; an
+        # unknown code is kept for full_clean to refuse.
+        "access": [code for code in ACCESS_FACT_FIELDS if code in set(access or ())]
+        + sorted(set(access or ()) - set(ACCESS_FACT_FIELDS)),
     }
 
 
@@ -50,6 +54,7 @@ def alert_subscribe(
     library: Organisation | None = None,
     kind: str = "",
     audience: str = "",
+    access: list[str] | tuple[str, ...] = (),
 ) -> EventAlert | None:
     """Sign `email` up for new events matching the filters; the confirmation e-mail (in `language`) follows after
     commit. Nothing is sent for an address that already has these filters confirmed, or that has been sent
@@ -57,7 +62,9 @@ def alert_subscribe(
     case, so nobody learns whether an address is signed up. Returns the alert a confirmation goes to, else None.
     Raises ValidationError for filters or an address that are not valid."""
     email = email.strip().lower()
-    filters = _filters(event_language=event_language, city=city, library=library, kind=kind, audience=audience)
+    filters = _filters(
+        event_language=event_language, city=city, library=library, kind=kind, audience=audience, access=access
+    )
     # Sign-ups of an address that has alerts queue one behind the other (PostgreSQL), so the count below holds; two
     # first sign-ups at once may both pass, and the unique constraints keep them from being the same alert.
     mine = list(EventAlert.objects.for_address(email).select_for_update())
@@ -112,10 +119,13 @@ def alert_update(
     library: Organisation | None = None,
     kind: str = "",
     audience: str = "",
+    access: list[str] | tuple[str, ...] = (),
 ) -> EventAlert:
     """Change an alert's filters, how often it is sent and its language. ValidationError when the address already
     has an alert with these filters, or a value is not valid."""
-    filters = _filters(event_language=event_language, city=city, library=library, kind=kind, audience=audience)
+    filters = _filters(
+        event_language=event_language, city=city, library=library, kind=kind, audience=audience, access=access
+    )
     for name, value in filters.items():
         setattr(alert, name, value)
     alert.language = language

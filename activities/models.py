@@ -1,7 +1,9 @@
 import datetime
+import operator
 import re
 import secrets
 from datetime import timedelta
+from functools import reduce
 from urllib.parse import unquote, urlencode
 
 from django.conf import settings
@@ -26,6 +28,7 @@ from groundwork.folding import text_matches
 from groundwork.uploads import IMAGES, UploadValidator
 from groundwork.validators import PlausibleDateValidator, ReservedSlugValidator, plausible_date_constraint
 from partners.models import (
+    ACCESS_FACT_FIELDS,
     AccessFact,
     AccessFacts,
     AccessFactsQuerySetMixin,
@@ -782,7 +785,9 @@ class EventAlertQuerySet(models.QuerySet):
 
     def matching(self, event):
         """Alerts whose filters let `event` through, read as the event list reads them (`EventFilter`): the
-        language of delivery, the city where it takes place, the organiser or host, the kind and the audience."""
+        language of delivery, the city where it takes place, the organiser or host, the kind, the audience and the
+        accessibility facts. The event's facts are known here, so an alert requiring one the event lacks is left
+        out, all in the one query."""
         city = event.city if event.venue == Event.Venue.ADDRESS else ""
         if event.venue == Event.Venue.ORGANISATION and event.venue_organisation_id:
             city = event.venue_organisation.city
@@ -795,6 +800,13 @@ class EventAlertQuerySet(models.QuerySet):
             Q(library__isnull=True) | Q(library__in=libraries),
             Q(kind="") | Q(kind=event.kind),
             Q(audience="") | Q(audience__in=event.audience),
+        ).exclude(
+            # An empty Q() excludes nothing, so the event with every fact sends to every alert.
+            reduce(
+                operator.or_,
+                (Q(access__icontains=f'"{code}"') for code in ACCESS_FACT_FIELDS if not event.has_access_fact(code)),
+                Q(),
+            )
         )
 
 
@@ -830,6 +842,11 @@ class EventAlert(models.Model):
     )
     kind = models.CharField(_("kind of event"), max_length=32, choices=Event.Kind.choices, blank=True)
     audience = models.CharField(_("audience"), max_length=32, choices=Audience.choices, blank=True)
+    access = ChoiceListField(
+        _("accessibility and practical facts"),
+        choices=AccessFact.choices,
+        help_text=_("Empty: any event. Several: only events with all of them."),
+    )
     frequency = models.CharField(_("how often"), max_length=16, choices=Frequency.choices, default=Frequency.IMMEDIATE)
     token = models.CharField(_("public token"), max_length=40, unique=True, default=new_registration_token)
     confirmations_sent = models.PositiveSmallIntegerField(_("confirmation e-mails sent"), default=0)
@@ -850,12 +867,12 @@ class EventAlert(models.Model):
             ),
             # The same filters twice for one address would send every event twice.
             models.UniqueConstraint(
-                fields=["email", "event_language", "city", "library", "kind", "audience"],
+                fields=["email", "event_language", "city", "library", "kind", "audience", "access"],
                 condition=Q(library__isnull=False),
                 name="eventalert_one_per_filters_library",
             ),
             models.UniqueConstraint(
-                fields=["email", "event_language", "city", "kind", "audience"],
+                fields=["email", "event_language", "city", "kind", "audience", "access"],
                 condition=Q(library__isnull=True),
                 name="eventalert_one_per_filters",
             ),
@@ -869,6 +886,11 @@ class EventAlert(models.Model):
     def is_confirmed(self):
         return self.confirmed_at is not None
 
+    @property
+    def access_facts(self):
+        """The facts the alert requires, as `AccessFact` members in their display order."""
+        return [AccessFact(code) for code in ACCESS_FACT_FIELDS if code in self.access]
+
     def filters(self):
         """The alert's filters as the event list's query string values (empty ones left out)."""
         values = {
@@ -877,6 +899,7 @@ class EventAlert(models.Model):
             "library": self.library.slug if self.library_id else "",
             "kind": self.kind,
             "audience": self.audience,
+            "access": self.access,
         }
         return {name: value for name, value in values.items() if value}
 
@@ -898,7 +921,7 @@ class EventAlert(models.Model):
 
     def get_events_url(self):
         """The event list with the alert's filters."""
-        return f"{reverse('activities:event_list')}?{urlencode(self.filters())}"
+        return f"{reverse('activities:event_list')}?{urlencode(self.filters(), doseq=True)}"
 
 
 class EventAnnouncement(models.Model):

@@ -46,6 +46,28 @@ def test_the_signed_link_changes_the_filters_how_often_and_the_language(client, 
     )
 
 
+def test_the_change_page_offers_the_accessibility_facts_and_saves_them(client, jelgava):
+    alert = EventAlertFactory(access=["hearing_loop"])
+
+    page = client.get(alert.get_manage_url())
+    assert page.context["form"]["access"].value() == ["hearing_loop"]
+    assert 'value="hearing_loop" id="id_access_1" checked' in page.content.decode()
+
+    response = client.post(
+        alert.get_manage_url(), {"action": "save", "access": ["childcare", "step_free"], "frequency": "immediate"}
+    )
+
+    assert response.status_code == 302
+    alert.refresh_from_db()
+    assert alert.access == ["step_free", "childcare"]
+    assert "access=step_free&access=childcare" in alert.get_events_url()
+
+    response = client.post(alert.get_manage_url(), {"action": "save", "access": ["teleport"], "frequency": "immediate"})
+    assert response.status_code == 400
+    alert.refresh_from_db()
+    assert alert.access == ["step_free", "childcare"]
+
+
 def test_changing_to_filters_the_address_has_already_says_so(client, jelgava):
     EventAlertFactory(email="olena@example.org", event_language="ru")
     alert = EventAlertFactory(email="olena@example.org", event_language="uk")

@@ -70,6 +70,53 @@ def test_publishing_announces_the_event_to_each_matching_alert_once_in_its_langu
     assert "/uk/events/alerts/change/" in sent[ukrainian_in_jelgava.email].body
 
 
+@pytest.mark.parametrize(
+    ("facts", "told"),
+    [
+        ({"step_free_access": True, "free_of_charge": True}, {"any", "step_free", "both"}),
+        ({"step_free_access": True}, {"any", "step_free"}),
+        ({"free_of_charge": True}, {"any"}),
+        ({}, {"any"}),
+    ],
+)
+def test_an_alert_with_accessibility_facts_is_told_only_of_events_with_all_of_them(draft, facts, told):
+    for name, value in facts.items():
+        setattr(draft, name, value)
+    draft.save()
+    alerts_by_name = {
+        "any": EventAlertFactory(),
+        "step_free": EventAlertFactory(access=["step_free"]),
+        "both": EventAlertFactory(access=["step_free", "free"]),
+        "hearing_loop": EventAlertFactory(access=["hearing_loop"]),
+    }
+
+    publish(draft)
+
+    emails = {message.to[0] for message in alert_mails()}
+    assert emails == {alerts_by_name[name].email for name in told}
+
+
+def test_an_online_event_can_be_followed_online_for_an_alert_too(draft):
+    draft.venue = Event.Venue.ONLINE
+    draft.venue_organisation = None
+    draft.online_url = "https://meet.example.org/seminar"
+    draft.save()
+    online = EventAlertFactory(access=["online"])
+
+    publish(draft)
+
+    assert [message.to for message in alert_mails()] == [[online.email]]
+
+
+def test_matching_is_one_query_whatever_facts_the_alerts_require(draft, django_assert_num_queries):
+    EventAlertFactory(access=["step_free", "free", "childcare"])
+    EventAlertFactory(access=["hearing_loop"])
+    event = Event.objects.select_related("organiser", "venue_organisation").get(pk=draft.pk)
+
+    with django_assert_num_queries(1):
+        assert len(list(EventAlert.objects.confirmed().matching(event))) == 0
+
+
 def test_the_alert_and_the_summary_name_the_event_s_languages_in_words(draft):
     draft.languages = ["uk", "lv"]
     draft.save()

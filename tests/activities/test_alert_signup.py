@@ -61,6 +61,38 @@ def test_filters_the_form_does_not_offer_are_left_out(client, jelgava):
     assert "<script>" not in page.content.decode()
 
 
+def test_the_event_list_links_to_an_alert_with_its_accessibility_facts(client, jelgava):
+    page = client.get(reverse("activities:event_list") + "?language=uk&access=step_free&access=free")
+
+    assert 'href="/en/events/alerts/?language=uk&amp;access=step_free&amp;access=free"' in page.content.decode()
+
+
+def test_the_signup_form_starts_with_the_lists_accessibility_facts_and_saves_them(client, jelgava):
+    page = client.get(signup_url(query="?language=uk&access=free&access=step_free&access=teleport"))
+
+    assert page.context["form"]["access"].value() == ["free", "step_free"], "a code the form does not offer is left out"
+    assert 'value="step_free" id="id_access_0" checked' in page.content.decode()
+
+    response = sign_up(client, access=["free", "step_free"])
+
+    assert response.status_code == 302
+    alert = EventAlert.objects.get()
+    assert alert.access == ["step_free", "free"], "in the facts' display order, so ticking in another order is the same"
+    assert "access=step_free&access=free" in link_in(mail.outbox[0], "/events/?")
+    page = client.get(link_in(mail.outbox[0], "/confirm/"))
+    assert "<dd>Step-free access, Free of charge</dd>" in page.content.decode()
+
+
+def test_the_same_filters_with_other_accessibility_facts_are_another_alert(client, jelgava):
+    EventAlertFactory(email="olena@example.org", event_language="uk", access=["step_free"])
+
+    sign_up(client, access=["step_free", "free"])
+    sign_up(client)
+
+    assert sorted(alert.access for alert in EventAlert.objects.all()) == [[], ["step_free"], ["step_free", "free"]]
+    assert len(mail.outbox) == 2
+
+
 def test_a_signup_sends_only_the_confirmation_in_the_pages_language(client, jelgava):
     response = sign_up(client, language="uk", city="Jelgava", library="jelgava")
 
@@ -183,15 +215,23 @@ def test_too_many_signups_from_one_connection_answer_429(client, jelgava):
     library=st.text(max_size=90),
     kind=st.text(max_size=40),
     frequency=st.text(max_size=20),
+    access=st.lists(st.one_of(st.sampled_from(["step_free", "free", "online"]), st.text(max_size=20)), max_size=8),
 )
 def test_odd_input_is_refused_with_a_message_or_signed_up_never_an_error(
-    client, jelgava, email, event_language, city, library, kind, frequency
+    client, jelgava, email, event_language, city, library, kind, frequency, access
 ):
     cache.clear()
     mail.outbox = []
     before = EventAlert.objects.count()
     response = sign_up(
-        client, email=email, event_language=event_language, city=city, library=library, kind=kind, frequency=frequency
+        client,
+        email=email,
+        event_language=event_language,
+        city=city,
+        library=library,
+        kind=kind,
+        frequency=frequency,
+        access=access,
     )
 
     assert response.status_code in (302, 400)

@@ -119,6 +119,7 @@ def test_the_confirmation_link_asks_before_it_confirms_then_the_alert_is_on(clie
 
     page = client.get(confirm)
     assert page.status_code == 200
+    assert "<dd>None chosen</dd>" in page.content.decode(), "no accessibility fact required"
     assert not EventAlert.objects.get().is_confirmed, "a mail program opening the link confirms nothing"
 
     response = client.post(confirm)

@@ -42,7 +42,7 @@ def alert(confirmed):
     """An alert signed up for through the service (confirmed or not), for the pages of its e-mails' links."""
     email = "confirmed@example.org" if confirmed else "new@example.org"
     if not EventAlert.objects.filter(email=email).exists():
-        alert_subscribe(email=email, language="lv", event_language="uk", city="Jelgava")
+        alert_subscribe(email=email, language="lv", event_language="uk", city="Jelgava", access=["step_free", "free"])
         if confirmed:
             EventAlert.objects.filter(email=email).update(confirmed_at=timezone.now())
     return EventAlert.objects.get(email=email)

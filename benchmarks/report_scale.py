@@ -58,6 +58,17 @@ def filled_for(rows):
     return Attendance.objects.count() == rows // 5 and Registration.objects.count() == 4 * (rows // 5)
 
 
+def reference_of(number):
+    """`number` written in the registration references' alphabet, as long as a reference."""
+    from activities.models import REFERENCE_ALPHABET, REFERENCE_LENGTH
+
+    digits = []
+    for _position in range(REFERENCE_LENGTH):
+        number, digit = divmod(number, len(REFERENCE_ALPHABET))
+        digits.append(REFERENCE_ALPHABET[digit])
+    return "".join(reversed(digits))
+
+
 def fill(rows):
     """N/5 events with attendance and 4 registrations each, spread over 2025 (Riga)."""
     from zoneinfo import ZoneInfo
@@ -130,6 +141,9 @@ def fill(rows):
                     status=statuses[n],
                     consent_at=event.starts_at,
                     created_at=event.starts_at - datetime.timedelta(days=2, minutes=n),
+                    # Drawn at random, 800,000 references would collide (the service draws again; bulk_create
+                    # cannot): each row gets its number written in the references' alphabet instead.
+                    reference=reference_of(event.pk * 4 + n),
                 )
                 for event in created
                 for n in range(4)

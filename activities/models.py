@@ -210,18 +210,37 @@ class EventQuerySet(AccessFactsQuerySetMixin, models.QuerySet):
             )
             return Coalesce(Subquery(rows, output_field=models.IntegerField()), 0)
 
+        statuses = Registration.Status
+        return self.with_erased_registration_counts().annotate(
+            confirmed_count=live(statuses.CONFIRMED),
+            waiting_count=live(statuses.WAITING),
+            cancelled_count=live(statuses.CANCELLED),
+        )
+
+    def with_erased_registration_counts(self):
+        """Annotate each event with `erased_confirmed`, `erased_waiting` and `erased_cancelled`: the registrations
+        counted in its `RegistrationTally` when their personal data went (one row per event)."""
+
         def erased(status):
             rows = RegistrationTally.objects.filter(event=OuterRef("pk")).values(status)
             return Coalesce(Subquery(rows, output_field=models.IntegerField()), 0)
 
-        statuses = Registration.Status
         return self.annotate(
-            confirmed_count=live(statuses.CONFIRMED),
-            waiting_count=live(statuses.WAITING),
-            cancelled_count=live(statuses.CANCELLED),
             erased_confirmed=erased("confirmed"),
             erased_waiting=erased("waiting"),
             erased_cancelled=erased("cancelled"),
+        )
+
+    def with_door_counts(self):
+        """Annotate each event with what its `CheckInCount` keeps (one row per event): `erased_checked_in`,
+        `walk_ins`, and `uses_check_in` (whether staff checked anyone in or counted a walk-in)."""
+        counts = CheckInCount.objects.filter(event=OuterRef("pk"))
+        return self.annotate(
+            erased_checked_in=Coalesce(
+                Subquery(counts.values("erased_checked_in"), output_field=models.IntegerField()), 0
+            ),
+            walk_ins=Coalesce(Subquery(counts.values("walk_ins"), output_field=models.IntegerField()), 0),
+            uses_check_in=models.Exists(counts),
         )
 
     def with_check_in_counts(self):
@@ -234,12 +253,8 @@ class EventQuerySet(AccessFactsQuerySetMixin, models.QuerySet):
             .annotate(count=Count("pk"))
             .values("count")
         )
-        counts = CheckInCount.objects.filter(event=OuterRef("pk"))
-        return self.annotate(
-            checked_in_count=Coalesce(Subquery(live, output_field=models.IntegerField()), 0)
-            + Coalesce(Subquery(counts.values("erased_checked_in"), output_field=models.IntegerField()), 0),
-            walk_ins=Coalesce(Subquery(counts.values("walk_ins"), output_field=models.IntegerField()), 0),
-            uses_check_in=models.Exists(counts),
+        return self.with_door_counts().annotate(
+            checked_in_count=Coalesce(Subquery(live, output_field=models.IntegerField()), 0) + F("erased_checked_in")
         )
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from functools import cached_property
 
 from django.conf import settings
-from django.db.models import Case, Count, Sum, TextField, Value, When
+from django.db.models import Case, Count, Q, Sum, TextField, Value, When
 from django.db.models.functions import Cast, TruncMonth, TruncSecond
 from django.utils import timezone
 from django.utils.dates import MONTHS
@@ -562,9 +562,11 @@ class EventsSheet(Sheet):
         return self.scope.events().count()
 
     def rows(self):
-        """Registrations come from the events' own counts (`with_registration_counts`: live rows plus the tally
-        left by erasure), so the query needs no grouping and the database gives each event's local start time,
-        its state and its languages as text, whose few distinct values are labelled once each."""
+        """The live registrations are counted in one grouped query over the period's registrations, read into a
+        table by event before the events are read (a correlated count per event and status costs the database
+        several times more); the tally left by erasure and the door's counts are one row per event, read with
+        it. The database gives each event's local start time, its state and its languages as text, whose few
+        distinct values are labelled once each."""
         kinds = choice_labels(Event.Kind.choices)
         activity = choice_labels(Attendance.ActivityType.choices)
         language_names = delivery_language_labels()
@@ -588,12 +590,24 @@ class EventsSheet(Sheet):
             helpfulness.setdefault(event_id, {})[answer] = number
             groups[event_id] = (organiser, month_of(ended))
         hidden = events_to_hide({pk: sum(counts.values()) for pk, counts in helpfulness.items()}, groups)
+        no_registrations = (0,) * (len(STATUSES) + 1)
+        no_answers = helpfulness_cells({})
+        live = {
+            event_id: counts
+            for event_id, *counts in self.scope.registrations()
+            .order_by()
+            .values_list("event")
+            .annotate(
+                **{status: Count("pk", filter=Q(status=status)) for status in STATUSES},
+                checked_in=Count("pk", filter=Q(checked_in_at__isnull=False)),
+            )
+        }
         events = (
             self.scope.events()
             # The translated columns are named: modeltranslation need not rewrite the query or its rows.
             .rewrite(False)
-            .with_registration_counts()
-            .with_check_in_counts()
+            .with_erased_registration_counts()
+            .with_door_counts()
             .order_by("starts_at", "pk")
             .values_list(
                 TruncSecond("starts_at", tzinfo=timezone.get_current_timezone()),
@@ -610,17 +624,18 @@ class EventsSheet(Sheet):
                 "attendance__activity_type",
                 "attendance__total",
                 "attendance__third_country_nationals",
-                *(f"{status}_count" for status in STATUSES),
                 *(f"erased_{status}" for status in STATUSES),
                 "uses_check_in",
-                "checked_in_count",
+                "erased_checked_in",
             )
         )
         for starts_at, pk, *row in events.iterator(CHUNK_SIZE):
-            kind, organiser, languages, state, activity_type, total, tcn, *counts, uses_check_in, checked_in = row[
-                len(titles) :
-            ]
-            registered = [counts[index] + counts[index + len(STATUSES)] for index in range(len(STATUSES))]
+            kind, organiser, languages, state, activity_type, total, tcn, *erased, uses_check_in, erased_checked_in = (
+                row[len(titles) :]
+            )
+            *counts, checked_in = live.get(pk, no_registrations)
+            checked_in += erased_checked_in
+            registered = [counts[index] + erased[index] for index in range(len(STATUSES))]
             if languages not in language_labels:
                 codes = json.loads(languages) or ()
                 language_labels[languages] = ", ".join(language_names.get(code, code) for code in codes)
@@ -638,7 +653,13 @@ class EventsSheet(Sheet):
                 *registered,
                 # Counted for events held that used check-in; a small number is hidden like a breakdown's.
                 suppress_small([registered[0] - checked_in])[0] if uses_check_in and state == "held" else "",
-                *([SUPPRESSED] * 3 if pk in hidden else helpfulness_cells(helpfulness.get(pk, {}))),
+                *(
+                    [SUPPRESSED] * 3
+                    if pk in hidden
+                    else helpfulness_cells(helpfulness[pk])
+                    if pk in helpfulness
+                    else no_answers
+                ),
             ]
 
 

@@ -104,6 +104,16 @@ def test_home_marks_cancelled_and_sample_events(client, frozen_now):
     assert "badge-sample" in response.content.decode()
 
 
+def test_home_shows_each_events_accessibility_facts_as_its_cards_do(client, frozen_now):
+    EventFactory(title="Ar uzbrauktuvi", step_free_access=True, free_of_charge=True)
+
+    html = client.get(url_in("uk", "home")).content.decode()
+
+    card = html[html.index("Ar uzbrauktuvi") :].split("</li>\n</ul>")[0]
+    assert "Безбар’єрний доступ" in card
+    assert 'src="/static/partners/access/step_free.svg"' in card
+
+
 def test_home_map_preview_has_the_published_initiatives_with_coordinates(client):
     shown = InitiativeFactory(title="Sarunu klubs")
     InitiativeFactory(title="Gaida pārbaudi", status=Initiative.Status.PENDING)

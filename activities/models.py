@@ -525,20 +525,20 @@ class RegistrationQuerySet(models.QuerySet):
     def for_event(self, event):
         return self.filter(event=event)
 
+    def not_yet_written(self, sent_field):
+        """Confirmed registrations with an e-mail address that have not had the e-mail whose sending time
+        `sent_field` records (the reminder, the survey's follow-up)."""
+        return self.confirmed().exclude(email="").filter(**{f"{sent_field}__isnull": True})
+
     def due_for_follow_up(self, now=None):
         """Confirmed registrations with an e-mail address for published events that ended within the last
         `FOLLOW_UP_WITHIN`, not asked yet whether the event helped. Older events are left alone: an invitation
         weeks after the event (or for events held before the survey existed) would puzzle more than help."""
         now = now or timezone.now()
-        return (
-            self.confirmed()
-            .exclude(email="")
-            .filter(
-                follow_up_sent_at__isnull=True,
-                event__status=Event.Status.PUBLISHED,
-                event__ends_at__lte=now,
-                event__ends_at__gt=now - FOLLOW_UP_WITHIN,
-            )
+        return self.not_yet_written("follow_up_sent_at").filter(
+            event__status=Event.Status.PUBLISHED,
+            event__ends_at__lte=now,
+            event__ends_at__gt=now - FOLLOW_UP_WITHIN,
         )
 
     def due_for_reminder(self, now=None):

@@ -402,10 +402,7 @@ def registration_remind(*, registration: Registration) -> bool:
     not confirmed, has no e-mail address, was reminded already, or whose event has started or is no longer
     published gets none."""
     registration = (
-        Registration.objects.select_for_update()
-        .filter(pk=registration.pk, status=Registration.Status.CONFIRMED, reminder_sent_at__isnull=True)
-        .exclude(email="")
-        .first()
+        Registration.objects.select_for_update().not_yet_written("reminder_sent_at").filter(pk=registration.pk).first()
     )
     if registration is None:
         return False
@@ -514,10 +511,7 @@ def registration_follow_up(*, registration: Registration) -> bool:
     """E-mail a confirmed registrant, in the active language, the link to the survey of the event she came to,
     once: True if it was sent now. Nothing before the event ends, for a cancelled event or a closed survey."""
     registration = (
-        Registration.objects.select_for_update()
-        .filter(pk=registration.pk, status=Registration.Status.CONFIRMED, follow_up_sent_at__isnull=True)
-        .exclude(email="")
-        .first()
+        Registration.objects.select_for_update().not_yet_written("follow_up_sent_at").filter(pk=registration.pk).first()
     )
     if registration is None:
         return False

@@ -16,7 +16,7 @@ from django.views.generic import RedirectView, TemplateView
 from django.views.static import serve
 
 from activities.models import Event
-from groundwork.opendata import licence, problem_response_json
+from groundwork.opendata import NOT_FOUND_DETAIL, licence, problem_response_json
 from mapping.models import Initiative
 from partners.models import Organisation
 from partners.views import map_points
@@ -106,7 +106,7 @@ def _is_api(request):
 
 def page_not_found(request, exception):
     if _is_api(request):
-        return problem_response_json(request, 404, gettext("Nothing is published at this address."))
+        return problem_response_json(request, 404, gettext(NOT_FOUND_DETAIL))
     return defaults.page_not_found(request, exception)
 
 

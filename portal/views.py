@@ -1,10 +1,11 @@
 """The site shell: home, about, privacy notice, accessibility statement and the liveness probe."""
 
 import datetime
+import errno
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
@@ -42,7 +43,13 @@ def media_file(request, path):
     page of the portal's origin. Images still show in `<img>`, which ignores the disposition. In production the
     reverse proxy serves /media/ with the same two headers (README).
     """
-    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    try:
+        response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    except OSError as error:
+        # A name longer than the file system takes names no upload (Django's `serve` lets the error through).
+        if error.errno != errno.ENAMETOOLONG:
+            raise
+        raise Http404 from None
     response["Content-Disposition"] = "attachment"
     response["X-Content-Type-Options"] = "nosniff"
     return response

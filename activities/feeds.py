@@ -65,6 +65,11 @@ def list_filterset(request):
     return filterset
 
 
+def list_events(request):
+    """The events of the list page for this request (`list_filterset`), with the organisations each item names."""
+    return list_filterset(request).qs.prefetch_related("organiser", "venue_organisation")
+
+
 def refused_filters_response(request, refused: RefusedFilters) -> HttpResponseBadRequest:
     """400 with the message, and one warning in the log: no traceback, the refused values escaped (`%r`), so that
     a value holding a line break cannot write a line of its own into the log."""
@@ -90,7 +95,7 @@ class EventListCalendarView(View):
 
     def get(self, request):
         try:
-            events = list_filterset(request).qs[:FEED_LIMIT]
+            events = list_events(request)[:FEED_LIMIT]
         except RefusedFilters as refused:
             return refused_filters_response(request, refused)
         return calendar_response(events, name=_site_name(gettext("Events and seminars")))
@@ -123,7 +128,7 @@ class EventListFeed(Feed):
         """The events and the list page they come from: (queryset, absolute URL of the page)."""
         query = request.GET.urlencode()
         page_url = settings.SITE_URL + reverse("activities:event_list") + (f"?{query}" if query else "")
-        return list_filterset(request).qs, page_url
+        return list_events(request), page_url
 
     def title(self, obj):
         return _site_name(gettext("Events and seminars"))

@@ -2,6 +2,7 @@ import datetime
 import operator
 import re
 import secrets
+from collections import Counter
 from datetime import timedelta
 from functools import reduce
 from urllib.parse import unquote, urlencode
@@ -137,45 +138,41 @@ class EventQuerySet(AccessFactsQuerySetMixin, models.QuerySet):
         ]
         return self.filter(text_matches(columns, text))
 
+    def _count_language_sets(self):
+        """`[(delivery language codes, status, n)]`: the events grouped by their list of languages and status, in
+        one query whose answer has a row per combination in use (a few dozen), however many events there are."""
+        delivery = {code for code, _name in settings.DELIVERY_LANGUAGES}
+        rows = self.order_by().values_list("languages", "status").annotate(n=Count("pk"))
+        return [(set(languages or ()) & delivery, status, n) for languages, status, n in rows]
+
     def count_by_language(self):
         """How many events there are, and how many are delivered in each language: `(total, {code: count})`,
         languages without events left out, all in one query."""
-        counts = self.order_by().aggregate(
-            total=Count("pk"),
-            **{
-                f"language_{code}": Count("pk", filter=Q(languages__icontains=f'"{code}"'))
-                for code, _name in settings.DELIVERY_LANGUAGES
-            },
-        )
-        total = counts.pop("total")
-        return total, {key.removeprefix("language_"): count for key, count in counts.items() if count}
+        total, by_language = 0, Counter()
+        for languages, _status, n in self._count_language_sets():
+            total += n
+            by_language.update(dict.fromkeys(languages, n))
+        return total, {code: by_language[code] for code, _name in settings.DELIVERY_LANGUAGES if by_language[code]}
 
     def count_listed_by_language(self):
         """For the public list, in one query: `(listed, offered)`, each `{"all": n, code: n}` with languages
         without events left out. `listed` counts every event the list shows (cancelled ones stay visible, marked):
         what its pages hold. `offered` leaves the cancelled ones out: what a visitor can still go to, as the
         counts per language say."""
-        cancelled = Q(status=Event.Status.CANCELLED)
-        in_language = {code: Q(languages__icontains=f'"{code}"') for code, _name in settings.DELIVERY_LANGUAGES}
-        counts = self.order_by().aggregate(
-            listed_all=Count("pk"),
-            offered_all=Count("pk", filter=~cancelled),
-            **{f"listed_{code}": Count("pk", filter=condition) for code, condition in in_language.items()},
-            **{
-                f"offered_{code}": Count("pk", filter=condition & ~cancelled) for code, condition in in_language.items()
-            },
+        listed, offered = Counter(), Counter()
+        for languages, status, n in self._count_language_sets():
+            counts = {"all": n, **dict.fromkeys(languages, n)}
+            listed.update(counts)
+            if status != Event.Status.CANCELLED:
+                offered.update(counts)
+        order = ["all", *(code for code, _name in settings.DELIVERY_LANGUAGES)]
+        return (
+            {code: listed[code] for code in order if listed[code]},
+            {code: offered[code] for code in order if offered[code]},
         )
-        listed = {key.removeprefix("listed_"): n for key, n in counts.items() if key.startswith("listed_") and n}
-        offered = {key.removeprefix("offered_"): n for key, n in counts.items() if key.startswith("offered_") and n}
-        return listed, offered
 
     def for_listing(self):
         return self.select_related("organiser", "venue_organisation")
-
-    def for_cards(self):
-        """For a page of event cards: the organisations come in two small queries after the page's events, so the
-        database sorts the events alone rather than every matching event joined to its organisations first."""
-        return self.prefetch_related("organiser", "venue_organisation")
 
     def for_detail(self):
         return self.select_related("organiser", "venue_organisation").prefetch_related("co_organisers")

@@ -46,7 +46,8 @@ class EventListView(FilterView):
     archive = False
 
     def get_queryset(self):
-        events = Event.objects.published().for_cards()
+        # The cards' organisations are read by `event_cards`, for the cards it renders.
+        events = Event.objects.published()
         return events.past() if self.archive else events.upcoming()
 
     def paginate_queryset(self, queryset, page_size):
@@ -129,18 +130,8 @@ class EventListView(FilterView):
             other_languages=sorted(
                 (item for item in by_language if item["code"] != language), key=lambda item: -item["count"]
             ),
-            filters_fragment_key=self.filters_fragment_key(),
         )
         return context
-
-    def filters_fragment_key(self):
-        """What the rendered filter form depends on, for the template's fragment cache: the choices (the data
-        version), the page, and the values as sent; None for a form with errors, which is rendered each time."""
-        form = self.filterset.form
-        if not self.filterset.is_valid():
-            return None
-        values = sorted((name, tuple(form.data.getlist(name))) for name in form.fields if name in form.data)
-        return EVENT_DATA.etag(self.request.path, repr(values))
 
 
 class EventArchiveView(EventListView):

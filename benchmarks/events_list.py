@@ -16,7 +16,8 @@ and measures with wrk (Debian: `apt-get install wrk`), one tier after the other,
 - built:       the event list built on every request: every request asks for a period no earlier request asked for
                (`date_from` and `date_to`, from a shuffled list that each wrk run takes its own slice of), so no
                page was stored for it; what is computed once per data version (the counts per language, the filter
-               choices, the rendered filter form, each event's card) comes from the caches, as for a visitor;
+               choices, each filter field with the value sent, each event's card) comes from the caches, as for a
+               visitor (the cards are warmed first: every page of the list for 4 seconds);
 - cached:      the same list URL again: Django's cache middleware answers from the page cache;
 - conditional: the same list URL with the ETag it gave (If-None-Match): 304 Not Modified.
 
@@ -209,6 +210,19 @@ def periods_script(folder, queries, *, threads, per_run=6000):
     return script
 
 
+def pages_script(folder, pages):
+    """A wrk script that asks for the list's pages 1, 2, ..., `pages`, and again from the start."""
+    script = folder / "pages.lua"
+    script.write_text(
+        "local n = 0\n"
+        "function request()\n"
+        f"  n = n % {pages} + 1\n"
+        '  return wrk.format("GET", wrk.path .. "&page=" .. n)\n'
+        "end\n"
+    )
+    return script
+
+
 def wrk(url, *, seconds, threads, connections, headers=(), script=None):
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
     if script:
@@ -274,6 +288,10 @@ def main():
             "conditional": {"url": base + LIST_PATH, "headers": [f"If-None-Match: {etag}"]},
         }
         wrk(tiers["minimal"]["url"], seconds=2, **options)  # warm-up
+        # Every page of the list, over and over for a few seconds: each worker renders each event's card once and
+        # keeps it, as on a site whose events have not changed for a while (a change renders each card once more).
+        pages = -(-EVENTS // 20)
+        wrk(base + LIST_PATH, seconds=4, **options, script=pages_script(folder, pages))
         # Rounds of every tier one after the other, so that a change in the machine's load (it is shared) reaches
         # the minimal view and the list alike: the ratios are taken within each round, then their median.
         rates = {name: [] for name in tiers}

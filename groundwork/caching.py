@@ -15,6 +15,7 @@ changes at once. Anonymous visitors see a change within `PUBLIC_CACHE_SECONDS`.
 import functools
 
 from django.conf import settings
+from django.core.cache import caches
 from django.middleware.cache import FetchFromCacheMiddleware
 from django.utils.cache import patch_cache_control
 from django.utils.module_loading import import_string
@@ -86,3 +87,18 @@ def public_cache(*, etag_func=None, last_modified_func=None, max_age_func=None, 
         return wrapper
 
     return decorator
+
+
+def cached_fragments(keys, render, *, seconds):
+    """The HTML fragments named by `keys` (cache keys, in order): those stored in the fragments cache from there, the
+    others made by `render(indexes)` (the fragments at those positions of `keys`, in that order) and stored for
+    `seconds`. One round trip to the cache for them all; when the cache is down, every one is rendered. For parts
+    of a page that many pages share (an event's card, a filter field with its choices), keyed by all they show."""
+    fragments = caches["fragments"]
+    stored = fragments.get_many(list(keys))
+    missing = [index for index, key in enumerate(keys) if key not in stored]
+    if missing:
+        fresh = dict(zip((keys[index] for index in missing), render(missing), strict=True))
+        fragments.set_many(fresh, seconds)
+        stored.update(fresh)
+    return [stored[key] for key in keys]

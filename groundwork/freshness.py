@@ -79,7 +79,8 @@ def latest(*values):
     return max(moments) if moments else None
 
 
-def _digest(*parts) -> str:
+def digest(*parts) -> str:
+    """A short stable digest of `parts` (their text), for cache keys."""
     return hashlib.blake2b("|".join(map(str, parts)).encode(), digest_size=12).hexdigest()
 
 
@@ -139,7 +140,7 @@ class DataVersion:
         if versions is not None and self.name in versions:
             return versions[self.name]
         values, last_modified, valid_until = self.read(timezone.now())
-        version = Version(_digest(settings.RELEASE, self.name, *values), last_modified, as_datetime(valid_until))
+        version = Version(digest(settings.RELEASE, self.name, *values), last_modified, as_datetime(valid_until))
         if versions is not None:
             versions[self.name] = version
         return version
@@ -149,9 +150,9 @@ class DataVersion:
 
         Weak: it names what a response says, not its bytes (the same ETag for the compressed and plain bodies).
         """
-        return f'W/"{_digest(self.current().token, *parts)}"'
+        return f'W/"{digest(self.current().token, *parts)}"'
 
     def cached(self, name: str, compute, *parts: str):
         """`compute()`, or its value already cached for the current version and `parts` (a language, filters)."""
-        key = f"{self.name}:{name}:{self.current().token}:{_digest(*parts)}"
+        key = f"{self.name}:{name}:{self.current().token}:{digest(*parts)}"
         return cache.get_or_set(key, compute, DERIVED_SECONDS)

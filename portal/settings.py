@@ -166,16 +166,29 @@ def _redis_cache(prefix):
     }
 
 
+# Three roles: "default" for values derived from the data (counts, filter choices) and the rate limits; "pages"
+# for whole responses (Django's cache middleware); "fragments" for the parts many pages share (an event's card, a
+# filter field), rendered once per version of the data (groundwork.caching.cached_fragments).
 if REDIS_CACHE_URL:
-    CACHES = {"default": _redis_cache("libri"), "pages": _redis_cache(f"libri-pages-{RELEASE}")}
+    CACHES = {
+        "default": _redis_cache("libri"),
+        "pages": _redis_cache(f"libri-pages-{RELEASE}"),
+        "fragments": _redis_cache(f"libri-fragments-{RELEASE}"),
+    }
 else:
-    # The page cache of a process is bounded: a map view is a few kilobytes, a list page some twenty.
+    # The caches of a process are bounded: a map view is a few kilobytes, a list page some twenty; a card about
+    # one, and the fragments' bound holds a card of each of some thousands of events (about 10 MB).
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "libri"},
         "pages": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": f"libri-pages-{RELEASE}",
             "OPTIONS": {"MAX_ENTRIES": 1000},
+        },
+        "fragments": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"libri-fragments-{RELEASE}",
+            "OPTIONS": {"MAX_ENTRIES": 10000},
         },
     }
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True

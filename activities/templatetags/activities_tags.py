@@ -1,12 +1,12 @@
 import segno
 from django import template
-from django.conf import settings
-from django.core.cache import caches
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from groundwork.freshness import DERIVED_SECONDS
+from groundwork.caching import cached_fragments
+from groundwork.freshness import DERIVED_SECONDS, digest
 from partners.templatetags import linked_data
 
 from ..freshness import EVENT_DATA
@@ -44,23 +44,46 @@ def webcal(url):
 def event_cards(context, events):
     """The events' cards (`activities/_event_card.html`), each rendered once per version of the events' data,
     language and release, then reused by every page that lists the event: the cards of a page cost one round trip
-    to the page cache. A card shows the places left and whether registration is open, so both go into its key."""
-    pages = caches[settings.CACHE_MIDDLEWARE_ALIAS]
+    to the page cache. A card shows the places left and whether registration is open, so both go into its key.
+    The organisations a card names are read only for the cards rendered."""
     version = EVENT_DATA.current().token
     language = get_language() or ""
-    keys = {
-        event.pk: f"event-card:{version}:{language}:{event.pk}:{int(event.accepts_registrations)}" for event in events
-    }
-    stored = pages.get_many(list(keys.values()))
+    events = list(events)
+    keys = [f"event-card:{version}:{language}:{event.pk}:{int(event.accepts_registrations)}" for event in events]
     template = context.template.engine.get_template("activities/_event_card.html")
-    cards, fresh = [], {}
-    for event in events:
-        card = stored.get(keys[event.pk])
-        if card is None:
+
+    def render(indexes):
+        missing = [events[index] for index in indexes]
+        prefetch_related_objects(missing, "organiser", "venue_organisation")
+        cards = []
+        for event in missing:
             with context.push(event=event):
-                card = fresh[keys[event.pk]] = template.render(context)
-        cards.append(card)
-    if fresh:
-        pages.set_many(fresh, DERIVED_SECONDS)
+                cards.append(template.render(context))
+        return cards
+
     # Each card was rendered by the template engine, which escaped what it had to.
-    return mark_safe("".join(cards))
+    return mark_safe("".join(cached_fragments(keys, render, seconds=DERIVED_SECONDS)))
+
+
+@register.simple_tag
+def filter_field_groups(fields):
+    """`[(field, html)]`: each bound field of the event list's filter form as its field group (label, widget, help),
+    rendered once per version of the events' data (the choices), language, release and the value sent for it, then
+    reused: a visitor who changes one filter has only that field rendered again. A form with errors is rendered
+    as it is, each time."""
+    fields = list(fields)
+    if not fields:
+        return []
+    form = fields[0].form
+    if form.errors:
+        return [(field, field.as_field_group()) for field in fields]
+    version = EVENT_DATA.current().token
+    language = get_language() or ""
+    keys = [
+        "event-filter:" + digest(version, language, field.html_name, *form.data.getlist(field.html_name))
+        for field in fields
+    ]
+    groups = cached_fragments(
+        keys, lambda indexes: [fields[index].as_field_group() for index in indexes], seconds=DERIVED_SECONDS
+    )
+    return list(zip(fields, map(mark_safe, groups), strict=True))

@@ -103,8 +103,9 @@ def digest_message(alert: EventAlert, items: list[list[Event]], connection=None)
     """The weekly summary for `alert`, in the active language: one entry per item, an event or the dates of a
     series, earliest first (the entry shows the first, and names the others)."""
     unsubscribe_url = settings.SITE_URL + alert.get_unsubscribe_url()
+    entries = [(first, settings.SITE_URL + first.get_absolute_url(), _with_urls(others)) for first, *others in items]
     context = {
-        "events": [(first, _with_urls([first])[0][1], _with_urls(others)) for first, *others in items],
+        "events": entries,
         "manage_url": settings.SITE_URL + alert.get_manage_url(),
         "unsubscribe_url": unsubscribe_url,
     }

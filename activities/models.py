@@ -976,7 +976,8 @@ class EventAlert(models.Model):
 
 class EventAnnouncement(models.Model):
     """That an event has been announced to the alerts: made once, the first time the event is published, so that
-    publishing it again (after a withdrawal) or editing it announces nothing."""
+    publishing it again (after a withdrawal) or editing it announces nothing. A date of a series announced already
+    gets one too, announcing nothing: its series was the news (`EventSeries.announced_at`)."""
 
     event = models.OneToOneField(
         Event, on_delete=models.CASCADE, primary_key=True, related_name="announcement", verbose_name=_("event")

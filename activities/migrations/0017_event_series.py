@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0015_alert_access'),
+        ('activities', '0016_point_complete_message'),
     ]
 
     operations = [

@@ -243,6 +243,9 @@ def main():
     parser.add_argument("--rounds", type=int, default=3, help="rounds over every tier (default 3)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2)")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
+    parser.add_argument(
+        "--events", type=int, default=EVENTS, help=f"upcoming events, one every 3 hours (default {EVENTS})"
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk not found: apt-get install wrk")
@@ -255,7 +258,9 @@ def main():
     if os.environ.get("DATABASE_URL"):
         subprocess.run([*manage, "flush", "--noinput", "-v", "0"], env=env, check=True, cwd=ROOT)
     compile_catalogues(folder / "locale")
-    subprocess.run([*manage, "shell", "-c", SEED.replace("EVENT_COUNT", str(EVENTS))], env=env, check=True, cwd=ROOT)
+    subprocess.run(
+        [*manage, "shell", "-c", SEED.replace("EVENT_COUNT", str(args.events))], env=env, check=True, cwd=ROOT
+    )
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -290,7 +295,8 @@ def main():
         wrk(tiers["minimal"]["url"], seconds=2, **options)  # warm-up
         # Every page of the list, over and over for a few seconds: each worker renders each event's card once and
         # keeps it, as on a site whose events have not changed for a while (a change renders each card once more).
-        pages = -(-EVENTS // 20)
+        # The pages whose events the periods below reach: one event every 3 hours over PERIOD_DAYS.
+        pages = -(-min(args.events, PERIOD_DAYS * 8) // 20)
         wrk(base + LIST_PATH, seconds=4, **options, script=pages_script(folder, pages))
         # Rounds of every tier one after the other, so that a change in the machine's load (it is shared) reaches
         # the minimal view and the list alike: the ratios are taken within each round, then their median.
@@ -325,9 +331,9 @@ def main():
         f"# benchmarks/events_list.py, {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC",
         f"# {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPUs, {database}, "
         f"gunicorn {args.workers} sync workers, DEBUG off",
-        f"# {EVENTS} published upcoming events; page {LIST_PATH} ({len(body)} bytes, 20 events per page)",
+        f"# {args.events} published upcoming events; page {LIST_PATH} ({len(body)} bytes, 20 events per page)",
         f"# command: {python} benchmarks/events_list.py --seconds {args.seconds} --rounds {args.rounds} "
-        f"--workers {args.workers} --connections {args.connections}",
+        f"--workers {args.workers} --connections {args.connections} --events {args.events}",
         "",
         "requests per second, round by round:",
         *(f"  {name:<12} {' '.join(f'{rate:9.1f}' for rate in rates[name])}   {commands[name]}" for name in tiers),

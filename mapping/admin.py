@@ -22,6 +22,7 @@ from partners.admin import (
 from . import imports, services
 from .forms import InitiativeImportForm, InitiativeRejectForm
 from .models import Initiative, InitiativeImport
+from .sheets import FACT_COLUMNS
 
 
 @admin.register(Initiative)
@@ -169,6 +170,7 @@ class InitiativeAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, AuditTrailA
             request,
             _("Import initiatives from a spreadsheet"),
             form=form,
+            fact_columns=", ".join(FACT_COLUMNS),
             recent_imports=InitiativeImport.objects.select_related("uploaded_by")[:10],
         )
         return TemplateResponse(request, "mapping/admin/import_upload.html", context)

@@ -18,16 +18,17 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django_countries import countries
 from modeltranslation.utils import build_localized_fieldname, get_translation_fields
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
-from partners.models import Organisation
+from groundwork.folding import fold
+from partners.models import ACCESS_FACT_FIELDS, AccessFact, Organisation
 
 from .models import Initiative
-from .sheets import SHEET_COLUMNS, TRANSLATED_COLUMNS
+from .sheets import FACT_COLUMNS, FACT_HOLDS, SHEET_COLUMNS, TRANSLATED_COLUMNS
 
 MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
@@ -59,6 +60,12 @@ EXAMPLE_ROW = {
     "website": "https://www.example.org/sarunu-klubs",
     "active_since": "2025-03-01",
     "active_until": "",
+    "step_free_access": "yes",
+    "hearing_loop": "",
+    "childcare": "",
+    "interpretation_available": "",
+    "online_participation": "",
+    "free_of_charge": "yes",
     "contact_name": "Anna Bērziņa",
     "contact_email": "anna@example.org",
     "contact_phone": "+371 65000000",
@@ -203,10 +210,23 @@ def _choice_lookup(choices):
     return lookup
 
 
+def _yes_no_lookup():
+    """Yes and no in every interface language, folded (`JĀ`, `ja` and `jā` alike), to True and False; with the
+    TRUE and FALSE of a spreadsheet's ticked or unticked box, and 1 and 0."""
+    lookup = {"true": True, "1": True, "false": False, "0": False}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            lookup[fold(pgettext("spreadsheet cell", "yes"))] = True
+            lookup[fold(pgettext("spreadsheet cell", "no"))] = False
+    lookup.update({FACT_HOLDS: True, "no": False})
+    return lookup
+
+
 class _Lookups:
     """What a cell may name, made once per sheet: codes and labels of the choices, hosts by slug or any name."""
 
     def __init__(self):
+        self.yes_no = _yes_no_lookup()
         self.category = _choice_lookup(Initiative.Category.choices)
         self.language = _choice_lookup(settings.DELIVERY_LANGUAGES)
         self.target_group = _choice_lookup(Initiative.TargetGroup.choices)
@@ -302,6 +322,29 @@ class CoordinateField(forms.DecimalField):
         return number.quantize(COORDINATE_PLACES, rounding=ROUND_HALF_UP)
 
 
+class AccessFactField(forms.Field):
+    """An accessibility or practical fact: yes (in any interface language) when it holds; empty, or no, when it is
+    not stated, which is what an unticked fact means."""
+
+    def __init__(self, *, lookup, **kwargs):
+        self.lookup = lookup
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        value = (value or "").strip()
+        if not value:
+            return False
+        holds = self.lookup.get(fold(value))
+        if holds is None:
+            # Not explained: shown after the column's name, since six columns take the same values.
+            raise ValidationError(
+                gettext("“%(value)s” is not yes or no: write yes when it holds, or leave the cell empty.")
+                % {"value": value},
+                code="invalid",
+            )
+        return holds
+
+
 class SheetDateField(forms.DateField):
     input_formats = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y")
 
@@ -357,6 +400,9 @@ class InitiativeRowForm(forms.ModelForm):
         self.fields["languages"].lookup = lookups.language
         self.fields["target_groups"].lookup = lookups.target_group
         self.fields["host"].lookup = lookups.hosts
+        for column in FACT_COLUMNS:
+            # Each fact reads yes or no: the model's checkbox field would take any text, "no" too, as ticked.
+            self.fields[column] = AccessFactField(lookup=lookups.yes_no)
         for column in TRANSLATED_COLUMNS:
             # Stored as "" when empty, as the admin and every other import stores them (the columns allow NULL).
             self.fields[column].empty_value = ""
@@ -387,6 +433,8 @@ def _current_cell(initiative, column):
     if column == "host":
         return initiative.host.slug if initiative.host else ""
     value = getattr(initiative, column)
+    if isinstance(value, bool):
+        return FACT_HOLDS if value else ""
     if isinstance(value, list):
         return ", ".join(value)
     if isinstance(value, datetime.date):
@@ -475,6 +523,9 @@ def template_xlsx():
     ):
         for code, label in choices:
             codes.append([column, code, str(label)])
+    for fact, column in ACCESS_FACT_FIELDS.items():
+        codes.append([column, FACT_HOLDS, str(AccessFact(fact).label)])
+        codes.append([column, "", gettext("not stated (leave the cell empty, or write no)")])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -18,7 +18,7 @@ from groundwork.queue import enqueue_on_commit
 from groundwork.slugs import unique_slug
 from partners.models import StaffMembership
 
-from .imports import SheetError, check_sheet
+from .imports import ROW_COLUMNS, SheetError, check_sheet
 from .models import RESERVED_SLUGS, Initiative, InitiativeImport
 
 SLUG_LENGTH = Initiative._meta.get_field("slug").max_length
@@ -177,30 +177,9 @@ class ImportRefused(Exception):
     """A confirmed import that cannot be written (already imported, or its rows now have errors)."""
 
 
-# Columns an import writes on existing initiatives (besides `updated_at`).
-IMPORT_FIELDS = (
-    *(
-        build_localized_fieldname(field, code)
-        for field in TRANSLATED_FIELDS
-        for code in settings.MODELTRANSLATION_LANGUAGES
-    ),
-    "category",
-    "languages",
-    "target_groups",
-    "host",
-    "street_address",
-    "postal_code",
-    "city",
-    "country",
-    "latitude",
-    "longitude",
-    "website",
-    "active_since",
-    "active_until",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-)
+# Columns an import writes on existing initiatives (besides `updated_at`): every column a row sets, so that none the
+# preview shows as read is left unwritten on update.
+IMPORT_FIELDS = ROW_COLUMNS
 IMPORT_BATCH_SIZE = 500
 
 

@@ -2,6 +2,9 @@
 
 Export and import share one set of columns, so an exported sheet (with contact columns, as staff get it) can be
 edited and imported again: rows are matched by `external_id`.
+
+Each accessibility and practical fact has a column of its own, written `yes` when it holds and left empty
+otherwise: an unticked fact means "not stated", never "no", and the public list must not claim more than that.
 """
 
 import csv
@@ -11,16 +14,20 @@ from django.conf import settings
 from modeltranslation.utils import build_localized_fieldname
 
 from groundwork.spreadsheets import spreadsheet_safe
+from partners.models import ACCESS_FACT_FIELDS
 
 from .models import Initiative
 
 LIST_SEPARATOR = ", "
+# What a fact that holds is written as; the import reads it (and its translations) back.
+FACT_HOLDS = "yes"
 
 TRANSLATED_COLUMNS = tuple(
     build_localized_fieldname(field, code)
     for field in ("title", "description")
     for code in settings.MODELTRANSLATION_LANGUAGES
 )
+FACT_COLUMNS = tuple(ACCESS_FACT_FIELDS.values())
 PUBLIC_COLUMNS = (
     "external_id",
     *TRANSLATED_COLUMNS,
@@ -37,6 +44,7 @@ PUBLIC_COLUMNS = (
     "website",
     "active_since",
     "active_until",
+    *FACT_COLUMNS,
 )
 CONTACT_COLUMNS = ("contact_name", "contact_email", "contact_phone")
 SHEET_COLUMNS = (*PUBLIC_COLUMNS, *CONTACT_COLUMNS)
@@ -56,6 +64,8 @@ def initiative_row(initiative: Initiative, columns: Iterable[str]) -> list:
         elif column in ("active_since", "active_until"):
             value = getattr(initiative, column)
             cells.append(value.isoformat() if value else "")
+        elif column in FACT_COLUMNS:
+            cells.append(FACT_HOLDS if getattr(initiative, column) else "")
         elif column == "url":
             cells.append(settings.SITE_URL + initiative.get_absolute_url())
         else:

@@ -1,14 +1,20 @@
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import get_fields_from_path, unquote
 from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
@@ -476,6 +482,23 @@ class StaffMembershipAdmin(CoordinatorOnlyAdminMixin, AuditTrailAdmin):
         }
         return TemplateResponse(request, "partners/admin/staff_invite.html", context)
 
+    # A membership gives a role: a coordinator changes and deletes only those of accounts within her reach
+    # (`roles.manageable_accounts`) and gives memberships only to them, so that she can neither demote another
+    # coordinator nor turn a colleague's account into one whose password she may then set.
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = roles.manageable_accounts(request.user, User._default_manager.all())
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or roles.may_manage_account(request.user, obj.user))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or roles.may_manage_account(request.user, obj.user))
+
     def save_model(self, request, obj, form, change):
         previous = StaffMembership.objects.filter(pk=obj.pk).select_related("user").first() if change else None
         super().save_model(request, obj, form, change)
@@ -489,10 +512,125 @@ class StaffMembershipAdmin(CoordinatorOnlyAdminMixin, AuditTrailAdmin):
         roles.sync_user_groups(obj.user)
 
     def delete_queryset(self, request, queryset):
+        queryset = queryset.filter(user__in=roles.manageable_accounts(request.user, User._default_manager.all()))
         users = {membership.user for membership in queryset.select_related("user")}
         super().delete_queryset(request, queryset)
         for user in users:
             roles.sync_user_groups(user)
+
+
+def permission_label(permission):
+    """A permission as the admin lists it, its name in the page's language.
+
+    Names are stored as `migrate` wrote them (in English); those the portal declares in a model's
+    `Meta.permissions` are in its catalogues and are translated here, when shown. Django's own ("Can add event")
+    have no translation and stay as they are.
+    """
+    return f"{permission.content_type} | {gettext(permission.name)}"
+
+
+class PermissionChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return permission_label(obj)
+
+
+class TranslatedPermissionsMixin:
+    """Lists the permissions of the many-to-many fields named in `permission_fields` with translated names."""
+
+    permission_fields = ()
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.permission_fields:
+            kwargs["form_class"] = PermissionChoiceField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class StaffAccountAdmin(TranslatedPermissionsMixin, UserAdmin):
+    """Accounts: a superuser changes any; a coordinator only those within her reach, and a part of her own.
+
+    Within her reach (`roles.manageable_accounts`) are accounts that hold no more than the librarian role; she
+    changes their names, e-mail addresses, user names, passwords and whether they are active. Superusers, other
+    coordinators and people given permissions of their own she only sees. On her own page she changes her name,
+    e-mail address and user name; her password on the page that asks for the current one. Superuser status, groups and
+    permissions are given by a superuser only: roles, and the groups behind them, come from staff memberships.
+    She still adds accounts (Django's add form asks for a user name and a password only).
+    """
+
+    permission_fields = ("user_permissions",)
+    # Read only for everyone but a superuser.
+    privileged_fields = ("is_staff", "is_superuser", "groups", "given_permissions", "last_login", "date_joined")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or request.user.is_superuser:
+            return fieldsets
+        # The permissions as read-only text, their names translated (`permission_label`).
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": ["given_permissions" if f == "user_permissions" else f for f in options["fields"]],
+                },
+            )
+            for name, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if obj is None or request.user.is_superuser:
+            return readonly
+        if obj.pk == request.user.pk:
+            readonly += ("is_active",)
+        return readonly + self.privileged_fields
+
+    @admin.display(description=_("user permissions"))
+    def given_permissions(self, account):
+        permissions = account.user_permissions.select_related("content_type")
+        return ", ".join(permission_label(permission) for permission in permissions) or "-"
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return obj.pk == request.user.pk or roles.may_manage_account(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or roles.may_manage_account(request.user, obj))
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, roles.manageable_accounts(request.user, queryset))
+
+    @method_decorator(sensitive_post_parameters())
+    def user_change_password(self, request, id, form_url=""):
+        account = self.get_object(request, unquote(id))
+        if account is not None and account.pk == request.user.pk and not request.user.is_superuser:
+            # Her own password is changed where the current one is asked for: an open session is not enough.
+            return redirect("admin:password_change")
+        if account is not None and not roles.may_manage_account(request.user, account):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        source_admin, field_name = autocomplete_source(request, self.admin_site)
+        if isinstance(source_admin, StaffMembershipAdmin) and field_name == "user":
+            # The autocomplete offers what the membership form accepts.
+            queryset = roles.manageable_accounts(request.user, queryset)
+        return queryset, may_have_duplicates
+
+
+@admin.register(Group)
+class RoleGroupAdmin(TranslatedPermissionsMixin, GroupAdmin):
+    """The role groups; their permissions are declared in `partners.roles` and written by `manage.py sync_roles`."""
+
+    permission_fields = ("permissions",)
 
 
 class OwnerSetsUpAdminMixin:
@@ -500,6 +638,8 @@ class OwnerSetsUpAdminMixin:
 
     Nobody adds or changes one for another person: the owner pairs her authenticator and gets her backup codes on
     her own page (`TwoFactorSetupView`). Keys, QR codes and codes are never shown (`OTP_ADMIN_HIDE_SENSITIVE_DATA`).
+    A coordinator deletes only the devices of accounts within her reach (`roles.manageable_accounts`): never a
+    superuser's, another coordinator's or her own, which would leave that login guarded by a password alone.
     """
 
     def has_add_permission(self, request, *args, **kwargs):
@@ -508,10 +648,20 @@ class OwnerSetsUpAdminMixin:
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or roles.may_manage_account(request.user, obj.user))
 
-# django-otp registers its admins when its admin modules are imported (above); these take their place.
+    def delete_queryset(self, request, queryset):
+        reach = roles.manageable_accounts(request.user, User._default_manager.all())
+        super().delete_queryset(request, queryset.filter(user__in=reach))
+
+
+# django-otp and django-axes register their admins when their admin modules are imported (above); these take
+# their place.
 admin.site.unregister(TOTPDevice)
 admin.site.unregister(StaticDevice)
+admin.site.unregister(AccessAttempt)
 
 
 @admin.register(TOTPDevice)
@@ -522,3 +672,20 @@ class AuthenticatorAdmin(OwnerSetsUpAdminMixin, TOTPDeviceAdmin):
 @admin.register(StaticDevice)
 class BackupCodesAdmin(OwnerSetsUpAdminMixin, StaticDeviceAdmin):
     pass
+
+
+@admin.register(AccessAttempt)
+class LockoutAdmin(AccessAttemptAdmin):
+    """Coordinators unlock a person by deleting her failed attempts, for names within their reach only: unlocking
+    a superuser's or another coordinator's name again and again would let her try their passwords without end."""
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (
+            obj is None or (obj.username or "").lower() not in roles.usernames_beyond_reach(request.user)
+        )
+
+    def delete_queryset(self, request, queryset):
+        beyond = roles.usernames_beyond_reach(request.user)
+        within = [attempt.pk for attempt in queryset if (attempt.username or "").lower() not in beyond]
+        super().delete_queryset(request, queryset.filter(pk__in=within))

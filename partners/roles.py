@@ -7,7 +7,9 @@ demand: nobody assigns permissions by hand.
 """
 
 from django.apps import apps as global_apps
+from django.contrib.auth import get_user_model
 from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group
 from django.db import transaction
 
 from .models import StaffMembership
@@ -69,6 +71,47 @@ def is_coordinator(user):
     return cached
 
 
+def manageable_accounts(user, accounts):
+    """The accounts of the `accounts` queryset whose user page, password and authenticators `user` may change.
+
+    A superuser manages every account. A coordinator manages only accounts that hold no more than the librarian
+    role: no superuser, no coordinator membership, no group but the librarians', no permission given to the person
+    herself; never her own account nor another coordinator's, so that nobody raises her own powers or takes over an
+    account with more of them. Everyone else manages none.
+    """
+    if not (user.is_active and user.is_authenticated):
+        return accounts.none()
+    if user.is_superuser:
+        return accounts
+    if not is_coordinator(user):
+        return accounts.none()
+    return (
+        accounts.filter(is_superuser=False, user_permissions=None)
+        .exclude(pk=user.pk)
+        .exclude(memberships__role=COORDINATOR)
+        .exclude(groups__in=Group.objects.exclude(name=LIBRARIAN))
+    )
+
+
+def may_manage_account(user, account):
+    """Whether `user` may change `account` (see `manageable_accounts`)."""
+    if account is None or account.pk is None:
+        return False
+    return manageable_accounts(user, type(account)._default_manager.filter(pk=account.pk)).exists()
+
+
+def usernames_beyond_reach(user):
+    """The user names, in lower case, of the accounts `user` may not manage (see `manageable_accounts`).
+
+    What names an account only by its user name (a lockout: the name someone typed at the login) is out of her
+    reach when the name is one of these, whatever its case.
+    """
+    User = get_user_model()
+    accounts = User._default_manager.all()
+    beyond = accounts.exclude(pk__in=manageable_accounts(user, accounts).values("pk"))
+    return frozenset(name.lower() for name in beyond.values_list(User.USERNAME_FIELD, flat=True))
+
+
 def organisation_ids(user):
     """Ids of the organisations the user works for, as a frozenset, read once per user object (one request)."""
     if not user.is_authenticated:
@@ -128,8 +171,6 @@ def sync_user_groups(user):
 
     Staff status follows: a person with any membership can log in to the admin. Superusers keep theirs.
     """
-    from django.contrib.auth.models import Group
-
     roles = set(user.memberships.values_list("role", flat=True))
     groups = {group.name: group for group in Group.objects.filter(name__in=[LIBRARIAN, COORDINATOR])}
     for name, group in groups.items():

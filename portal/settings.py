@@ -405,6 +405,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+# A cache outage fails every cache call (DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS above): its first failure is logged
+# with the traceback, then one line a minute with the number of failures since (groundwork.logfilters).
+LOGGING.setdefault("filters", {})["repeats"] = {"()": "groundwork.logfilters.RepeatThrottle", "seconds": 60}
+LOGGING.setdefault("loggers", {})["django_redis.cache"] = {"filters": ["repeats"]}
 
 # --- Staff accounts: audit trail, login lockout, one-time passwords (partners) -----------------------------------
 

@@ -44,7 +44,8 @@ def webcal(url):
 def event_cards(context, events):
     """The events' cards (`activities/_event_card.html`), each rendered once per version of the events' data,
     language and release, then reused by every page that lists the event: the cards of a page cost one round trip
-    to the page cache. A card shows the places left and whether registration is open, so both go into its key.
+    to the fragments cache. A card shows whether registration is open, so that goes into its key (the places left
+    are in the version: it changes with every registration).
     The organisations a card names are read only for the cards rendered."""
     version = EVENT_DATA.current().token
     language = get_language() or ""

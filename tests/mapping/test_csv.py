@@ -99,9 +99,28 @@ def test_the_list_page_links_to_the_csv_of_its_filters(client):
     assert f'href="{csv_url()}?language=uk"' in content
 
 
+def test_each_fact_has_a_column_written_yes_when_it_holds_and_empty_when_not_stated(client):
+    InitiativeFactory(slug="ramp", step_free_access=True, free_of_charge=True)
+    InitiativeFactory(slug="none")
+
+    rows = {row["url"].rsplit("/", 2)[-2]: row for row in read_csv(client.get(csv_url("uk")))}
+
+    facts = ("step_free_access", "hearing_loop", "childcare", "interpretation_available", "online_participation",
+             "free_of_charge")  # fmt: skip
+    assert {fact: rows["ramp"][fact] for fact in facts} == {
+        "step_free_access": "yes",
+        "hearing_loop": "",
+        "childcare": "",
+        "interpretation_available": "",
+        "online_participation": "",
+        "free_of_charge": "yes",
+    }
+    assert {rows["none"][fact] for fact in facts} == {""}
+
+
 @pytest.mark.parametrize("count", [5, 50])
 def test_the_csv_runs_a_constant_number_of_queries(client, django_assert_max_num_queries, count):
-    InitiativeFactory.create_batch(count, languages=["uk"])
+    InitiativeFactory.create_batch(count, languages=["uk"], hearing_loop=True)
     client.force_login(UserFactory(is_staff=True))
 
     # The session, the user, the city choices with the map data version they are cached under, and the rows.
@@ -110,3 +129,4 @@ def test_the_csv_runs_a_constant_number_of_queries(client, django_assert_max_num
 
     assert len(rows) == count
     assert all(row["host"] for row in rows)
+    assert all(row["hearing_loop"] == "yes" for row in rows)

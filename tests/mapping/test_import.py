@@ -364,3 +364,167 @@ def test_a_csv_file_with_nul_characters_is_refused_with_a_message(coordinator_cl
     assert response.status_code == 200
     assert "NUL" in str(response.context["form"].errors["file"])
     assert not InitiativeImport.objects.exists()
+
+
+# --- Accessibility and practical facts ------------------------------------------------------------------------------
+
+FACTS = ("step_free_access", "hearing_loop", "childcare", "interpretation_available", "online_participation",
+         "free_of_charge")  # fmt: skip
+
+
+def facts_of(initiative):
+    return {fact for fact in FACTS if getattr(initiative, fact)}
+
+
+@pytest.mark.parametrize(
+    ("cell", "holds"),
+    [
+        ("yes", True),
+        ("YES", True),
+        (" yes ", True),
+        ("JĀ", True),
+        ("ja", True),
+        ("так", True),
+        ("Так", True),
+        ("да", True),
+        ("ДА", True),
+        ("TRUE", True),
+        ("1", True),
+        ("", False),
+        ("   ", False),
+        ("no", False),
+        ("Nē", False),
+        ("ні", False),
+        ("нет", False),
+        ("false", False),
+        ("0", False),
+    ],
+)
+def test_fact_cells_read_yes_and_no_in_every_interface_language(coordinator_client, cell, holds):
+    # The initiative starts with the opposite, so that every cell has to be read to give the expected fact.
+    InitiativeFactory(external_id="kisc-1", hearing_loop=not holds)
+    header = ["external_id", "title_lv", "hearing_loop"]
+
+    coordinator_client.post(upload(coordinator_client, csv_file([["kisc-1", "Klubs", cell]], header=header)).url)
+
+    assert facts_of(Initiative.objects.get()) == ({"hearing_loop"} if holds else set())
+
+
+def test_fact_cells_that_are_not_yes_or_no_are_row_errors_named_with_their_column(coordinator_client):
+    header = ["external_id", "title_lv", "step_free_access", "childcare", "free_of_charge"]
+    rows = [
+        ["kisc-1", "Klubs", "maybe", "yes", ""],
+        ["kisc-2", "Klubs", "yes", "jā?", "x"],
+        ["kisc-3", "Klubs", "yes", "no", "yes"],
+    ]
+
+    response = coordinator_client.get(upload(coordinator_client, csv_file(rows, header=header)).url)
+
+    first, second, third = (row["errors"] for row in response.context["rows"])
+    hint = "is not yes or no: write yes when it holds, or leave the cell empty."
+    assert first == [f"step_free_access: “maybe” {hint}"]
+    assert second == [f"childcare: “jā?” {hint}", f"free_of_charge: “x” {hint}"]
+    assert third == []
+    assert "Import all rows" not in response.content.decode()
+    # Confirming anyway writes nothing, not even the rows without errors.
+    coordinator_client.post(response.wsgi_request.path)
+    assert not Initiative.objects.exists()
+
+
+def test_fact_errors_are_given_in_the_coordinators_language(coordinator_client):
+    header = ["external_id", "title_lv", "online_participation"]
+    file = csv_file([["kisc-1", "Klubs", "varbūt"]], header=header)
+
+    response = coordinator_client.post(upload_url, {"file": file, "publish": "on"}, headers={"Accept-Language": "lv"})
+
+    assert response.status_code == 302
+    [error] = InitiativeImport.objects.get().rows[0]["errors"]
+    assert error.startswith("online_participation: “varbūt” nav ne “jā”, ne “nē”")
+    assert "šūnu tukšu" in error
+
+
+def test_xlsx_checkbox_values_and_numbers_are_read(coordinator_client):
+    header = ["external_id", "title_lv", "step_free_access", "hearing_loop", "childcare"]
+    rows = [["kisc-1", "Klubs", True, False, 1], ["kisc-2", "Klubs", None, 0, 2.5]]
+
+    response = coordinator_client.get(upload(coordinator_client, xlsx_file(rows, header=header)).url)
+
+    first, second = (row["errors"] for row in response.context["rows"])
+    assert first == []
+    assert second == ["childcare: “2.5” is not yes or no: write yes when it holds, or leave the cell empty."]
+
+
+def test_a_sheet_without_fact_columns_keeps_the_facts_of_what_it_updates(coordinator_client, ogre_library):
+    InitiativeFactory(external_id="kisc-1", hearing_loop=True, free_of_charge=True)
+
+    coordinator_client.post(upload(coordinator_client, csv_file(GOOD_ROWS)).url)
+
+    assert facts_of(Initiative.objects.get(external_id="kisc-1")) == {"hearing_loop", "free_of_charge"}
+    assert facts_of(Initiative.objects.get(external_id="kisc-2")) == set()
+    assert Initiative.objects.get(external_id="kisc-1").city == "Ogre"
+
+
+def test_an_empty_fact_cell_unticks_the_fact_and_yes_ticks_it(coordinator_client):
+    InitiativeFactory(external_id="kisc-1", hearing_loop=True, childcare=True)
+    header = ["external_id", "title_lv", "hearing_loop", "step_free_access"]
+
+    coordinator_client.post(upload(coordinator_client, csv_file([["kisc-1", "Klubs", "", "yes"]], header=header)).url)
+
+    # Childcare is not a column of this sheet, so it stays ticked.
+    assert facts_of(Initiative.objects.get()) == {"step_free_access", "childcare"}
+
+
+def exported_sheet(client):
+    return SimpleUploadedFile("export.csv", b"".join(client.get(reverse("mapping:csv")).streaming_content))
+
+
+def test_exported_facts_are_imported_again_as_they_were(coordinator_client, ogre_library):
+    expected = {
+        "kisc-1": {"step_free_access", "free_of_charge"},
+        "kisc-2": {"hearing_loop", "childcare", "interpretation_available", "online_participation"},
+        "kisc-3": set(FACTS),
+        "kisc-4": set(),
+    }
+    for external_id, facts in expected.items():
+        InitiativeFactory(external_id=external_id, host=ogre_library, **dict.fromkeys(facts, True))
+    exported = exported_sheet(coordinator_client)
+    Initiative.objects.all().delete()
+
+    coordinator_client.post(upload(coordinator_client, exported).url)
+
+    assert {initiative.external_id: facts_of(initiative) for initiative in Initiative.objects.all()} == expected
+
+
+def test_importing_an_exported_sheet_puts_back_facts_changed_since(coordinator_client, ogre_library):
+    InitiativeFactory(external_id="kisc-1", host=ogre_library, step_free_access=True, free_of_charge=True)
+    exported = exported_sheet(coordinator_client)
+    Initiative.objects.update(step_free_access=False, free_of_charge=False, hearing_loop=True)
+
+    response = coordinator_client.get(upload(coordinator_client, exported).url)
+    assert response.context["rows"][0]["errors"] == []
+    coordinator_client.post(response.wsgi_request.path)
+
+    assert facts_of(Initiative.objects.get()) == {"step_free_access", "free_of_charge"}
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_the_template_names_the_fact_columns_and_its_example_imports_its_facts(coordinator_client, kind):
+    response = coordinator_client.get(reverse("admin:mapping_initiative_import_template", kwargs={"kind": kind}))
+    if kind == "xlsx":
+        codes = load_workbook(io.BytesIO(response.content))["codes"]
+        listed = {(column, code or "") for column, code, _meaning in codes.iter_rows(min_row=2, values_only=True)}
+        assert {(fact, "yes") for fact in FACTS} | {(fact, "") for fact in FACTS} <= listed
+
+    coordinator_client.post(upload(coordinator_client, SimpleUploadedFile(f"template.{kind}", response.content)).url)
+
+    assert facts_of(Initiative.objects.get()) == {"step_free_access", "free_of_charge"}
+
+
+def test_the_upload_page_explains_the_fact_columns(coordinator_client):
+    content = coordinator_client.get(upload_url).content.decode()
+
+    assert (
+        "step_free_access, hearing_loop, childcare, interpretation_available, online_participation, free_of_charge"
+        in content
+    )
+    assert "leave the cell empty" in content

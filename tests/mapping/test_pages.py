@@ -4,7 +4,8 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -314,8 +315,9 @@ def test_an_initiative_without_a_point_or_host_has_no_small_map(client):
 
 
 def count_queries(client, page_url, params):
-    """Queries of a first visit: nothing cached, not even the map data version."""
-    cache.clear()
+    """Queries of a first visit: nothing cached, not even the map data version or the page."""
+    for alias in settings.CACHES:
+        caches[alias].clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(page_url, params)
     assert response.status_code == 200

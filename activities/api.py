@@ -20,6 +20,7 @@ from groundwork.api import (
     content_languages,
     with_audit_trail,
 )
+from groundwork.validators import PlausibleDateValidator
 from partners.api import AccessFactsField, AccessFactsFilter, CountryCodeField, OrganisationRefSerializer
 from partners.models import Audience, Organisation
 
@@ -129,8 +130,16 @@ class EventApiFilter(OpenDataFilterSet):
     audience = django_filters.ChoiceFilter(choices=Audience.choices, method="filter_audience", label=("Audience."))
     status = django_filters.ChoiceFilter(choices=PUBLIC_STATUSES, label=("Published or cancelled."))
     access = AccessFactsFilter()
-    date_from = django_filters.DateFilter(method="filter_date_from", label=("Starts on this day or later (Riga)."))
-    date_to = django_filters.DateFilter(method="filter_date_to", label=("Starts on this day or earlier (Riga)."))
+    date_from = django_filters.DateFilter(
+        method="filter_date_from",
+        validators=[PlausibleDateValidator()],
+        label=("Starts on this day or later (Riga); from 2000-01-01 to 2100-12-31."),
+    )
+    date_to = django_filters.DateFilter(
+        method="filter_date_to",
+        validators=[PlausibleDateValidator()],
+        label=("Starts on this day or earlier (Riga); from 2000-01-01 to 2100-12-31."),
+    )
     updated_since = InstantFilter(
         field_name="updated_at", lookup_expr="gte", label=("Changed at or after this time (ISO 8601).")
     )

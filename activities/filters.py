@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from groundwork.validators import PlausibleDateValidator
 from groundwork.widgets import CheckboxList, Select
 from partners.models import AccessFact, Audience, Organisation
 
@@ -133,8 +134,13 @@ class EventFilter(django_filters.FilterSet):
         method="filter_audience",
         widget=Select,
     )
-    date_from = django_filters.DateFilter(label=_("From"), method="filter_date_from", widget=DateInput)
-    date_to = django_filters.DateFilter(label=_("Until"), method="filter_date_to", widget=DateInput)
+    # Dates outside the years any event can have are refused (400) before a query adds a day to them.
+    date_from = django_filters.DateFilter(
+        label=_("From"), method="filter_date_from", widget=DateInput, validators=[PlausibleDateValidator()]
+    )
+    date_to = django_filters.DateFilter(
+        label=_("Until"), method="filter_date_to", widget=DateInput, validators=[PlausibleDateValidator()]
+    )
     access = django_filters.MultipleChoiceFilter(
         label=_("Accessibility and practical facts"),
         choices=AccessFact.choices,

@@ -6,5 +6,6 @@ class GroundworkConfig(AppConfig):
     verbose_name = "Groundwork"
 
     def ready(self):
-        # Registers the folding function on every new SQLite connection (groundwork.folding).
-        from . import folding  # noqa: F401
+        # Registers the folding function on every new SQLite connection (groundwork.folding), and `in` on integer
+        # columns that leaves out numbers no column holds (groundwork.lookups).
+        from . import folding, lookups  # noqa: F401

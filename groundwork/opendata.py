@@ -17,8 +17,8 @@ import logging
 from http import HTTPStatus
 
 from django.conf import settings
-from django.http import HttpResponse
-from django.utils.translation import gettext
+from django.http import Http404, HttpResponse
+from django.utils.translation import gettext, gettext_noop
 from rest_framework import exceptions, pagination, throttling
 from rest_framework.response import Response
 
@@ -29,6 +29,8 @@ logger = logging.getLogger(__name__)
 # The largest value a primary key column holds (a signed 64-bit integer); a larger id names nothing.
 MAX_ID = 2**63 - 1
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+# The detail of every 404 that names no object (an unknown address, an unknown or unpublished id).
+NOT_FOUND_DETAIL = gettext_noop("Nothing is published at this address.")
 
 
 def licence():
@@ -197,6 +199,10 @@ def problem_exception_handler(exc, context):
             instance=instance,
             errors=errors,
         )
+    elif isinstance(exc, Http404):
+        # Django's own message names the model in English ("No Event matches the given query."): the API's 404s
+        # say what the router's do, in the request's language.
+        body = problem(response.status_code, detail=gettext(NOT_FOUND_DETAIL), instance=instance)
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
         body = problem(response.status_code, detail=str(detail), instance=instance)

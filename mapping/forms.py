@@ -1,10 +1,15 @@
 from django import forms
+from django.conf import settings
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 
 from groundwork.antispam import SpamProtectedFormMixin
 from groundwork.plaintext import PlainTextareaField, PlainTextField
 from groundwork.widgets import CoordinateInput, PointPickerWidget
 
+from .imports import CoordinateField
 from .models import Initiative
 from .sheets import SHEET_COLUMNS
 
@@ -39,9 +44,25 @@ class InitiativeSuggestionForm(SpamProtectedFormMixin, forms.ModelForm):
 
     rate_limit_scope = "initiative-suggestion"
 
+    # Phone keyboards in Latvian, Ukrainian and Russian offer a decimal comma: read as the spreadsheet import reads it.
+    latitude = CoordinateField(
+        limit=90,
+        message=lambda: gettext("“%(value)s” is not a latitude: give a number between -90 and 90, such as 56.95."),
+        label=capfirst(Initiative._meta.get_field("latitude").verbose_name),
+        help_text=_("Optional: choose the place on the map below, or type the coordinates."),
+        widget=CoordinateInput("latitude"),
+    )
+    longitude = CoordinateField(
+        limit=180,
+        message=lambda: gettext("“%(value)s” is not a longitude: give a number between -180 and 180, such as 24.11."),
+        label=capfirst(Initiative._meta.get_field("longitude").verbose_name),
+        widget=PointPickerWidget(),
+    )
     submitter_email = forms.EmailField(
         label=_("Your e-mail (optional)"),
         required=False,
+        # What the model's column holds: a longer address is refused here, next to the field, not when stored.
+        max_length=Initiative._meta.get_field("submitter_email").max_length,
         help_text=_(
             "Only to tell you whether the initiative was published. We do not publish your address, "
             "and we delete it once we have written to you."
@@ -65,8 +86,6 @@ class InitiativeSuggestionForm(SpamProtectedFormMixin, forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 5}),
             "active_since": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "active_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "latitude": CoordinateInput("latitude"),
-            "longitude": PointPickerWidget(),
         }
         labels = {
             "host": _("Organisation that runs it"),
@@ -78,13 +97,26 @@ class InitiativeSuggestionForm(SpamProtectedFormMixin, forms.ModelForm):
             "description": _("What happens, when and for whom, in a few sentences."),
             "host": _("Leave empty if it is not listed."),
             "contact_name": _("Shown on the initiative's page."),
-            "latitude": _("Optional: choose the place on the map below, or type the coordinates."),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["host"].queryset = self.fields["host"].queryset.order_by("name")
         self.fields["description"].required = True
+
+    def add_model_errors(self, error):
+        """Show the model's refusal of the suggestion as stored (`services.suggestion_create`) on the form: each
+        message next to the field it is about (the text fields by their column in the visitor's language), the
+        rest above the form."""
+        translated = {
+            build_localized_fieldname(name, code): name
+            for name in ("title", "description")
+            for code in settings.MODELTRANSLATION_LANGUAGES
+        }
+        by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+        for name, messages in by_field.items():
+            name = translated.get(name, name)
+            self.add_error(name if name in self.fields else None, messages)
 
 
 class InitiativeRejectForm(forms.Form):

@@ -317,7 +317,9 @@ class CoordinateField(forms.DecimalField):
             number = Decimal(value)
         except InvalidOperation:
             number = None
-        if number is None or not number.is_finite() or abs(number) > self.limit:
+        # `copy_abs`, not `abs`: no rounding, so a number with an exponent beyond any context (1e1000000) is just
+        # too large, rather than an Overflow raised.
+        if number is None or not number.is_finite() or number.copy_abs() > self.limit:
             raise _explained(self.message(), value=value)
         return number.quantize(COORDINATE_PLACES, rounding=ROUND_HALF_UP)
 

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Count, F, Max, Min, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 from simple_history.models import HistoricalRecords
 
 from groundwork.fields import ChoiceListField, LanguageListField
@@ -164,6 +165,16 @@ class Initiative(AccessFacts, Place):
 
     def get_absolute_url(self):
         return reverse("mapping:initiative_detail", kwargs={"slug": self.slug})
+
+    @property
+    def submitted_title(self):
+        """The title in the language the suggestion was written in (the only one it has until a coordinator
+        translates it), else in the active language with its fallbacks."""
+        if self.submitter_language in settings.MODELTRANSLATION_LANGUAGES:
+            own = getattr(self, build_localized_fieldname("title", self.submitter_language))
+            if own:
+                return own
+        return self.title
 
     @property
     def language_names_in_text(self):

@@ -123,7 +123,8 @@ def _notify_submitter_on_commit(initiative: Initiative) -> None:
 
 def moderators_notify(*, initiative: Initiative) -> int:
     """Tell the coordinators that a suggestion waits for them, with the link to review it; returns how many were
-    told. In the site's default language: coordinators work in it."""
+    told. In the site's default language, since coordinators work in it; the title as the visitor wrote it, in
+    whatever language she used."""
     if initiative.status != Initiative.Status.PENDING:
         return 0
     addresses = sorted(
@@ -136,7 +137,7 @@ def moderators_notify(*, initiative: Initiative) -> int:
     if not addresses:
         return 0
     context = {
-        "title": initiative.title,
+        "title": initiative.submitted_title,
         "city": initiative.city,
         "review_url": settings.SITE_URL + reverse("admin:mapping_initiative_change", args=[initiative.pk]),
     }
@@ -156,8 +157,7 @@ def submitter_notify(*, initiative: Initiative) -> bool:
     published = initiative.status == Initiative.Status.PUBLISHED
     context = {
         "initiative": initiative,
-        "title": getattr(initiative, build_localized_fieldname("title", initiative.submitter_language or "lv"), "")
-        or initiative.title,
+        "title": initiative.submitted_title,
         "published": published,
         "url": settings.SITE_URL + initiative.get_absolute_url() if published else "",
         "reason": initiative.rejection_reason,

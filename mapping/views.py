@@ -1,5 +1,6 @@
 from csp.decorators import csp_replace
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import (
     HttpResponse,
     HttpResponseBadRequest,
@@ -220,11 +221,15 @@ class InitiativeSuggestView(SpamProtectedFormViewMixin, CreateView):
     success_url = reverse_lazy("mapping:suggest_thanks")
 
     def form_valid(self, form):
-        self.object = services.suggestion_create(
-            initiative=form.save(commit=False),
-            submitter_email=form.cleaned_data["submitter_email"],
-            language=get_language(),
-        )
+        try:
+            self.object = services.suggestion_create(
+                initiative=form.save(commit=False),
+                submitter_email=form.cleaned_data["submitter_email"],
+                language=get_language(),
+            )
+        except ValidationError as error:
+            form.add_model_errors(error)
+            return self.form_invalid(form)
         return HttpResponseRedirect(self.get_success_url())
 
 

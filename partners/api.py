@@ -17,6 +17,7 @@ from groundwork.api import (
     TranslatedField,
     with_audit_trail,
 )
+from groundwork.validators import PlausibleDateValidator
 
 from .models import AccessFact, Agreement, Organisation
 
@@ -153,10 +154,16 @@ class AgreementApiFilter(OpenDataFilterSet):
     kind = django_filters.ChoiceFilter(choices=Agreement.Kind.choices, label=("Kind of agreement."))
     party = TextFilter(field_name="parties__slug", label=("Slug of an organisation that is a party."))
     signed_from = django_filters.DateFilter(
-        field_name="signed_on", lookup_expr="gte", label=("Signed on this day or later.")
+        field_name="signed_on",
+        lookup_expr="gte",
+        validators=[PlausibleDateValidator()],
+        label=("Signed on this day or later; from 2000-01-01 to 2100-12-31."),
     )
     signed_until = django_filters.DateFilter(
-        field_name="signed_on", lookup_expr="lte", label=("Signed on this day or earlier.")
+        field_name="signed_on",
+        lookup_expr="lte",
+        validators=[PlausibleDateValidator()],
+        label=("Signed on this day or earlier; from 2000-01-01 to 2100-12-31."),
     )
     updated_since = InstantFilter(
         field_name="updated_at", lookup_expr="gte", label=("Changed at or after this time (ISO 8601).")

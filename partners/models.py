@@ -132,17 +132,15 @@ class Place(models.Model):
                 condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
                 name="%(app_label)s_%(class)s_longitude_range",
             ),
+            # Its message is the one a form shows: checked by the model's validation, it is skipped when either
+            # coordinate already has an error of its own (not a number, out of range).
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
                 | Q(latitude__isnull=False, longitude__isnull=False),
                 name="%(app_label)s_%(class)s_point_complete",
+                violation_error_message=_("Give both latitude and longitude, or neither."),
             ),
         ]
-
-    def clean(self):
-        super().clean()
-        if (self.latitude is None) != (self.longitude is None):
-            raise ValidationError(_("Give both latitude and longitude, or neither."))
 
     @property
     def has_point(self):

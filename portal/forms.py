@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as country_names
 
+from groundwork.validators import PlausibleDateValidator
 from partners import roles
 from partners.models import Organisation
 
@@ -136,10 +137,18 @@ class ReportFilter(django_filters.FilterSet):
         empty_label=_("Anyone"),
     )
     requested_from = django_filters.DateFilter(
-        label=_("Requested on or after"), field_name="requested_at", lookup_expr="date__gte", widget=DateInput()
+        label=_("Requested on or after"),
+        field_name="requested_at",
+        lookup_expr="date__gte",
+        widget=DateInput(),
+        validators=[PlausibleDateValidator()],
     )
     requested_until = django_filters.DateFilter(
-        label=_("Requested on or before"), field_name="requested_at", lookup_expr="date__lte", widget=DateInput()
+        label=_("Requested on or before"),
+        field_name="requested_at",
+        lookup_expr="date__lte",
+        widget=DateInput(),
+        validators=[PlausibleDateValidator()],
     )
 
     class Meta:

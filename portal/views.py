@@ -1,10 +1,11 @@
 """The site shell: home, about, privacy notice, accessibility statement and the liveness probe."""
 
 import datetime
+import errno
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +17,7 @@ from django.views.generic import RedirectView, TemplateView
 from django.views.static import serve
 
 from activities.models import Event
-from groundwork.opendata import licence, problem_response_json
+from groundwork.opendata import NOT_FOUND_DETAIL, licence, problem_response_json
 from mapping.models import Initiative
 from partners.models import Organisation
 from partners.views import map_points
@@ -42,7 +43,13 @@ def media_file(request, path):
     page of the portal's origin. Images still show in `<img>`, which ignores the disposition. In production the
     reverse proxy serves /media/ with the same two headers (README).
     """
-    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    try:
+        response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    except OSError as error:
+        # A name longer than the file system takes names no upload (Django's `serve` lets the error through).
+        if error.errno != errno.ENAMETOOLONG:
+            raise
+        raise Http404 from None
     response["Content-Disposition"] = "attachment"
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -106,7 +113,7 @@ def _is_api(request):
 
 def page_not_found(request, exception):
     if _is_api(request):
-        return problem_response_json(request, 404, gettext("Nothing is published at this address."))
+        return problem_response_json(request, 404, gettext(NOT_FOUND_DETAIL))
     return defaults.page_not_found(request, exception)
 
 

@@ -101,6 +101,20 @@ def test_a_parameter_that_is_not_valid_answers_400_naming_it(client, query):
     assert query.split("=")[0] in problem["errors"]
 
 
+@pytest.mark.parametrize("query", ["date_to=9999-12-31", "date_from=0001-01-01", "date_to=2101-01-01"])
+def test_a_day_outside_the_years_events_can_have_answers_400_for_the_list_and_an_event(client, query):
+    event = EventFactory()
+
+    for path in ("/api/v1/events/", f"/api/v1/events/{event.pk}/"):
+        response = client.get(f"{path}?{query}", headers={"accept-language": "en"})
+
+        assert response.status_code == 400
+        assert response["Content-Type"] == "application/problem+json"
+        problem = response.json()
+        assert problem["detail"] == "Some parameters are not valid; see errors."
+        assert problem["errors"] == {query.split("=")[0]: ["Give a date between 2000-01-01 and 2100-12-31."]}
+
+
 def test_an_instant_beyond_the_first_year_in_utc_is_taken_as_the_earliest(client):
     event = EventFactory()
 

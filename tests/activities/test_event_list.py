@@ -258,6 +258,28 @@ def test_bad_filter_values_are_a_400_with_a_message_not_a_500(client, varied_eve
         assert "Correct the marked fields" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    "params",
+    [{"date_to": "9999-12-31"}, {"date_from": "0001-01-01"}, {"date_from": "1999-12-31"}, {"date_to": "2101-01-01"}],
+)
+@pytest.mark.parametrize("list_url", [events_url, archive_url])
+def test_a_date_outside_the_years_events_can_have_is_a_400_saying_so_in_the_pages_language(
+    client, varied_events, list_url, params
+):
+    response = client.get(list_url("uk"), params)
+
+    assert response.status_code == 400
+    assert "Вкажіть дату від 2000-01-01 до 2100-12-31." in response.content.decode()
+
+
+def test_the_first_and_last_days_events_can_have_are_valid_filters(client, varied_events):
+    every = client.get(events_url(), {"language": "all"})
+    response = client.get(events_url(), {"language": "all", "date_from": "2000-01-01", "date_to": "2100-12-31"})
+
+    assert response.status_code == 200
+    assert listed_titles(response) == listed_titles(every) != []
+
+
 def test_a_period_ending_before_it_starts_is_rejected(client, varied_events):
     response = client.get(events_url(), {"date_from": "2025-11-10", "date_to": "2025-11-01"})
 

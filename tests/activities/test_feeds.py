@@ -191,6 +191,16 @@ def test_a_feed_with_filters_it_cannot_understand_is_a_400_with_a_message(client
         assert "language: " in message and "date_from: " in message
 
 
+@pytest.mark.parametrize("params", [{"date_to": "9999-12-31"}, {"date_from": "0001-01-01"}])
+@pytest.mark.parametrize("name", ["event_list_ics", "event_list_atom", "event_list_rss"])
+def test_a_feed_for_a_date_outside_the_years_events_can_have_is_a_400_saying_so(client, seminar, name, params):
+    response = client.get(url(name, "uk"), params)
+
+    assert response.status_code == 400
+    (parameter,) = params
+    assert f"{parameter}: Вкажіть дату від 2000-01-01 до 2100-12-31." in response.content.decode()
+
+
 def test_a_library_feed_has_the_events_it_organises_or_hosts_in_every_language(client):
     library = OrganisationFactory(name="Ogres Centrālā bibliotēka", slug="ogre")
     organised = EventFactory(organiser=library, languages=["ar"])

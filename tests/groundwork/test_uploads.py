@@ -177,3 +177,10 @@ def test_uploads_the_portal_serves_itself_are_downloads_never_pages(client):
     assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content) == PDF
+
+
+@pytest.mark.django_db
+def test_a_served_upload_name_longer_than_the_file_system_takes_is_not_found(client):
+    response = client.get(f"/media/{'1' * 500}")
+
+    assert response.status_code == 404

@@ -1,14 +1,18 @@
 import datetime
 import re
+from decimal import Decimal
+from unittest import mock
 
 import pytest
 import time_machine
 from django.core import mail
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.urls import reverse
 from django.utils import translation
 
 from mapping.models import Initiative
-from tests.factories import OrganisationFactory
+from partners.models import StaffMembership
+from tests.factories import OrganisationFactory, StaffMembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -152,6 +156,77 @@ def test_invalid_fields_are_explained_and_nothing_is_stored(client, traveller):
     assert set(response.context["form"].errors) >= {"title", "latitude", "website"}
     assert 'role="alert"' in response.content.decode()
     assert not Initiative.objects.exists()
+
+
+def test_an_email_longer_than_the_model_keeps_is_explained_next_to_the_field_and_nothing_is_stored(client, traveller):
+    # A valid address of 259 characters: the standard allows 320, the column holds 254.
+    address = "o" * 64 + "@" + ("a" * 60 + ".") * 3 + "example.org"
+
+    response = post_after(client, traveller, suggestion(submitter_email=address))
+
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == ["submitter_email"]
+    assert "не більше ніж 254 символи (зараз 259)" in response.content.decode()
+    assert not Initiative.objects.exists()
+
+
+def test_a_refusal_when_the_suggestion_is_stored_is_shown_on_the_form_and_nothing_is_stored(client, traveller):
+    def refuse_stored_suggestions(initiative):
+        # The form checks an initiative of its own; only the one the service stores is a suggestion.
+        if initiative.source == Initiative.Source.SUGGESTION:
+            raise ValidationError({"title_uk": "Назва вже є на мапі.", NON_FIELD_ERRORS: "Спробуйте пізніше."})
+
+    with mock.patch.object(Initiative, "clean", autospec=True, side_effect=refuse_stored_suggestions):
+        response = post_after(client, traveller, suggestion())
+
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert errors["title"] == ["Назва вже є на мапі."]
+    assert errors[NON_FIELD_ERRORS] == ["Спробуйте пізніше."]
+    assert not Initiative.objects.exists()
+
+
+def test_a_latitude_without_a_longitude_is_explained_once_in_plain_words(client, traveller):
+    response = post_after(client, traveller, suggestion(latitude="56.8", longitude=""))
+
+    assert response.status_code == 400
+    assert response.context["form"].errors == {NON_FIELD_ERRORS: ["Вкажіть і широту, і довготу або жодної з них."]}
+    content = response.content.decode()
+    assert content.count("Вкажіть і широту, і довготу або жодної з них.") == 1
+    assert "point_complete" not in content
+    assert not Initiative.objects.exists()
+
+
+@pytest.mark.parametrize("latitude", ["NaN", "1e400", "-inf", "1e1000000", "north"])
+def test_a_latitude_that_is_no_number_of_the_globe_says_so_and_nothing_else(client, traveller, latitude):
+    response = post_after(client, traveller, suggestion(latitude=latitude, longitude="24.61401"))
+
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "latitude": [f"«{latitude}» не є широтою: вкажіть число від -90 до 90, наприклад 56,95."]
+    }
+    assert not Initiative.objects.exists()
+
+
+def test_coordinates_with_a_decimal_comma_are_read_as_a_phone_keyboard_gives_them(client, traveller):
+    response = post_after(client, traveller, suggestion(latitude="56,816204", longitude="24,61401"))
+
+    assert response.status_code == 302
+    initiative = Initiative.objects.get()
+    assert (initiative.latitude, initiative.longitude) == (Decimal("56.81620"), Decimal("24.61401"))
+
+
+def test_coordinators_are_told_of_a_suggestion_by_its_title_in_the_language_it_was_written_in(
+    client, traveller, django_capture_on_commit_callbacks
+):
+    StaffMembershipFactory(role=StaffMembership.Role.COORDINATOR, user__email="koordinatore@example.org")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post_after(client, traveller, suggestion(title="Розмовний клуб", city="Ogre"), language="uk")
+
+    (message,) = mail.outbox
+    assert message.to == ["koordinatore@example.org"]
+    assert "“Розмовний клуб” (Ogre)" in message.body
 
 
 def test_a_filled_honeypot_is_refused(client, traveller):

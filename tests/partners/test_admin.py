@@ -104,6 +104,18 @@ def test_an_agreement_with_one_party_is_refused_with_a_clear_error(admin_client)
     assert not Agreement.objects.exists()
 
 
+def test_a_party_id_beyond_any_id_column_is_a_choice_not_offered_not_a_server_error(admin_client):
+    data = agreement_form([OrganisationFactory()])
+    data["parties"].append("99999999999999999999")
+
+    response = admin_client.post(reverse("admin:partners_agreement_add"), data)
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["parties"]
+    assert errors == ["Select a valid choice. 99999999999999999999 is not one of the available choices."]
+    assert not Agreement.objects.exists()
+
+
 def test_an_agreement_cannot_expire_before_it_is_signed(admin_client):
     data = agreement_form([OrganisationFactory(), OrganisationFactory()], valid_until="2024-01-01")
 

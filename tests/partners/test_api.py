@@ -45,6 +45,16 @@ def test_the_agreements_register_names_the_parties_and_filters_by_party(client):
     assert listed[0]["document_url"] is None
 
 
+@pytest.mark.parametrize("query", ["signed_from=0001-01-01", "signed_until=9999-12-31"])
+def test_the_agreements_register_refuses_a_day_outside_the_years_agreements_can_have(client, query):
+    AgreementFactory()
+
+    response = client.get(f"/api/v1/agreements/?{query}", headers={"accept-language": "en"})
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {query.split("=")[0]: ["Give a date between 2000-01-01 and 2100-12-31."]}
+
+
 @pytest.mark.parametrize("path", ["/api/v1/organisations/", "/api/v1/agreements/"])
 def test_the_lists_run_the_same_queries_at_two_sizes(count_queries, public_cache_lifetime_passes, path):
     for _ in range(2):

@@ -77,6 +77,23 @@ ODD_VALUES = (
     "\r\nX-Injected: 1",
 )
 ODD_YEARS = ("0", "1", "-5", "9999", "10000", "2026")
+# The first and last days Python's dates have: a day added or a time zone applied leaves the calendar.
+EDGE_DATES = ("0001-01-01", "9999-12-31")
+# Values a prober puts where a date goes: the edges, the days just outside the plausible years, and no date at all.
+ODD_DATES = (
+    *EDGE_DATES,
+    "1999-12-31",
+    "2101-01-01",
+    "0001-01-01T00:30:00+05:00",
+    "9999-12-31T23:59:59-05:00",
+    "0000-00-00",
+    "2026-13-45",
+    "2026-03-29",
+    "abc",
+    "",
+)
+# Ids beyond what any id column holds (a signed 64-bit integer), either way.
+EDGE_IDS = ("9" * 20, "-" + "9" * 20)
 
 
 def odd_value(valid=()):

@@ -5,6 +5,7 @@ from unittest import mock
 
 import pytest
 from django.core.cache import caches
+from django.test import Client
 
 from activities.models import Event
 from tests.factories import EventFactory, OrganisationFactory
@@ -134,6 +135,27 @@ def test_errors_are_problem_documents(client, path, status):
     assert problem["status"] == status
     assert problem["type"] == "about:blank"
     assert problem["title"] and problem["detail"]
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "invalid", "missing"),
+    [
+        ("en", "Some parameters are not valid; see errors.", "Nothing is published at this address."),
+        ("uk", "Деякі параметри недійсні; див. errors.", "За цією адресою нічого не опубліковано."),
+        # No language asked for: the site's default, as on every page outside the language prefixes.
+        (None, "Daži parametri nav derīgi; skatiet errors.", "Šajā adresē nekas nav publicēts."),
+    ],
+)
+def test_problem_documents_speak_the_language_the_request_accepts(accept_language, invalid, missing):
+    event = EventFactory(status=Event.Status.DRAFT)
+    client = Client(headers={"accept-language": accept_language} if accept_language else {})
+
+    refused = client.get("/api/v1/events/?kind=party").json()
+    unpublished = client.get(f"/api/v1/events/{event.pk}/").json()
+    unknown = client.get("/api/v1/nothing/").json()
+
+    assert refused["detail"] == invalid
+    assert unpublished["detail"] == unknown["detail"] == missing
 
 
 def test_the_api_only_reads(client):

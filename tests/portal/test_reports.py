@@ -872,6 +872,20 @@ def test_a_librarian_cannot_ask_for_another_librarys_report(
     assert not Report.objects.exists()
 
 
+@pytest.mark.parametrize("library", ["99999999999999999999", "-99999999999999999999"])
+def test_a_library_id_beyond_any_id_column_is_a_choice_not_offered_not_a_server_error(client, librarian, library):
+    client.force_login(librarian)
+    data = {"period_from": "2025-01-01", "period_to": "2025-12-31", "libraries": [library], "format": "xlsx"}
+
+    response = client.post(reverse("staff:report_create"), {**data, "language": "en"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["libraries"] == [
+        f"Select a valid choice. {library} is not one of the available choices."
+    ]
+    assert not Report.objects.exists()
+
+
 def test_a_librarian_reports_on_her_library_and_sees_only_her_reports(
     client, librarian, coordinator, ogre, jelgava, django_capture_on_commit_callbacks
 ):

@@ -53,9 +53,11 @@ class EventMessages:
     """Builds the announcement (or cancellation) of one event for many alerts: the text and the address of each
     link page are made once per language, then each person's signed links are put in."""
 
-    def __init__(self, event: Event, *, cancelled: bool = False):
+    def __init__(self, event: Event, *, cancelled: bool = False, others: list[Event] | tuple[Event, ...] = ()):
+        """`others`: the other dates of the event's series to name, still to come (published ones only)."""
         self.event = event
         self.cancelled = cancelled
+        self.others = others
         self._texts = {}
         self._links = {}
 
@@ -74,6 +76,7 @@ class EventMessages:
                 "event": event,
                 "cancelled": self.cancelled,
                 "event_url": settings.SITE_URL + event.get_absolute_url(),
+                "others": _with_urls(self.others),
                 "manage_url": _MANAGE,
                 "unsubscribe_url": _UNSUBSCRIBE,
             }
@@ -91,16 +94,23 @@ class EventMessages:
         return EmailMessage(subject, body, None, [alert.email], headers=headers, connection=connection)
 
 
-def digest_message(alert: EventAlert, events: list[Event], connection=None) -> EmailMessage:
-    """The weekly summary of `events` for `alert`, in the active language."""
+def _with_urls(events):
+    """`(event, absolute address of its page)` for each of `events`, in the active language."""
+    return [(event, settings.SITE_URL + event.get_absolute_url()) for event in events]
+
+
+def digest_message(alert: EventAlert, items: list[list[Event]], connection=None) -> EmailMessage:
+    """The weekly summary for `alert`, in the active language: one entry per item, an event or the dates of a
+    series, earliest first (the entry shows the first, and names the others)."""
     unsubscribe_url = settings.SITE_URL + alert.get_unsubscribe_url()
+    entries = [(first, settings.SITE_URL + first.get_absolute_url(), _with_urls(others)) for first, *others in items]
     context = {
-        "events": [(event, settings.SITE_URL + event.get_absolute_url()) for event in events],
+        "events": entries,
         "manage_url": settings.SITE_URL + alert.get_manage_url(),
         "unsubscribe_url": unsubscribe_url,
     }
     body = render_to_string("activities/email/alert_digest.txt", context)
-    count = len(events)
+    count = len(items)
     subject = ngettext("%(count)d new event this week", "%(count)d new events this week", count) % {"count": count}
     headers = unsubscribe_headers(unsubscribe_url)
     return EmailMessage(subject, body, None, [alert.email], headers=headers, connection=connection)

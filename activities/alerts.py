@@ -5,10 +5,16 @@ Sending goes through the ledger (`AlertDelivery`): the rows of an event's announ
 alert, unique), then sent in batches, each batch marked sent once the mail server took it. A task run again sends
 only what is not marked yet, so nobody gets the same event twice; a crash between handing a batch over and marking
 it can repeat that one batch at most.
+
+A series (`EventSeries`) is news once: the first publication of one of its dates announces it, and the e-mail names
+every date of it published and still to come when it is sent (the weekly summary: when the summary goes). Each date
+an e-mail names gets its ledger row, so that the cancellation of one date is told to exactly those who were told
+of that date, and nobody told of a series is told of it again.
 """
 
 import datetime
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 
 from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
@@ -19,7 +25,7 @@ from groundwork.queue import enqueue_on_commit
 from partners.models import ACCESS_FACT_FIELDS, Organisation
 
 from . import alert_emails
-from .models import AlertDelivery, Event, EventAlert, EventAnnouncement
+from .models import AlertDelivery, Event, EventAlert, EventAnnouncement, EventSeries
 
 # Confirmation e-mails one address gets while it has unconfirmed sign-ups (they go after seven days): someone
 # signing up another person's address cannot fill her mailbox.
@@ -162,23 +168,59 @@ def alerts_erase_expired(*, now: datetime.datetime | None = None) -> tuple[int, 
 @transaction.atomic
 def event_alerts_update(*, event: Event) -> None:
     """Call after any change of an event's status (publishing, cancelling, the admin's save): the first time the
-    event is public and still to come, it is announced to the matching alerts; when it is cancelled, those who were
-    told of it are told of the cancellation. Edits and later publications announce nothing again."""
+    event is public and still to come, it is announced to the matching alerts, unless it is a date of a series
+    announced already; when it is cancelled, those who were told of it are told of the cancellation. Edits and
+    later publications announce nothing again."""
     event = Event.objects.get(pk=event.pk)
     if event.status == Event.Status.PUBLISHED and event.starts_at > timezone.now():
         _announcement, created = EventAnnouncement.objects.get_or_create(event=event)
-        if created:
+        if created and (event.series_id is None or _announce_series(event.series_id)):
             enqueue_on_commit("activities.tasks.send_event_alerts", event.pk)
     elif event.status == Event.Status.CANCELLED and EventAnnouncement.objects.filter(event=event).exists():
         enqueue_on_commit("activities.tasks.send_alert_cancellations", event.pk)
 
 
+def _announce_series(series_id: int) -> bool:
+    """Mark the series announced; True only for the call that did. One conditional UPDATE: of two publications of
+    its dates at once, the second waits for the first's row lock and then finds the series announced."""
+    return bool(EventSeries.objects.filter(pk=series_id, announced_at=None).update(announced_at=timezone.now()))
+
+
+def _dates_named(events: list[Event], now: datetime.datetime) -> dict[int, list[Event]]:
+    """What an announcement of each of `events` names, by event id, earliest first: the event while it is published
+    and to come; for a date of a series, every date of the series that is (the one read itself may have been
+    cancelled meanwhile). One query for the series, with what the e-mails show of the dates."""
+    series_ids = {event.series_id for event in events if event.series_id is not None}
+    by_series = defaultdict(list)
+    if series_ids:
+        dates = Event.objects.filter(series__in=series_ids).still_to_come(now)
+        for date in dates.select_related("organiser", "venue_organisation"):
+            by_series[date.series_id].append(date)
+    named = {}
+    for event in events:
+        if event.series_id is not None:
+            named[event.pk] = by_series[event.series_id]
+        elif event.status == Event.Status.PUBLISHED and event.starts_at > now:
+            named[event.pk] = [event]
+        else:
+            named[event.pk] = []
+    return named
+
+
+def _record_told(told: Iterable[tuple[int, int]], now: datetime.datetime) -> None:
+    """Ledger rows, marked sent, for the `(alert id, event id)` pairs an e-mail just named besides the event of its
+    own row; rows already there are left as they are."""
+    rows = [AlertDelivery(alert_id=alert, event_id=event, created_at=now, sent_at=now) for alert, event in told]
+    AlertDelivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=LEDGER_CHUNK)
+
+
 def _write_ledger(event: Event) -> None:
-    """One row per address whose confirmed alerts the event matches, those already there left as they are. An
-    address with several matching alerts is told once, through the one that asks for each event as it comes if
-    any does."""
+    """One row per address whose confirmed alerts the event matches, those already there left as they are, and
+    those told of another date of the event's series left out. An address with several matching alerts is told
+    once, through the one that asks for each event as it comes if any does."""
     now = timezone.now()
-    told = set(AlertDelivery.objects.filter(event=event).values_list("alert__email", flat=True))
+    told_of = Q(event__series=event.series_id) if event.series_id is not None else Q(event=event)
+    told = set(AlertDelivery.objects.filter(told_of).values_list("alert__email", flat=True))
     chosen = {}
     matching = EventAlert.objects.confirmed().matching(event).order_by("pk")
     for pk, email, frequency in matching.values_list("pk", "email", "frequency"):
@@ -194,10 +236,12 @@ def _write_ledger(event: Event) -> None:
         )
 
 
-def _send_batches(rows, build, mark: str, batch_size: int) -> int:
+def _send_batches(rows, build, mark: str, batch_size: int, also_named: Iterable[int] = ()) -> int:
     """Send the e-mails of `rows` (a queryset of ledger rows) in batches of `batch_size` over one connection, each
-    batch locked while it goes (a second worker takes other rows) and marked (`mark`: a date field) after."""
+    batch locked while it goes (a second worker takes other rows) and marked (`mark`: a date field) after, with
+    rows recording that its alerts were told of the events `also_named` too."""
     connection = get_connection()
+    also_named = list(also_named)
     sent = 0
     with connection:
         while True:
@@ -217,36 +261,45 @@ def _send_batches(rows, build, mark: str, batch_size: int) -> int:
                     with translation.override(language):
                         messages += [build(row.alert, connection) for row in language_rows]
                 connection.send_messages(messages)
-                AlertDelivery.objects.filter(pk__in=[row.pk for row in batch]).update(**{mark: timezone.now()})
+                now = timezone.now()
+                AlertDelivery.objects.filter(pk__in=[row.pk for row in batch]).update(**{mark: now})
+                _record_told(((row.alert_id, event) for row in batch for event in also_named), now)
                 sent += len(messages)
 
 
 def event_alerts_send(*, event_id: int, batch_size: int = BATCH_SIZE) -> int:
-    """Announce the event to every matching confirmed alert that asked for each event as it comes; the weekly ones
-    get it in their summary. Returns how many e-mails were sent now. Safe to run again: see the module docstring."""
+    """Announce the event (a date of a series: the series, with its dates) to every matching confirmed alert that
+    asked for each event as it comes; the weekly ones get it in their summary. Returns how many e-mails were sent
+    now. Safe to run again: see the module docstring."""
     event = Event.objects.select_related("organiser", "venue_organisation").filter(pk=event_id).first()
-    if event is None or event.status != Event.Status.PUBLISHED or event.starts_at <= timezone.now():
+    now = timezone.now()
+    if event is None or event.status != Event.Status.PUBLISHED or event.starts_at <= now:
         return 0
+    first, *others = _dates_named([event], now)[event.pk]
     _write_ledger(event)
     rows = AlertDelivery.objects.pending().filter(event=event, alert__frequency=EventAlert.Frequency.IMMEDIATE)
-    messages = alert_emails.EventMessages(event)
-    return _send_batches(rows, messages.message, "sent_at", batch_size)
+    messages = alert_emails.EventMessages(first, others=others)
+    also_named = [date.pk for date in (first, *others) if date.pk != event.pk]
+    return _send_batches(rows, messages.message, "sent_at", batch_size, also_named)
 
 
 def alert_cancellations_send(*, event_id: int, batch_size: int = BATCH_SIZE) -> int:
-    """Tell everyone who was told of the event that it is cancelled, once. Returns how many e-mails were sent."""
+    """Tell everyone who was told of the event that it is cancelled, once, with the dates of its series that still
+    take place. Returns how many e-mails were sent."""
     event = Event.objects.select_related("organiser", "venue_organisation").filter(pk=event_id).first()
     if event is None or event.status != Event.Status.CANCELLED:
         return 0
     rows = AlertDelivery.objects.filter(event=event, sent_at__isnull=False, cancellation_sent_at__isnull=True)
-    messages = alert_emails.EventMessages(event, cancelled=True)
-    return _send_batches(rows, messages.message, "cancellation_sent_at", batch_size)
+    others = _dates_named([event], timezone.now())[event.pk] if event.series_id else []
+    messages = alert_emails.EventMessages(event, cancelled=True, others=others)
+    return _send_batches(rows, messages.message, "cancellation_sent_at", batch_size, [date.pk for date in others])
 
 
 def alert_digests_send(*, batch_size: int = BATCH_SIZE) -> int:
     """The weekly summary: each weekly alert gets one e-mail with the announced events it has not been sent yet that
-    are still published and to come (those cancelled or begun meanwhile are left out, and never told of). Returns
-    how many e-mails were sent; running it again sends nothing more."""
+    are still published and to come (those cancelled or begun meanwhile are left out, and never told of; of a
+    series, the dates still to come, once). Returns how many e-mails were sent; running it again sends nothing
+    more."""
     connection = get_connection()
     sent = 0
     # Also what an announcement left unsent for a day (an alert switched from weekly to each event meanwhile, or a
@@ -267,18 +320,23 @@ def alert_digests_send(*, batch_size: int = BATCH_SIZE) -> int:
                     .order_by("event__starts_at", "pk")
                 )
                 now = timezone.now()
-                by_alert = defaultdict(list)
+                named = _dates_named([row.event for row in rows], now)
+                by_alert = defaultdict(dict)
                 for row in rows:
-                    by_alert[row.alert].append(row.event)
-                messages = []
-                for alert, events in by_alert.items():
-                    events = [e for e in events if e.status == Event.Status.PUBLISHED and e.starts_at > now]
-                    if events:
-                        with translation.override(alert.language):
-                            messages.append(alert_emails.digest_message(alert, events, connection))
+                    dates = named[row.event.pk]
+                    if dates:
+                        # A series once, however many of its dates wait for this alert.
+                        by_alert[row.alert].setdefault(row.event.series_id or f"event {row.event.pk}", dates)
+                messages, told = [], []
+                for alert, items in by_alert.items():
+                    items = sorted(items.values(), key=lambda dates: dates[0].starts_at)
+                    told += [(alert.pk, date.pk) for dates in items for date in dates]
+                    with translation.override(alert.language):
+                        messages.append(alert_emails.digest_message(alert, items, connection))
                 connection.send_messages(messages)
                 # Cancelled and begun events are marked too: they are not sent later either.
                 AlertDelivery.objects.filter(pk__in=[row.pk for row in rows]).update(sent_at=now)
+                _record_told(told, now)
                 sent += len(messages)
 
 

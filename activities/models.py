@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.http import int_to_base36
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 from simple_history.models import HistoricalRecords
@@ -172,6 +172,16 @@ class EventQuerySet(AccessFactsQuerySetMixin, models.QuerySet):
             {code: offered[code] for code in order if offered[code]},
         )
 
+    def still_to_come(self, now=None):
+        """Published and not begun, earliest first: the events an announcement may name."""
+        return self.filter(status=Event.Status.PUBLISHED, starts_at__gt=now or timezone.now()).order_by("starts_at")
+
+    def in_series(self, series_id):
+        """The events of one series; none for no series (an event outside a series has no other dates)."""
+        if series_id is None:
+            return self.none()
+        return self.filter(series=series_id)
+
     def for_listing(self):
         return self.select_related("organiser", "venue_organisation")
 
@@ -256,6 +266,24 @@ class EventQuerySet(AccessFactsQuerySetMixin, models.QuerySet):
         )
 
 
+class EventSeries(models.Model):
+    """Events made together by repeating one (`services.event_series_create`), each an ordinary event edited,
+    published and cancelled on its own. To a subscriber they are one piece of news: the alerts announce a series
+    once, naming its dates, and each date's page lists the others. A copy made by `event_duplicate` is in none."""
+
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # Set by the first publication of one of its dates (activities.alerts): a later one announces nothing more.
+    announced_at = models.DateTimeField(_("announced at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("event series")
+        # The same word in English, not in Latvian, Ukrainian or Russian.
+        verbose_name_plural = pgettext_lazy("plural", "event series")
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} {self.pk}"
+
+
 class Event(AccessFacts, Place):
     class Kind(models.TextChoices):
         SEMINAR = "seminar", _("Seminar")
@@ -321,6 +349,16 @@ class Event(AccessFacts, Place):
     )
     image_alt = models.CharField(_("image description (alt text)"), max_length=250, blank=True)
     is_sample = models.BooleanField(_("sample data"), default=False)
+    # Only `event_series_create` sets it, on the copies it makes: never a form, never a duplicate.
+    series = models.ForeignKey(
+        EventSeries,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="events",
+        verbose_name=_("series"),
+    )
     sequence = models.PositiveIntegerField(
         _("revision"),
         default=0,
@@ -943,7 +981,8 @@ class EventAlert(models.Model):
 
 class EventAnnouncement(models.Model):
     """That an event has been announced to the alerts: made once, the first time the event is published, so that
-    publishing it again (after a withdrawal) or editing it announces nothing."""
+    publishing it again (after a withdrawal) or editing it announces nothing. A date of a series announced already
+    gets one too, announcing nothing: its series was the news (`EventSeries.announced_at`)."""
 
     event = models.OneToOneField(
         Event, on_delete=models.CASCADE, primary_key=True, related_name="announcement", verbose_name=_("event")

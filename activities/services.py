@@ -24,6 +24,7 @@ from .models import (
     Attendance,
     CheckInCount,
     Event,
+    EventSeries,
     Registration,
     RegistrationTally,
     SurveyAnswer,
@@ -131,14 +132,16 @@ def _available_slug(stem: str) -> str:
     )
 
 
-def _copy(event: Event, *, slug: str, status: str) -> Event:
-    """An unsaved copy of `event` with every field and translation, as a new event with its own revision count."""
+def _copy(event: Event, *, slug: str, status: str, series: EventSeries | None = None) -> Event:
+    """An unsaved copy of `event` with every field and translation, as a new event with its own revision count, in
+    `series` (a copy of a series' date is not in that series unless `event_series_create` makes it)."""
     copy = Event.objects.get(pk=event.pk)
     copy.pk = None
     copy._state.adding = True
     copy.slug = slug
     copy.status = status
     copy.sequence = 0
+    copy.series = series
     return copy
 
 
@@ -168,6 +171,9 @@ def event_series_create(
     Each copy keeps the event's Riga wall-clock times (18:00–20:00 stays so across a change to or from summer
     time), its fields, translations and co-organisers; its slug is `<slug>-YYYY-MM-DD`. Copies are drafts, or
     published when `publish`. All or nothing: a ValidationError lists every problem and nothing is created.
+
+    The copies make a new `EventSeries` (`event` itself is not in it, even when it is a date of another series):
+    the alerts announce it once, with every date published by then, however its dates are published.
     """
     errors = []
     if not 1 <= count <= SERIES_MAX_COUNT:
@@ -188,10 +194,11 @@ def event_series_create(
     co_organisers = list(event.co_organisers.all())
     status = Event.Status.PUBLISHED if publish else Event.Status.DRAFT
     now = timezone.now()
+    series = EventSeries()
 
     copies = []
     for day in series_dates(weekday=weekday, start=start, interval_weeks=interval_weeks, count=count):
-        copy = _copy(event, slug=f"{stem}-{day.isoformat()}", status=status)
+        copy = _copy(event, slug=f"{stem}-{day.isoformat()}", status=status, series=series)
         copy.starts_at = datetime.datetime.combine(day, local_start.time(), tzinfo=zone)
         copy.ends_at = datetime.datetime.combine(day + days_spanned, local_end.time(), tzinfo=zone)
         if copy.starts_at < now:
@@ -204,12 +211,15 @@ def event_series_create(
         copies.append(copy)
     if errors:
         raise ValidationError(errors)
+    # Saved once every date is known to be valid, before them: a refused series leaves no empty series behind.
+    series.save()
     for copy in copies:
         copy.save()
         copy.co_organisers.set(co_organisers)
-    if publish and copies:
-        # The first date is news; the same event again every week would fill the subscribers' mailboxes.
-        alerts.event_alerts_update(event=copies[0])
+    if publish:
+        # Each date counts as announced; the e-mail goes once, for the series (see alerts.event_alerts_update).
+        for copy in copies:
+            alerts.event_alerts_update(event=copy)
     return copies
 
 

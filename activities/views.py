@@ -162,6 +162,7 @@ class EventDetailView(StaffPreviewMixin, DetailView):
         place = event.place
         context["organisers"] = [event.organiser, *event.co_organisers.all()]
         context["json_ld"] = event_json_ld(event, site_url=settings.SITE_URL)
+        context["other_dates"] = list(Event.objects.in_series(event.series_id).still_to_come().exclude(pk=event.pk))
         if not (event.is_past or event.is_cancelled):
             context["google_calendar_url"] = calendar.google_calendar_url(event)
             context["outlook_calendar_url"] = calendar.outlook_calendar_url(event)

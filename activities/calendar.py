@@ -52,7 +52,7 @@ def _description(event: Event, url: str) -> str:
     parts = [
         event.summary,
         event.description,
-        gettext("Languages: %s") % ", ".join(map(str, event.language_names)),
+        gettext("Languages: %s") % ", ".join(event.language_names_in_text),
         access_line(event),
     ]
     if event.is_cancelled:

@@ -5,6 +5,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from groundwork.antispam import SpamProtectedFormMixin
+from groundwork.plaintext import PlainTextareaField, PlainTextField
 
 from .models import SURVEY_COMMENT_MAX_LENGTH, Registration, SurveyAnswer
 
@@ -26,7 +27,7 @@ class RegistrationForm(SpamProtectedFormMixin, forms.Form):
     # Labels of required fields get this class, which the stylesheet marks with an asterisk.
     required_css_class = "required"
 
-    name = forms.CharField(
+    name = PlainTextField(
         label=_("Name or nickname"),
         max_length=100,
         help_text=_("So the organiser knows who is coming. A nickname is fine."),
@@ -101,7 +102,7 @@ class SurveyForm(SpamProtectedFormMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose one answer.")},
     )
-    comment = forms.CharField(
+    comment = PlainTextareaField(
         label=_("Anything you want to tell the organiser? (optional)"),
         required=False,
         max_length=SURVEY_COMMENT_MAX_LENGTH,

@@ -26,6 +26,7 @@ from simple_history.models import HistoricalRecords
 
 from groundwork.fields import ChoiceListField, LanguageListField
 from groundwork.folding import text_matches
+from groundwork.languages import language_names
 from groundwork.uploads import IMAGES, UploadValidator
 from groundwork.validators import PlausibleDateValidator, ReservedSlugValidator, plausible_date_constraint
 from partners.models import (
@@ -456,9 +457,13 @@ class Event(AccessFacts, Place):
 
     @property
     def language_names(self):
-        names = dict(settings.DELIVERY_LANGUAGES)
-        # Plain strings: the `join` filter of the e-mails (autoescaping off) refuses lazy ones and prints the list.
-        return [str(names.get(code, code)) for code in self.languages]
+        """The names of the event's languages as labels, each standing alone (the tags of its card)."""
+        return language_names(self.languages)
+
+    @property
+    def language_names_in_text(self):
+        """The names of the event's languages as a list inside text writes them ("Мови: латиська, українська")."""
+        return language_names(self.languages, in_text=True)
 
     @property
     def audience_names(self):

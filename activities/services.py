@@ -3,7 +3,6 @@
 import datetime
 import hashlib
 import re
-import unicodedata
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
+from groundwork.plaintext import plain_text
 from groundwork.queue import enqueue_on_commit
 from groundwork.slugs import unique_slug
 
@@ -344,7 +344,7 @@ def registration_create(
     full = event.capacity is not None and Registration.objects.for_event(event).confirmed().count() >= event.capacity
     registration = Registration(
         event=event,
-        name=name.strip(),
+        name=plain_text(name),
         email=email.strip().lower(),
         phone=phone.strip(),
         language=language,
@@ -471,11 +471,9 @@ def event_registrations_update(*, event: Event, changed_fields: Iterable[str]) -
 
 
 def survey_comment_text(value: str) -> str:
-    """A comment as plain text: markup and control characters removed (line breaks kept), spaces trimmed."""
-    text = strip_tags(value or "")
-    return "".join(
-        character for character in text if character in "\n\t" or unicodedata.category(character) not in ("Cc", "Cf")
-    ).strip()
+    """A comment as plain text: markup, control and bidirectional-override characters removed (line breaks
+    kept), spaces trimmed."""
+    return plain_text(strip_tags(value or ""), multiline=True)
 
 
 def survey_link_digest(link_key: str) -> str:
@@ -543,7 +541,7 @@ def registration_update(*, registration: Registration, name: str, language: str,
     registration = Registration.objects.select_for_update().select_related("event").get(pk=registration.pk)
     if not registration.is_active or registration.event.starts_at <= timezone.now():
         raise ValidationError(_("This registration can no longer be changed."), code="closed")
-    registration.name = name.strip()
+    registration.name = plain_text(name)
     registration.language = language
     registration.needs = list(dict.fromkeys(needs))
     registration.full_clean()

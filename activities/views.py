@@ -103,7 +103,9 @@ class EventListView(FilterView):
         filterset = self.filterset
         language = filterset.form.cleaned_data.get("language") if filterset.is_valid() else None
         listed, counts = self.language_counts()
-        self.listed_count = listed.get("all" if language == ALL_LANGUAGES else language, 0)
+        # An empty `language` filters nothing, as "all" does.
+        shown = language if language and language != ALL_LANGUAGES else "all"
+        self.listed_count = listed.get(shown, 0)
         context = super().get_context_data(**kwargs)
         language_names = dict(settings.DELIVERY_LANGUAGES)
         by_language = [
@@ -119,6 +121,10 @@ class EventListView(FilterView):
             in_language=in_language(language) if language in language_names else "",
             language_preselected=self.preselected_language is not None,
             total_in_any_language=counts.get("all", 0),
+            # The heading counts what the counts per language count, the events one can still go to; the cancelled
+            # ones the list shows too are told apart, so that its numbers and the heading's agree.
+            offered_count=counts.get(shown, 0),
+            cancelled_count=self.listed_count - counts.get(shown, 0),
             # Whether the visitor narrowed the list herself (beyond the language): only then is it "her search".
             searched=filterset.is_valid()
             and any(

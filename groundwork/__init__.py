@@ -1,2 +1,3 @@
-"""Domain-free groundwork that several apps stand on: protection of public forms (`antispam`), spreadsheet safety
-(`spreadsheets`), validators, model fields and form widgets. It has no models and imports no app of the portal."""
+"""Domain-free groundwork that several apps stand on: protection of public forms (`antispam`), the plain text they
+store (`plaintext`), spreadsheet safety (`spreadsheets`), validators, model fields and form widgets. It has no models
+and imports no app of the portal."""

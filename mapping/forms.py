@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
 from groundwork.antispam import SpamProtectedFormMixin
+from groundwork.plaintext import PlainTextareaField, PlainTextField
 from groundwork.widgets import CoordinateInput, PointPickerWidget
 
 from .imports import CoordinateField
@@ -36,9 +37,10 @@ SUGGESTION_FIELDS = (
 
 
 class InitiativeSuggestionForm(SpamProtectedFormMixin, forms.ModelForm):
+    """An initiative suggested by anyone; it is stored as pending and published only by a coordinator."""
+
     # Labels of required fields get this class, which the stylesheet marks with an asterisk.
     required_css_class = "required"
-    """An initiative suggested by anyone; it is stored as pending and published only by a coordinator."""
 
     rate_limit_scope = "initiative-suggestion"
 
@@ -70,6 +72,16 @@ class InitiativeSuggestionForm(SpamProtectedFormMixin, forms.ModelForm):
     class Meta:
         model = Initiative
         fields = SUGGESTION_FIELDS
+        # The free text a visitor types, as plain text; the other fields take only codes, numbers, dates or addresses.
+        field_classes = {
+            "title": PlainTextField,
+            "description": PlainTextareaField,
+            "street_address": PlainTextField,
+            "postal_code": PlainTextField,
+            "city": PlainTextField,
+            "contact_name": PlainTextField,
+            "contact_phone": PlainTextField,
+        }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
             "active_since": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -40,6 +40,7 @@ from django.db.models.functions import Cast, Floor, Ln, Pi, Radians, Tan
 from django.utils.translation import get_language, gettext
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
+from groundwork.languages import language_names
 from partners.models import ACCESS_FACT_FIELDS
 
 from .models import Initiative
@@ -276,7 +277,6 @@ def _feature_rows(queryset, host_columns):
     )
 
 
-_LANGUAGE_NAMES = dict(settings.DELIVERY_LANGUAGES)
 _CATEGORY_LABELS = dict(Initiative.Category.choices)
 
 
@@ -293,7 +293,8 @@ def _point_feature(row, url_template, host_columns):
             "category": row["category"],
             "category_label": str(_CATEGORY_LABELS.get(row["category"], row["category"])),
             "languages": languages,
-            "language_names": [str(_LANGUAGE_NAMES.get(code, code)) for code in languages],
+            # Shown as the list of the point's languages.
+            "language_names": language_names(languages, in_text=True),
             "host": next((row[column] for column in host_columns if row[column]), ""),
             "city": row["city"],
             # The accessibility and practical facts that hold (`partners.models.AccessFact` codes), and their labels.

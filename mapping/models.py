@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from groundwork.fields import ChoiceListField, LanguageListField
 from groundwork.folding import text_matches
+from groundwork.languages import language_names
 from groundwork.uploads import SPREADSHEETS, UploadValidator
 from groundwork.validators import PlausibleDateValidator, plausible_date_constraint
 from partners.models import AccessFacts, AccessFactsQuerySetMixin, Organisation, Place, RandomUploadPath
@@ -176,9 +177,9 @@ class Initiative(AccessFacts, Place):
         return self.title
 
     @property
-    def language_names(self):
-        names = dict(settings.DELIVERY_LANGUAGES)
-        return [str(names.get(code, code)) for code in self.languages]
+    def language_names_in_text(self):
+        """The names of the initiative's languages as a list inside text writes them."""
+        return language_names(self.languages, in_text=True)
 
     @property
     def target_group_labels(self):

@@ -64,7 +64,7 @@ def test_publishing_announces_the_event_to_each_matching_alert_once_in_its_langu
 
     sent = {message.to[0]: message for message in alert_mails()}
     assert set(sent) == {ukrainian_in_jelgava.email, any_event.email, at_the_library.email}
-    assert sent[ukrainian_in_jelgava.email].subject == "Нова подія: Семінар про трудові права"
+    assert sent[ukrainian_in_jelgava.email].subject == "Новий захід: Семінар про трудові права"
     assert "Семінар про трудові права" in sent[ukrainian_in_jelgava.email].body
     assert sent[at_the_library.email].subject == "Jauns pasākums: Seminārs par darba tiesībām"
     assert "/uk/events/alerts/change/" in sent[ukrainian_in_jelgava.email].body
@@ -128,7 +128,7 @@ def test_the_alert_and_the_summary_name_the_event_s_languages_in_words(draft):
         alerts.alert_digests_send()
 
     announcement, summary = alert_mails()
-    assert "Мови: Українська, Латиська\n" in announcement.body
+    assert "Мови: українська, латиська\n" in announcement.body
     assert "Languages: Ukrainian, Latvian\n" in summary.body
 
 
@@ -273,7 +273,7 @@ def test_adding_a_published_event_in_the_admin_announces_it_and_editing_it_does_
         )
     assert response.status_code == 302
     event = Event.objects.get(slug="valodas-kafejnica-ogre")
-    assert [message.subject for message in alert_mails()] == ["Нова подія: Мовне кафе"]
+    assert [message.subject for message in alert_mails()] == ["Новий захід: Мовне кафе"]
 
     with committed():
         admin_client.post(
@@ -380,6 +380,17 @@ def test_an_alert_switched_from_weekly_to_each_event_gets_what_was_waiting_in_th
 
     (summary,) = alert_mails()
     assert summary.subject == "1 new event this week"
+
+
+def test_the_ukrainian_summary_calls_events_as_every_other_ukrainian_e_mail_does(draft):
+    EventAlertFactory(frequency=EventAlert.Frequency.WEEKLY, language="uk")
+    publish(draft)
+
+    with time_machine.travel(riga(2025, 10, 13, 8), tick=False):
+        alerts.alert_digests_send()
+
+    (summary,) = alert_mails()
+    assert summary.subject == "1 новий захід цього тижня"
 
 
 # --- Purge ----------------------------------------------------------------------------------------------------

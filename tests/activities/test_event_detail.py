@@ -1,9 +1,11 @@
 import json
 import re
 
+import icalendar
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import translation
 from django.utils.html import strip_tags
 
@@ -90,6 +92,36 @@ def test_detail_page_speaks_the_visitors_language(client, seminar):
     assert "<h1>Семінар про дозволи на проживання</h1>" in content
     assert "Вівторок" in content  # the day of the week in Ukrainian
     assert "18:00" in content
+
+
+@pytest.mark.parametrize(
+    ("language", "in_text", "labels", "prefix"),
+    [
+        ("uk", "українська, російська", ("Українська", "Російська"), "Мови"),
+        ("ru", "украинский, русский", ("Украинский", "Русский"), "Языки"),
+        ("lv", "Ukraiņu, Krievu", ("Ukraiņu", "Krievu"), "Valodas"),
+        ("en", "Ukrainian, Russian", ("Ukrainian", "Russian"), "Languages"),
+    ],
+)
+def test_languages_are_written_in_lowercase_in_a_ukrainian_or_russian_list_and_keep_a_capital_alone(
+    client, seminar, language, in_text, labels, prefix
+):
+    seminar.status = Event.Status.PUBLISHED
+    seminar.save()
+    detail = page(client, seminar, language).content.decode()
+    with translation.override(language):
+        poster = client.get(reverse("activities:event_poster", kwargs={"slug": seminar.slug})).content.decode()
+        ics = client.get(reverse("activities:event_ics", kwargs={"slug": seminar.slug})).content.decode()
+        listing = client.get(reverse("activities:event_list"), {"language": "all"}).content.decode()
+
+    assert f"<dd>{in_text}<br>" in detail
+    assert f"<dd>{in_text} · " in poster
+    assert f"{prefix}: {in_text}" in icalendar.Calendar.from_ical(ics).walk("VEVENT")[0]["DESCRIPTION"]
+    # Alone, on the card's tags, the chips with their counts and the options of the filter, a name is a label.
+    for label in labels:
+        assert f'<span class="tag">{label}</span>' in listing
+        assert re.search(rf"<a [^>]*>{label}: 1 ", listing)
+        assert re.search(rf"<option value=\"\w+\"[^>]*>{label}</option>", listing)
 
 
 def test_detail_page_gives_a_map_and_directions_to_a_place_with_coordinates(client, seminar):

@@ -593,7 +593,40 @@ def test_the_counts_per_language_leave_out_cancelled_events_which_stay_listed(cl
     assert {item["code"]: item["count"] for item in page.context["by_language"]} == {"uk": 1}
     assert "Ukrainian: 1 event<" in content
     assert content.count('class="card event-card') == 2
-    assert "2 events found" in content
+    # The heading counts as the counts per language do, and names the cancelled event the list shows too.
+    assert ">1 event found</h2>" in content
+    assert "<p>Also listed: 1 cancelled event.</p>" in content
+
+
+def test_the_heading_agrees_with_the_counts_that_lead_to_it_and_names_the_cancelled_events(client):
+    EventFactory.create_batch(5, languages=["ru"])
+    EventFactory(languages=["ru"], status=Event.Status.CANCELLED)
+    EventFactory.create_batch(2, languages=["uk"])
+    EventFactory.create_batch(2, languages=["uk"], status=Event.Status.CANCELLED)
+
+    russian = client.get(events_url("ru")).content.decode()
+    everything = client.get(events_url("ru"), {"language": "all"}).content.decode()
+
+    assert "Русский: 5 мероприятий<" in russian
+    assert ">Найдено 5 мероприятий</h2>" in russian
+    assert "<p>Также в списке: 1 отменённое мероприятие.</p>" in russian
+    assert russian.count('class="card event-card') == 6
+    assert "Показать на всех языках (7 мероприятий)</a>" in russian
+    assert ">Найдено 7 мероприятий</h2>" in everything
+    assert "<p>Также в списке: 3 отменённых мероприятия.</p>" in everything
+    # A language left empty (a hand-made address) filters nothing, as every language does.
+    unfiltered = client.get(events_url("ru"), {"language": ""}).content.decode()
+    assert ">Найдено 7 мероприятий</h2>" in unfiltered and unfiltered.count('class="card event-card') == 10
+
+
+def test_a_list_of_cancelled_events_only_says_so_in_its_heading(client):
+    EventFactory(languages=["uk"], status=Event.Status.CANCELLED)
+
+    content = client.get(events_url("uk")).content.decode()
+
+    assert ">Знайдено 1 скасований захід</h2>" in content
+    assert "Також у списку" not in content
+    assert content.count('class="card event-card') == 1
 
 
 def test_a_language_inside_a_sentence_is_written_as_the_grammar_of_the_page_wants(client):

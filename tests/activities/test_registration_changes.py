@@ -84,6 +84,20 @@ def test_she_changes_her_name_language_and_needs(client, seminar):
     assert registration.email.startswith("olena") and registration.status == Registration.Status.CONFIRMED
 
 
+def test_a_changed_name_loses_its_control_and_bidi_override_characters(client, seminar):
+    registration = RegistrationFactory(event=seminar, name="Olena", language="uk")
+
+    client.post(manage_url(registration), {"action": "change", "name": "Iryna\u202e\x1b[31m K.", "language": "uk"})
+    registration.refresh_from_db()
+    assert registration.name == "Iryna[31m K."
+
+    response = client.post(manage_url(registration), {"action": "change", "name": "\u2066\x07\u2069", "language": "uk"})
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    registration.refresh_from_db()
+    assert registration.name == "Iryna[31m K."
+
+
 def test_the_page_offers_the_change_form_filled_with_her_answers(client, seminar):
     registration = RegistrationFactory(event=seminar, name="Olena", language="ru", needs=["childcare"])
 

@@ -384,3 +384,38 @@ def test_a_registrant_with_e_mail_is_reminded_the_link_is_in_her_e_mail(client, 
 
     assert "it is also in your e-mail" in content
     assert 'id="page-address"' not in content
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("a\x07b\x1bc", "abc"),
+        ("Olena\u202eanelO", "OlenaanelO"),
+        ("\u2067Олена\u2069 Коваленко\x85", "Олена Коваленко"),
+        ("Olena\tKovalenko", "Olena Kovalenko"),
+    ],
+    ids=["C0 controls", "right-to-left override", "isolates and a C1 control", "tab"],
+)
+def test_control_and_bidi_override_characters_are_left_out_of_her_name_wherever_it_is_shown(
+    admin_client, seminar, typed, kept, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        register(Client(), seminar, name=typed)
+
+    assert Registration.objects.get().name == kept
+    assert mail.outbox[0].body.startswith(f"Вітаємо, {kept}!")
+    export = admin_client.post(
+        reverse("admin:activities_registration_changelist"),
+        {"action": "export_csv", "_selected_action": [Registration.objects.get().pk]},
+    )
+    assert export.content.decode("utf-8").splitlines()[1].split(",")[2] == kept
+    door = admin_client.get(reverse("admin:activities_event_check_in", args=[seminar.pk])).content.decode()
+    assert kept in door and typed not in door
+
+
+def test_a_name_of_nothing_but_control_characters_is_missing(client, seminar):
+    response = register(client, seminar, name="\u202e\x07 \u2066")
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["name"] == ["This field is required."]
+    assert not Registration.objects.exists()

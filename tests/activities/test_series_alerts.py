@@ -85,7 +85,7 @@ def test_a_series_published_at_once_is_one_email_naming_every_date_in_the_subscr
     sent = {message.to[0]: message for message in alert_mails()}
     assert len(alert_mails()) == 2
     uk, en = sent[ukrainian.email], sent[english.email]
-    assert uk.subject == "Нова подія: Мовне кафе"
+    assert uk.subject == "Новий захід: Мовне кафе"
     assert "Коли: 21 жовтня 2025 р., 18:00–19:30" in uk.body
     assert f"Подробиці: {settings.SITE_URL}{date_url(series[0], 'uk')}\n" in uk.body
     # Riga wall-clock time on both sides of the end of summer time (26 October).

@@ -97,6 +97,15 @@ def test_an_answer_is_recorded_with_the_day_only_and_the_device_is_told_thanks(c
     assert "Thank you: your answer is recorded." in page and 'name="answer"' not in page
 
 
+def test_a_comment_keeps_its_lines_and_the_marks_of_its_spelling_without_controls_or_overrides(client, held):
+    # The zero-width non-joiner is part of Persian spelling ("می‌خواهم"), the joiner part of an emoji.
+    comment = "Дякую\u202e!\r\nمی\u200cخواهم 👩\u200d👧\x07"
+
+    answer(client, survey_url(held), answer="helpful", comment=comment)
+
+    assert SurveyAnswer.objects.get().comment == "Дякую!\nمی\u200cخواهم 👩\u200d👧"
+
+
 def test_the_answer_stores_nothing_about_the_person():
     fields = {field.name for field in SurveyAnswer._meta.get_fields()}
     link_fields = {field.name for field in SurveyLinkUse._meta.get_fields()}

@@ -212,6 +212,16 @@ def test_the_list_shows_category_languages_city_host_and_links_to_each_initiativ
     assert "Sample" in content
 
 
+def test_a_ukrainian_or_russian_list_of_languages_writes_them_in_lowercase(client):
+    InitiativeFactory(slug="language-cafe", languages=["lv", "uk"])
+
+    for language, names in (("uk", "латиська, українська"), ("ru", "латышский, украинский")):
+        assert f"<dd>{names}</dd>" in client.get(url("initiative_list", language)).content.decode()
+        assert (
+            f"<dd>{names}</dd>" in client.get(url("initiative_detail", language, slug="language-cafe")).content.decode()
+        )
+
+
 def test_the_list_is_paginated_and_keeps_the_filters_in_page_links(client):
     InitiativeFactory.create_batch(25, languages=["uk"])
 

@@ -121,6 +121,34 @@ def test_a_suggestion_may_name_its_host(client, traveller):
     assert Initiative.objects.get().host == library
 
 
+def test_the_suggested_text_loses_control_and_bidi_override_characters_and_keeps_its_lines(client, traveller):
+    post_after(
+        client,
+        traveller,
+        suggestion(
+            title="Розмовний\u202e клуб\x07",
+            description="Щосуботи.\r\nПриходьте\x1b[2J\u2067!\u2069",
+            street_address="Brīvības\x85iela 33",
+            city="Og\u202dre",
+            contact_name="\u2066Olena\u2069\x9b",
+        ),
+    )
+
+    initiative = Initiative.objects.get()
+    assert initiative.title_uk == "Розмовний клуб"
+    assert initiative.description_uk == "Щосуботи.\nПриходьте[2J!"
+    assert (initiative.street_address, initiative.city) == ("Brīvības iela 33", "Ogre")
+    assert initiative.contact_name == "Olena"
+
+
+def test_a_title_of_nothing_but_control_characters_is_missing(client, traveller):
+    response = post_after(client, traveller, suggestion(title="\u202e\x07"), language="en")
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["title"] == ["This field is required."]
+    assert not Initiative.objects.exists()
+
+
 def test_invalid_fields_are_explained_and_nothing_is_stored(client, traveller):
     response = post_after(client, traveller, suggestion(title="", latitude="95", longitude="", website="nonsense"))
 

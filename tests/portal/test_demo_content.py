@@ -280,3 +280,18 @@ def test_slugs_are_ascii(demo):
     for model in SLUGGED_MODELS:
         for slug in model.objects.values_list("slug", flat=True):
             assert slug.isascii(), slug
+
+
+@pytest.mark.parametrize(
+    ("language", "name", "other_names"),
+    [
+        ("ru", "Центр культурных информационных систем", ("Центр систем культурной информации",)),
+        ("uk", "Центр культурних інформаційних систем", ("Центр систем культурної інформації",)),
+    ],
+)
+def test_kisc_has_one_name_on_every_page_that_names_it(demo, client, language, name, other_names):
+    for page in ("about", "privacy", "accessibility", "open_data"):
+        with translation.override(language):
+            html = " ".join(client.get(reverse(page)).content.decode().split())
+        assert f"{name} (KISC)" in html or f"{name} (Kultūras" in html, page
+        assert not any(other in html for other in other_names), page

@@ -90,13 +90,13 @@ def own_redis():
 
 @pytest.fixture
 def portal_on_own_redis(own_redis, settings):
-    """The portal of this process uses the test's Redis: its cache, its page cache and its broker."""
+    """The portal of this process uses the test's Redis: its cache, its page cache, its fragments and its broker."""
     cache = {
         "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": own_redis.url(1),
         "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.25, "SOCKET_TIMEOUT": 0.25},
     }
-    settings.CACHES = {"default": {**cache, "KEY_PREFIX": "outage"}, "pages": {**cache, "KEY_PREFIX": "outage-pages"}}
+    settings.CACHES = {alias: {**cache, "KEY_PREFIX": f"outage-{alias}"} for alias in ("default", "pages", "fragments")}
     saved = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager")}
     point_celery_at(broker_url=own_redis.url(0), task_always_eager=False)
     yield own_redis

@@ -29,7 +29,17 @@ from .sheets import FACT_COLUMNS
 class InitiativeAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, AuditTrailAdmin, TabbedTranslationAdmin):
     organisation_field = "host"
     change_list_template = "mapping/admin/initiative_change_list.html"
-    list_display = ("title", "category", "status", "source", "host", "city", "country", "is_sample", "updated_at")
+    list_display = (
+        "display_title",
+        "category",
+        "status",
+        "source",
+        "host",
+        "city",
+        "country",
+        "is_sample",
+        "updated_at",
+    )
     list_filter = ("status", "category", "source", "country", "is_sample")
     list_select_related = ("host",)
     search_fields = (
@@ -57,6 +67,11 @@ class InitiativeAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, AuditTrailA
             {"fields": ("submitter_email", "submitter_language", "rejection_reason"), "classes": ("collapse",)},
         ),
     )
+
+    @admin.display(description=_("title"), ordering="title")
+    def display_title(self, initiative):
+        # A suggestion written in Ukrainian or Russian has no title in Latvian or English (the fallbacks) yet.
+        return str(initiative)
 
     def _change_status(self, request, queryset, service, done_message):
         changed = 0

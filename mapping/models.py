@@ -161,7 +161,8 @@ class Initiative(AccessFacts, Place):
         ]
 
     def __str__(self):
-        return self.title
+        # The title in the active language (with its fallbacks), else in the language the suggestion came in.
+        return self.title or self.submitted_title
 
     def get_absolute_url(self):
         return reverse("mapping:initiative_detail", kwargs={"slug": self.slug})

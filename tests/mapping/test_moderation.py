@@ -163,3 +163,20 @@ def test_an_approved_suggestion_reaches_the_map_data_within_the_public_cache_lif
 
     assert again.status_code == 200
     assert [feature["id"] for feature in json.loads(again.content)["features"]] == ["rozmovnii-klub"]
+
+
+def test_a_suggestion_written_in_ukrainian_only_is_named_by_its_title_in_the_admin(admin_client):
+    suggestion = InitiativeFactory(
+        title="",
+        title_lv="",
+        title_uk="Тестова ініціатива в Огрі",
+        status=Initiative.Status.PENDING,
+        source=Initiative.Source.SUGGESTION,
+        submitter_language="uk",
+    )
+
+    listed = admin_client.get(changelist_url, {"status__exact": Initiative.Status.PENDING}).content.decode()
+    change = admin_client.get(reverse("admin:mapping_initiative_change", args=[suggestion.pk])).content.decode()
+
+    assert "Тестова ініціатива в Огрі</a>" in listed
+    assert "<title>" in change and "Тестова ініціатива в Огрі" in change.split("<title>", 1)[1].split("</title>")[0]

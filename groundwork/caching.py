@@ -13,11 +13,14 @@ changes at once. Anonymous visitors see a change within `PUBLIC_CACHE_SECONDS`.
 """
 
 import functools
+import time
 
 from django.conf import settings
 from django.core.cache import caches
 from django.middleware.cache import FetchFromCacheMiddleware
+from django.utils import translation
 from django.utils.cache import patch_cache_control
+from django.utils.http import parse_http_date_safe
 from django.utils.module_loading import import_string
 from django.views.decorators.http import condition
 
@@ -45,13 +48,27 @@ def is_personal(request) -> bool:
 
 
 class FetchPublicFromCacheMiddleware(FetchFromCacheMiddleware):
-    """Django's page cache lookup, skipped (both ways) for personal requests (`is_personal`)."""
+    """Django's page cache lookup, skipped (both ways) for personal requests (`is_personal`).
+
+    It runs before the locale middleware, but the page cache keys a page by its language too: it looks under the
+    language the locale middleware will choose for this request (the one in the path), not under the language the
+    worker last had active, which is the previous visitor's.
+
+    A stored copy says how long it may still be kept (`max-age` down to the time left of its `Expires`): a proxy or
+    a browser counts `max-age` from when it gets the copy, so the full lifetime again would let a change reach
+    visitors behind the proxy only after twice PUBLIC_CACHE_SECONDS.
+    """
 
     def process_request(self, request):
         if is_personal(request):
             request._cache_update_cache = False
             return None
-        return super().process_request(request)
+        with translation.override(translation.get_language_from_request(request, check_path=True)):
+            response = super().process_request(request)
+        expires = parse_http_date_safe(response.get("Expires", "")) if response is not None else None
+        if expires is not None:
+            patch_cache_control(response, max_age=max(0, int(expires - time.time())))
+        return response
 
 
 def public_cache(*, etag_func=None, last_modified_func=None, max_age_func=None, parameters=None):

@@ -98,3 +98,16 @@ def test_public_pages_take_what_django_takes_and_staff_pages_a_guide_with_four_f
     # A guide is saved with one file per language, each up to the upload limit.
     assert limits["/admin/"] >= 4 * largest_upload
     assert limits['~ "^/[a-z]{2}/staff/"'] == limits["/admin/"]
+
+
+def test_the_proxy_keeps_shared_copies_from_the_same_requests_the_portal_counts_as_personal():
+    # groundwork.caching.is_personal: a session cookie or the messages cookie. A renamed cookie the proxy does not
+    # know would let it hand one person's page to everybody.
+    from django.contrib.messages.storage.cookie import CookieStorage
+
+    personal = re.search(r'map "((?:\$cookie_\w+)+)" \$libri_personal', TEMPLATE.read_text())
+
+    assert personal, "the template names the personal cookies in one map"
+    assert set(re.findall(r"\$cookie_(\w+)", personal[1])) == {settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name}
+    assert "proxy_cache_bypass $libri_personal;" in TEMPLATE.read_text()
+    assert "proxy_no_cache $libri_personal;" in TEMPLATE.read_text()

@@ -241,3 +241,30 @@ def test_a_link_with_a_tracking_parameter_is_answered_but_kept_by_nobody(visitor
     assert set(tracked["Cache-Control"].split(", ")) == {"public", "no-cache"}
     # Built again, not taken from the page cache: the view ran and rendered its template.
     assert again.context is not None
+
+
+def test_a_copy_from_the_page_cache_tells_a_proxy_only_the_time_it_has_left(visitor, seminar, settings):
+    # A proxy in front counts max-age from when it gets the copy: told the whole lifetime again, it would show the
+    # list to visitors for up to twice PUBLIC_CACHE_SECONDS after a change.
+    settings.PUBLIC_CACHE_SECONDS = 60
+    with time_machine.travel(NOW, tick=False):
+        first = visitor.get(events_url(), {"language": "all"})
+    later = NOW + datetime.timedelta(seconds=25)
+    with time_machine.travel(later, tick=False), CaptureQueriesContext(connection) as queries:
+        stored = Client().get(events_url(), {"language": "all"})
+
+    assert first["Cache-Control"] == "public, max-age=60"
+    assert stored.content == first.content and not queries.captured_queries
+    assert stored["Cache-Control"] == "public, max-age=35"
+
+
+def test_a_stored_page_is_found_whatever_language_the_previous_visitor_read(seminar):
+    # A web worker handles one visitor after another: what it found for the last one (in Latvian) must not decide
+    # where it looks for a Ukrainian page.
+    Client().get(events_url("uk"), {"language": "all"})
+    Client().get(events_url("lv"), {"language": "all"})
+    with CaptureQueriesContext(connection) as queries:
+        again = Client().get(events_url("uk"), {"language": "all"})
+
+    assert again.status_code == 200 and again["Content-Language"] == "uk"
+    assert not queries.captured_queries

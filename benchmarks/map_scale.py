@@ -20,6 +20,12 @@ For each size and each typical map view (the map data request the page makes for
   of its own), with the local-memory page cache of the default settings: it must grow by less than 50 MB;
 * for information only, the time of a bare WhiteNoise WSGI application outside Django serving the same file (the
   reference this script used until November 2026: tens of microseconds that no Django response can approach);
+* at the last size, the same warm view and static file through the production topology (`--proxy`, on by default
+  when nginx and wrk are installed): nginx with the repository's configuration (deploy/nginx/, rendered as the
+  fault drill renders it, over HTTPS with a self-signed certificate) in front of gunicorn with 2 sync workers; wrk
+  (2 threads, 8 connections, gzip accepted) asks for each in turn for 3 s, 3 rounds, and the ratio of their
+  requests per second is taken round by round. What visitors without a session get there is the proxy's copy of
+  what the portal marked public, the map data and the static file alike;
 * the time to a drawn map in headless Chromium, first visit (new browser, cache cleared on the server; the server
   process itself is warm from the earlier sizes, as a long-running worker is) and warm visit: from navigation
   start until the map script has drawn the markers of the first view (tiles answered with an empty response).
@@ -40,14 +46,18 @@ database (never the development one) and static root, and takes a few minutes on
 (create the PostgreSQL database first with `createdb -h 127.0.0.1 -U postgres libri_map_bench`).
 """
 
+import argparse
 import gzip
+import importlib.util
 import io
 import json
 import os
 import random
 import re
 import shutil
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -268,7 +278,79 @@ def drawn_map_seconds(base_url, page_path):
     return (marked[0], statistics.median(marked[1:])), (polled[0], statistics.median(polled[1:]))
 
 
+def drill_module():
+    """deploy/drill.py: how the fault drill renders the proxy configuration and starts processes."""
+    spec = importlib.util.spec_from_file_location(
+        "drill", Path(__file__).resolve().parent.parent / "deploy" / "drill.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def wrk_rate(url, seconds):
+    done = subprocess.run(
+        ["wrk", "-t2", "-c8", f"-d{seconds}s", "-H", "Accept-Encoding: gzip", url],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", done.stdout)
+    assert not errors, f"{url}: {errors[1]} answers were not 200"
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", done.stdout)[1])
+
+
+def through_the_proxy(data_url, static_url, rounds=3, seconds=3):
+    """Requests per second of the warm map data and of the static file with the same bytes through nginx (the
+    repository's configuration) in front of gunicorn: [(data, static), ...] a pair per round."""
+    drill = drill_module()
+    folder = Path(tempfile.mkdtemp(prefix="libri-map-proxy-"))
+    folder.chmod(0o755)  # nginx's workers run as nobody when started as root
+    for sub in ("media", "acme", "cache"):
+        (folder / sub).mkdir()
+    node, https = drill.free_port(), drill.free_port()
+    certificate, key = drill.self_signed_certificate(folder)
+    site = folder / "libri.conf"
+    site.write_text(
+        drill.render_site(
+            {
+                "LIBRI_HTTP_LISTEN": f"127.0.0.1:{drill.free_port()}", "LIBRI_HTTPS_LISTEN": f"127.0.0.1:{https}",
+                "LIBRI_PUBLIC_ORIGIN": f"https://localhost:{https}", "LIBRI_TLS_CERTIFICATE": certificate,
+                "LIBRI_TLS_KEY": key, "LIBRI_WEB_NODES": f"server 127.0.0.1:{node};",
+                "LIBRI_MEDIA_ROOT": folder / "media", "LIBRI_ACME_ROOT": folder / "acme",
+                "LIBRI_CACHE_DIR": folder / "cache",
+            }
+        )
+    )  # fmt: skip
+    config = folder / "nginx.conf"
+    config.write_text(drill.main_config(folder, site))
+    environment = {**os.environ, "ALLOWED_HOSTS": "localhost", "DJANGO_SETTINGS_MODULE": "portal.settings"}
+    started = [
+        subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "portal.wsgi:application", f"--bind=127.0.0.1:{node}", "--workers=2",
+             "--log-level=warning"],
+            env=environment, cwd=Path(__file__).resolve().parent.parent, start_new_session=True,
+        ),
+        subprocess.Popen([drill.NGINX, "-c", str(config), "-e", str(folder / "error.log")], start_new_session=True),
+    ]  # fmt: skip
+    try:
+        drill.wait_until(lambda: drill.port_open(node) and drill.port_open(https), timeout=30, what="the proxy")
+        base = f"https://localhost:{https}"
+        for url in (data_url, static_url):
+            wrk_rate(base + url, 1)  # fills the proxy's copy
+        return [(wrk_rate(base + data_url, seconds), wrk_rate(base + static_url, seconds)) for _ in range(rounds)]
+    finally:
+        for process in reversed(started):
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=30)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--proxy", action=argparse.BooleanOptionalAction, default=bool(shutil.which("wrk") and drill_module().NGINX),
+        help="also measure through nginx and gunicorn at the last size (default: when nginx and wrk are installed)",
+    )  # fmt: skip
+    options = parser.parse_args()
     if "sqlite" in settings.DATABASES["default"]["ENGINE"] and "/tmp/" not in str(
         settings.DATABASES["default"]["NAME"]
     ):
@@ -353,6 +435,18 @@ def main():
             print(f"  memory after {PANS:,} distinct pans: {growth:+.1f} MB", flush=True)
             if growth > TARGET_MEMORY_MB:
                 failures.append(f"memory after {PANS} pans grew by {growth:.1f} MB > {TARGET_MEMORY_MB} MB")
+
+    if options.proxy:
+        query = VIEWS["Latvia, zoom 7"]
+        rounds = through_the_proxy(f"{data_path}?{query}", f"{settings.STATIC_URL}map-bench/view-{SIZES[-1]}-0.json")
+        ratio = statistics.median(static / data for data, static in rounds)
+        print(
+            f"  through nginx and gunicorn (2 workers), Latvia, zoom 7, requests/s map data / static file: "
+            f"{', '.join(f'{data:.0f} / {static:.0f}' for data, static in rounds)}; warm {ratio:.2f}x the static file",
+            flush=True,
+        )
+        if ratio > TARGET_RATIO:
+            failures.append(f"through the proxy: warm {ratio:.2f}x the static file > {TARGET_RATIO}x")
 
     server.shutdown()
     print("\ntargets at 100,000:", "all met" if not failures else "; ".join(failures))

@@ -20,7 +20,10 @@ loads the demo data and then checks, with real requests through the proxy over H
    registrations sent meanwhile are saved and their e-mails sent exactly once after Redis is back;
 4. one web node killed under load: the proxy fails over, no registration fails, the node started again rejoins;
 5. the Celery worker killed (SIGKILL) while it builds a progress report: after the retry, exactly one complete file;
-6. an event published in node 1's admin is shown by node 2 within PUBLIC_CACHE_SECONDS.
+6. an event published in node 1's admin is shown by node 2, and to visitors through the proxy's copies, within
+   PUBLIC_CACHE_SECONDS;
+7. both web nodes stopped: the public pages visitors had (event list, map, map data) are answered by the proxy
+   from its copies, unchanged.
 
 Distinct clients are distinct source addresses (127.0.X.Y: all of 127.0.0.0/8 is this machine), so the proxy
 sees them as it sees people. Shorter timings than production's defaults keep it within a few minutes:
@@ -599,12 +602,16 @@ class Drill:
         return self.nginx_log.stat().st_size if self.nginx_log.exists() else 0
 
     def wrk(self, seconds):
-        """wrk over the three load paths in turn (a Lua script), 2 threads, 8 connections; (thread, output)."""
+        """wrk over the three load paths in turn (a Lua script), 2 threads, 8 connections; (thread, output).
+
+        Every other request carries a session cookie, as staff's do: the proxy answers the others from its copies,
+        and these still reach the web nodes, so the nodes work under the load the checks break things in."""
         script = self.work / "paths.lua"
         paths = ", ".join(f'"{path}"' for path in LOAD_PATHS)
         script.write_text(
-            f"local paths = {{{paths}}}\nlocal n = 0\n"
-            "request = function()\n  n = n + 1\n  return wrk.format('GET', paths[n % #paths + 1])\nend\n"
+            f"local paths = {{{paths}}}\nlocal n = 0\nlocal staff = {{Cookie = 'sessionid=drill-load'}}\n"
+            "request = function()\n  n = n + 1\n"
+            "  return wrk.format('GET', paths[n % #paths + 1], n % 2 == 0 and staff or nil)\nend\n"
         )
         result = {}
 
@@ -920,16 +927,17 @@ class Drill:
         )
 
     def check_publication_across_nodes(self):
-        entry = self.check("6 published on node 1, seen on node 2")
+        entry = self.check("6 published on node 1, seen on node 2 and through the proxy")
         from django.urls import reverse
         from django.utils import translation
 
         with translation.override("lv"):
             list_url = reverse("activities:event_list")
             detail_url = self.draft.get_absolute_url()
-        node_1, node_2 = self.node(1), self.node(2)
+        node_1, node_2, visitor = self.node(1), self.node(2), self.browser()
         before = node_2.get(list_url)  # the list as node 2 (and the page cache) holds it
-        if self.draft.title in before.text:
+        kept = visitor.get(list_url)  # and as the proxy keeps it for visitors
+        if self.draft.title in before.text or self.draft.title in kept.text:
             entry.problems.append("the draft was listed before it was published")
         self.log_in(node_1, self.password)
         changelist = node_1.get("/admin/activities/event/")
@@ -941,21 +949,60 @@ class Drill:
         published_at = time.monotonic()
         seen = {}
         deadline = published_at + PUBLIC_CACHE_SECONDS + 5
-        while time.monotonic() < deadline and len(seen) < 2:
-            for name, url in (("list", list_url), ("page", detail_url)):
+        places = (("list", node_2, list_url), ("page", node_2, detail_url), ("proxy's list", visitor, list_url))
+        while time.monotonic() < deadline and len(seen) < len(places):
+            for name, client, url in places:
                 if name not in seen:
-                    answer = node_2.get(url)
+                    answer = client.get(url)
                     if answer.status == 200 and self.draft.title in answer.text:
                         seen[name] = time.monotonic() - published_at
             time.sleep(0.25)
         if published.status != 302:
             entry.problems.append(f"the admin action answered {published.status}")
-        for name in ("list", "page"):
+        for name, _, _ in places:
             if seen.get(name, 1e9) > PUBLIC_CACHE_SECONDS + 1:
                 entry.problems.append(f"the {name} on node 2 did not show it within {PUBLIC_CACHE_SECONDS} s")
         entry.ok = not entry.problems
         entry.figures = ", ".join(f"{name} after {seconds:.1f} s" for name, seconds in seen.items()) + (
             f" (freshness {PUBLIC_CACHE_SECONDS} s)"
+        )
+
+    def check_proxy_copies_while_the_nodes_are_down(self):
+        entry = self.check("7 both web nodes stopped: the proxy answers with its public copies")
+        from django.urls import reverse
+        from django.utils import translation
+
+        paths = []
+        for language in LANGUAGES:
+            with translation.override(language):
+                paths += [reverse("activities:event_list"), reverse("mapping:geojson"), reverse("mapping:map")]
+        visitor = self.browser()
+        kept = {path: visitor.get(path) for path in paths}
+        repeated = [visitor.get(path).header("X-Cache-Status") for path in paths]
+        for name in ("web-1", "web-2"):
+            self.processes.kill(name)
+        time.sleep(PUBLIC_CACHE_SECONDS + 1)  # every copy has expired: each answer below first tries the nodes
+        during = {path: visitor.get(path) for path in paths}
+        self.start_web(1)
+        self.start_web(2)
+        stale = sum(answer.status == 200 and answer.header("X-Cache-Status") == "STALE" for answer in during.values())
+        same = sum(during[path].body == kept[path].body for path in paths)
+        if repeated.count("HIT") != len(paths):
+            entry.problems.append(f"repeated requests answered by the proxy: {repeated}")
+        if stale != len(paths) or same != len(paths):
+            entry.problems.append(
+                f"while the nodes were down: {[(a.status, a.header('X-Cache-Status')) for a in during.values()]}"
+            )
+        # The proxy tries the nodes again after fail_timeout (5 s): the checks after this one find them back.
+        time.sleep(6)
+        try:
+            wait_until(lambda: self.browser().get("/healthz").status == 200, timeout=30, what="the nodes' return")
+        except TimeoutError as error:
+            entry.problems.append(str(error))
+        entry.ok = not entry.problems
+        entry.figures = (
+            f"{repeated.count('HIT')}/{len(paths)} repeats from the proxy; nodes down: {stale}/{len(paths)} answered "
+            f"200 from its copies, {same} identical to what visitors had"
         )
 
     def still_running(self):
@@ -978,6 +1025,7 @@ class Drill:
             self.check_node_failover,
             self.check_worker_killed_during_report,
             self.check_publication_across_nodes,
+            self.check_proxy_copies_while_the_nodes_are_down,
             self.still_running,
         ):
             step(check.__name__.removeprefix("check_").replace("_", " "))

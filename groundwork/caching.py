@@ -13,6 +13,7 @@ changes at once. Anonymous visitors see a change within `PUBLIC_CACHE_SECONDS`.
 """
 
 import functools
+import math
 import time
 
 from django.conf import settings
@@ -67,7 +68,8 @@ class FetchPublicFromCacheMiddleware(FetchFromCacheMiddleware):
             response = super().process_request(request)
         expires = parse_http_date_safe(response.get("Expires", "")) if response is not None else None
         if expires is not None:
-            patch_cache_control(response, max_age=max(0, int(expires - time.time())))
+            # Expires is whole seconds, rounded down from the page's true end: up, the count stays within it.
+            patch_cache_control(response, max_age=max(0, math.ceil(expires - time.time())))
         return response
 
 

@@ -11,7 +11,6 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
 from django import forms
@@ -19,11 +18,13 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import translation
 from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from modeltranslation.utils import build_localized_fieldname, get_translation_fields
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
+from groundwork.fields import CoordinateField
 from groundwork.folding import fold
 from partners.models import ACCESS_FACT_FIELDS, AccessFact, Organisation
 
@@ -34,7 +35,6 @@ MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
 DEFAULT_TITLE = build_localized_fieldname("title", settings.MODELTRANSLATION_DEFAULT_LANGUAGE)
 REQUIRED_COLUMNS = ("external_id", DEFAULT_TITLE)
-COORDINATE_PLACES = Decimal("0.00001")
 _LIST_SPLIT = re.compile(r"[,;]")
 
 EXAMPLE_ROW = {
@@ -302,28 +302,6 @@ class CountryCodeField(forms.Field):
         return code
 
 
-class CoordinateField(forms.DecimalField):
-    """A latitude or longitude with a decimal point or comma, rounded to the model's five places."""
-
-    def __init__(self, *, limit, message, **kwargs):
-        self.limit, self.message = limit, message
-        super().__init__(required=False, **kwargs)
-
-    def to_python(self, value):
-        value = (value or "").replace(",", ".").replace(" ", "")
-        if not value:
-            return None
-        try:
-            number = Decimal(value)
-        except InvalidOperation:
-            number = None
-        # `copy_abs`, not `abs`: no rounding, so a number with an exponent beyond any context (1e1000000) is just
-        # too large, rather than an Overflow raised.
-        if number is None or not number.is_finite() or number.copy_abs() > self.limit:
-            raise _explained(self.message(), value=value)
-        return number.quantize(COORDINATE_PLACES, rounding=ROUND_HALF_UP)
-
-
 class AccessFactField(forms.Field):
     """An accessibility or practical fact: yes (in any interface language) when it holds; empty, or no, when it is
     not stated, which is what an unticked fact means."""
@@ -382,11 +360,18 @@ class InitiativeRowForm(forms.ModelForm):
     host = HostField()
     country = CountryCodeField()
     latitude = CoordinateField(
-        limit=90, message=lambda: gettext("Bad coordinates: latitude “%(value)s” is not a number between -90 and 90.")
+        "latitude",
+        message=_("Bad coordinates: latitude “%(value)s” is not a number between -90 and 90."),
+        code=EXPLAINED,
+        rounded=True,
+        required=False,
     )
     longitude = CoordinateField(
-        limit=180,
-        message=lambda: gettext("Bad coordinates: longitude “%(value)s” is not a number between -180 and 180."),
+        "longitude",
+        message=_("Bad coordinates: longitude “%(value)s” is not a number between -180 and 180."),
+        code=EXPLAINED,
+        rounded=True,
+        required=False,
     )
     active_since = SheetDateField()
     active_until = SheetDateField()

@@ -178,7 +178,7 @@ class InitiativeAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, AuditTrailA
                     file=form.cleaned_data["file"], user=request.user, publish=form.cleaned_data["publish"]
                 )
             except imports.SheetError as error:
-                form.add_error("file", str(error))
+                form.add_error("file", error.messages)
             else:
                 return redirect("admin:mapping_initiative_import_preview", pk=sheet_import.pk)
         context = self._import_context(

@@ -1,15 +1,14 @@
 from django import forms
 from django.conf import settings
 from django.utils.text import capfirst
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
 from groundwork.antispam import SpamProtectedFormMixin
+from groundwork.fields import CoordinateField
 from groundwork.plaintext import PlainTextareaField, PlainTextField
-from groundwork.widgets import CoordinateInput, PointPickerWidget
+from groundwork.widgets import PointPickerWidget
 
-from .imports import CoordinateField
 from .models import Initiative
 from .sheets import SHEET_COLUMNS
 
@@ -44,17 +43,19 @@ class InitiativeSuggestionForm(SpamProtectedFormMixin, forms.ModelForm):
 
     rate_limit_scope = "initiative-suggestion"
 
-    # Phone keyboards in Latvian, Ukrainian and Russian offer a decimal comma: read as the spreadsheet import reads it.
+    # Phone keyboards in Latvian, Ukrainian and Russian offer a decimal comma; a phone's position has more places
+    # than the model keeps, and nobody should have to shorten it by hand.
     latitude = CoordinateField(
-        limit=90,
-        message=lambda: gettext("“%(value)s” is not a latitude: give a number between -90 and 90, such as 56.95."),
+        "latitude",
+        rounded=True,
+        required=False,
         label=capfirst(Initiative._meta.get_field("latitude").verbose_name),
         help_text=_("Optional: choose the place on the map below, or type the coordinates."),
-        widget=CoordinateInput("latitude"),
     )
     longitude = CoordinateField(
-        limit=180,
-        message=lambda: gettext("“%(value)s” is not a longitude: give a number between -180 and 180, such as 24.11."),
+        "longitude",
+        rounded=True,
+        required=False,
         label=capfirst(Initiative._meta.get_field("longitude").verbose_name),
         widget=PointPickerWidget(),
     )

@@ -7,35 +7,38 @@ to the database: the preview shows the result, and `services.initiative_import_c
 
 import csv
 import datetime
+import difflib
 import io
 import re
 import zipfile
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import translation
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from modeltranslation.utils import build_localized_fieldname, get_translation_fields
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
+from groundwork.fields import CoordinateField
 from groundwork.folding import fold
 from partners.models import ACCESS_FACT_FIELDS, AccessFact, Organisation
 
 from .models import Initiative
-from .sheets import FACT_COLUMNS, FACT_HOLDS, SHEET_COLUMNS, TRANSLATED_COLUMNS
+from .sheets import EXPORT_ONLY_COLUMNS, FACT_COLUMNS, FACT_HOLDS, SHEET_COLUMNS, TRANSLATED_COLUMNS
 
 MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
 DEFAULT_TITLE = build_localized_fieldname("title", settings.MODELTRANSLATION_DEFAULT_LANGUAGE)
 REQUIRED_COLUMNS = ("external_id", DEFAULT_TITLE)
-COORDINATE_PLACES = Decimal("0.00001")
 _LIST_SPLIT = re.compile(r"[,;]")
+_SEPARATORS = re.compile(r"[\s_-]+")
 
 EXAMPLE_ROW = {
     "external_id": "kisc-2025-001",
@@ -73,7 +76,11 @@ EXAMPLE_ROW = {
 
 
 class SheetError(ValueError):
-    """The file as a whole cannot be read as an initiative sheet; the message says why, for the coordinator."""
+    """The file as a whole cannot be read as an initiative sheet; the messages say why, for the coordinator."""
+
+    def __init__(self, *messages):
+        super().__init__(" ".join(messages))
+        self.messages = list(messages)
 
 
 @dataclass
@@ -103,7 +110,6 @@ class CheckedRow:
 class CheckedSheet:
     rows: list[CheckedRow]
     columns: list[str]
-    ignored_columns: list[str]
 
     @property
     def error_count(self):
@@ -160,8 +166,95 @@ def _read_csv(file):
         yield [value.strip() for value in values]
 
 
+def column_key(name):
+    """A header cell as the import compares it with the columns it knows: case, the spaces around it and the
+    separators inside it ("External ID", "title-lv ") do not matter, since no two columns differ by them alone."""
+    return _SEPARATORS.sub("_", name.strip().casefold()).strip("_")
+
+
+# What a header cell may name, by its key: every column the import reads, and those the export adds for readers
+# only, which the import passes over (`url`: the page's address follows from the slug).
+KNOWN_COLUMNS = {column_key(column): column for column in (*SHEET_COLUMNS, *EXPORT_ONLY_COLUMNS)}
+
+
+def _header_problems(cells, columns, unnamed):
+    """What stops a sheet before any row is checked: columns not known, named twice or unnamed with values in
+    them, and columns that must be there. Every message names what it found where; see `read_sheet`."""
+    problems = []
+    unknown = [
+        (index, cell.strip())
+        for index, (cell, column) in enumerate(zip(cells, columns, strict=True))
+        if cell.strip() and column is None
+    ]
+    if unknown:
+        names = []
+        for index, cell in unknown:
+            params = {"name": cell, "letter": get_column_letter(index + 1)}
+            closest = difflib.get_close_matches(column_key(cell), SHEET_COLUMNS, n=1)
+            if closest:
+                params["suggestion"] = closest[0]
+                names.append(gettext("“%(name)s” (column %(letter)s; did you mean “%(suggestion)s”?)") % params)
+            else:
+                names.append(gettext("“%(name)s” (column %(letter)s)") % params)
+        problems.append(
+            ngettext(
+                "The first row names a column the import does not know: %(columns)s.",
+                "The first row names columns the import does not know: %(columns)s.",
+                len(unknown),
+            )
+            % {"columns": "; ".join(names)}
+        )
+    positions = {}
+    for index, column in enumerate(columns):
+        if column is not None:
+            positions.setdefault(column, []).append(get_column_letter(index + 1))
+    duplicated = [(column, letters) for column, letters in positions.items() if len(letters) > 1]
+    if duplicated:
+        names = [
+            gettext("“%(name)s” (columns %(letters)s)") % {"name": column, "letters": ", ".join(letters)}
+            for column, letters in duplicated
+        ]
+        problems.append(
+            ngettext(
+                "The first row names a column more than once: %(columns)s.",
+                "The first row names columns more than once: %(columns)s.",
+                len(duplicated),
+            )
+            % {"columns": "; ".join(names)}
+        )
+    if unnamed:
+        letters = [get_column_letter(index + 1) for index in sorted(unnamed)]
+        problems.append(
+            ngettext(
+                "Column %(letters)s has values but no name in the first row.",
+                "Columns %(letters)s have values but no name in the first row.",
+                len(letters),
+            )
+            % {"letters": ", ".join(letters)}
+        )
+    if problems:
+        problems += [
+            gettext("The import reads these columns: %(columns)s.") % {"columns": ", ".join(SHEET_COLUMNS)},
+            gettext("Nothing has been imported: correct the first row and upload the sheet again."),
+        ]
+    missing = [column for column in REQUIRED_COLUMNS if column not in positions]
+    if missing:
+        problems.insert(
+            0,
+            gettext("The first row must name the columns; missing: %(missing)s. Download the template sheet.")
+            % {"missing": ", ".join(missing)},
+        )
+    return problems
+
+
 def read_sheet(file, name):
-    """The header (lower-cased names) and the data rows as `(row number, {column: text})`, blank rows skipped."""
+    """The columns the header names and the data rows as `(row number, {column: text})`, blank rows skipped.
+
+    A header cell names a column of the sheet in any case, with spaces around it or other separators inside
+    (`column_key`). One that names no column the import knows, a column named twice, or values in a column
+    without a name raise SheetError before any row is checked: such a column would otherwise be passed over, and
+    the coordinator left to believe its values were imported.
+    """
     if file.size is not None and file.size > MAX_BYTES:
         raise SheetError(gettext("The file is larger than %(size)d MB.") % {"size": MAX_BYTES // (1024 * 1024)})
     suffix = Path(name).suffix.lower()
@@ -171,28 +264,32 @@ def read_sheet(file, name):
         lines = _read_csv(file)
     else:
         raise SheetError(gettext("Upload a CSV or an XLSX file."))
-    header = None
+    cells = columns = None
+    unnamed = set()
     rows = []
     for number, values in enumerate(lines, start=1):
         if not any(values):
             continue
-        if header is None:
-            header = [value.strip().lower() for value in values]
+        if cells is None:
+            cells = values
+            columns = [KNOWN_COLUMNS.get(column_key(cell)) for cell in cells]
             continue
         if len(rows) >= MAX_ROWS:
             raise SheetError(gettext("The sheet has more than %(count)d rows; split it.") % {"count": MAX_ROWS})
-        rows.append((number, dict(zip(header, values, strict=False))))
-    if header is None:
-        raise SheetError(gettext("The sheet is empty."))
-    missing = [column for column in REQUIRED_COLUMNS if column not in header]
-    if missing:
-        raise SheetError(
-            gettext("The first row must name the columns; missing: %(missing)s. Download the template sheet.")
-            % {"missing": ", ".join(missing)}
+        unnamed.update(
+            index for index, value in enumerate(values) if value and (index >= len(cells) or not cells[index].strip())
         )
+        rows.append(
+            (number, {column: value for column, value in zip(columns, values, strict=False) if column is not None})
+        )
+    if cells is None:
+        raise SheetError(gettext("The sheet is empty."))
+    problems = _header_problems(cells, columns, unnamed)
+    if problems:
+        raise SheetError(*problems)
     if not rows:
         raise SheetError(gettext("The sheet has a header but no rows."))
-    return header, rows
+    return [column for column in columns if column is not None], rows
 
 
 # --- Checking -----------------------------------------------------------------------------------------------------
@@ -302,28 +399,6 @@ class CountryCodeField(forms.Field):
         return code
 
 
-class CoordinateField(forms.DecimalField):
-    """A latitude or longitude with a decimal point or comma, rounded to the model's five places."""
-
-    def __init__(self, *, limit, message, **kwargs):
-        self.limit, self.message = limit, message
-        super().__init__(required=False, **kwargs)
-
-    def to_python(self, value):
-        value = (value or "").replace(",", ".").replace(" ", "")
-        if not value:
-            return None
-        try:
-            number = Decimal(value)
-        except InvalidOperation:
-            number = None
-        # `copy_abs`, not `abs`: no rounding, so a number with an exponent beyond any context (1e1000000) is just
-        # too large, rather than an Overflow raised.
-        if number is None or not number.is_finite() or number.copy_abs() > self.limit:
-            raise _explained(self.message(), value=value)
-        return number.quantize(COORDINATE_PLACES, rounding=ROUND_HALF_UP)
-
-
 class AccessFactField(forms.Field):
     """An accessibility or practical fact: yes (in any interface language) when it holds; empty, or no, when it is
     not stated, which is what an unticked fact means."""
@@ -382,11 +457,18 @@ class InitiativeRowForm(forms.ModelForm):
     host = HostField()
     country = CountryCodeField()
     latitude = CoordinateField(
-        limit=90, message=lambda: gettext("Bad coordinates: latitude “%(value)s” is not a number between -90 and 90.")
+        "latitude",
+        message=_("Bad coordinates: latitude “%(value)s” is not a number between -90 and 90."),
+        code=EXPLAINED,
+        rounded=True,
+        required=False,
     )
     longitude = CoordinateField(
-        limit=180,
-        message=lambda: gettext("Bad coordinates: longitude “%(value)s” is not a number between -180 and 180."),
+        "longitude",
+        message=_("Bad coordinates: longitude “%(value)s” is not a number between -180 and 180."),
+        code=EXPLAINED,
+        rounded=True,
+        required=False,
     )
     active_since = SheetDateField()
     active_until = SheetDateField()
@@ -462,7 +544,6 @@ def check_sheet(file, name):
     """Every data row of the sheet checked; raises SheetError when the file as a whole is unusable."""
     header, rows = read_sheet(file, name)
     columns = [column for column in header if column in SHEET_COLUMNS]
-    ignored = [column for column in header if column and column not in SHEET_COLUMNS]
     lookups = _Lookups()
     external_ids = [values.get("external_id", "") for _number, values in rows]
     existing = Initiative.objects.in_bulk([value for value in external_ids if value], field_name="external_id")
@@ -491,7 +572,7 @@ def check_sheet(file, name):
         row = CheckedRow(number, external_id, values.get(DEFAULT_TITLE, ""), initiative, errors)
         first_seen.setdefault(external_id, row)
         checked.append(row)
-    return CheckedSheet(checked, columns, ignored)
+    return CheckedSheet(checked, columns)
 
 
 # --- Template -----------------------------------------------------------------------------------------------------

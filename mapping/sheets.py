@@ -48,6 +48,8 @@ PUBLIC_COLUMNS = (
 )
 CONTACT_COLUMNS = ("contact_name", "contact_email", "contact_phone")
 SHEET_COLUMNS = (*PUBLIC_COLUMNS, *CONTACT_COLUMNS)
+# Written for the export's readers and passed over by the import.
+EXPORT_ONLY_COLUMNS = ("url",)
 
 
 def initiative_row(initiative: Initiative, columns: Iterable[str]) -> list:
@@ -82,7 +84,7 @@ class _Echo:
 
 def csv_lines(initiatives: Iterable[Initiative], *, with_contacts: bool) -> Iterator[str]:
     """The CSV export line by line: a byte order mark (spreadsheet programs then read UTF-8), a header, rows."""
-    columns = ("url", *PUBLIC_COLUMNS, *(CONTACT_COLUMNS if with_contacts else ()))
+    columns = (*EXPORT_ONLY_COLUMNS, *PUBLIC_COLUMNS, *(CONTACT_COLUMNS if with_contacts else ()))
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(columns)
     for initiative in initiatives:

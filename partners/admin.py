@@ -23,6 +23,7 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.utils import get_translation_fields
 from simple_history.admin import SimpleHistoryAdmin
 
+from groundwork.fields import CoordinateField
 from groundwork.widgets import CoordinateInput, PointPickerWidget
 
 from . import roles, services
@@ -33,7 +34,8 @@ User = get_user_model()
 
 
 class PlaceAdminMixin:
-    """Gives the latitude and longitude of a `partners.models.Place` subclass the map point picker.
+    """Gives the latitude and longitude of a `partners.models.Place` subclass the map point picker and the decimal
+    comma.
 
     Contract: put the mixin first in the bases of a `ModelAdmin` or an inline whose model has the decimal fields
     named by `latitude_field` and `longitude_field` (`latitude`, `longitude` on every `Place`)::
@@ -41,23 +43,28 @@ class PlaceAdminMixin:
         @admin.register(Event)
         class EventAdmin(PlaceAdminMixin, TabbedTranslationAdmin): ...
 
-    Both fields keep Django's form fields and validation (range, 5 decimal places); only their widgets change:
-    latitude becomes a `CoordinateInput`, longitude a `PointPickerWidget`, which renders the map after itself
-    and brings the Leaflet media with it. Show the two fields in the form (fieldsets included), latitude first.
-    A widget set explicitly (`formfield_overrides` aside, e.g. `Meta.widgets` of a custom form) is left alone.
+    Both fields become `groundwork.fields.CoordinateField`s, the field the public suggestion form uses: "56,9496"
+    is read as "56.9496", text or a number off the globe is a field error naming the value, and more than the
+    model's 5 decimal places is refused, as before. Latitude gets a `CoordinateInput`, longitude a
+    `PointPickerWidget`, which renders the map after itself and brings the Leaflet media with it. Show the two
+    fields in the form (fieldsets included), latitude first. A form field or widget set explicitly
+    (`formfield_overrides` aside, e.g. a field declared on a custom form) is left alone.
     """
 
     latitude_field = "latitude"
     longitude_field = "longitude"
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == self.latitude_field:
-            kwargs.setdefault("widget", CoordinateInput("latitude"))
-        elif db_field.name == self.longitude_field:
+        axis = {self.latitude_field: "latitude", self.longitude_field: "longitude"}.get(db_field.name)
+        if axis is not None and "form_class" not in kwargs:
+            kwargs.update(form_class=CoordinateField, axis=axis)
+        if axis == "longitude":
             kwargs.setdefault(
                 "widget",
                 PointPickerWidget(latitude_field=self.latitude_field, longitude_field=self.longitude_field),
             )
+        elif axis == "latitude":
+            kwargs.setdefault("widget", CoordinateInput("latitude"))
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 

@@ -1,5 +1,6 @@
 import datetime
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -216,3 +217,69 @@ def test_a_time_the_clocks_skip_is_refused_saying_so(admin_client, library):
 
     (message,) = response.context["adminform"].form.errors["starts_at"]
     assert "the clocks go forward and skip 03:30" in message
+
+
+def test_a_librarian_gives_the_address_point_with_a_decimal_comma(librarian_client, library):
+    data = event_form(
+        library,
+        venue=Event.Venue.ADDRESS,
+        street_address="Brīvības iela 33",
+        city="Ogre",
+        latitude="56,81620",
+        longitude="24,61401",
+    )
+
+    response = librarian_client.post(reverse("admin:activities_event_add"), data)
+
+    assert response.status_code == 302
+    event = Event.objects.get(slug="valodas-kafejnica-ogre")
+    assert (event.latitude, event.longitude) == (Decimal("56.81620"), Decimal("24.61401"))
+
+
+def test_a_librarian_moves_the_point_of_her_event_with_a_decimal_comma(librarian_client, library):
+    event = EventFactory(organiser=library, venue=Event.Venue.ADDRESS, street_address="Brīvības iela 33", city="Ogre")
+    data = event_form(
+        library,
+        slug=event.slug,
+        venue=Event.Venue.ADDRESS,
+        street_address="Brīvības iela 33",
+        city="Ogre",
+        latitude="56,9496",
+        longitude="24,1052",
+    )
+
+    response = librarian_client.post(reverse("admin:activities_event_change", args=[event.pk]), data)
+
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert (event.latitude, event.longitude) == (Decimal("56.94960"), Decimal("24.10520"))
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("latitude", "56,8,1", "“56,8,1” is not a latitude: give a number between -90 and 90, such as 56.95."),
+        (
+            "longitude",
+            "24.1052 E",
+            "“24.1052 E” is not a longitude: give a number between -180 and 180, such as 24.11.",
+        ),
+        ("longitude", "-inf", "“-inf” is not a longitude: give a number between -180 and 180, such as 24.11."),
+    ],
+)
+def test_a_coordinate_that_is_no_number_of_the_globe_is_a_field_error_naming_it(
+    librarian_client, library, field, value, message
+):
+    data = event_form(
+        library,
+        venue=Event.Venue.ADDRESS,
+        street_address="Brīvības iela 33",
+        city="Ogre",
+        **{"latitude": "56.81620", "longitude": "24.61401", field: value},
+    )
+
+    response = librarian_client.post(reverse("admin:activities_event_add"), data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {field: [message]}
+    assert not Event.objects.exists()

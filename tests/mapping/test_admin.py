@@ -7,7 +7,9 @@ from django.test import Client
 from django.urls import reverse
 
 from mapping.models import Initiative
-from tests.factories import InitiativeFactory, OrganisationFactory
+from partners.models import StaffMembership
+from partners.roles import sync_user_groups
+from tests.factories import InitiativeFactory, OrganisationFactory, StaffMembershipFactory
 from tests.mapping.helpers import initiative_form
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +54,56 @@ def test_bad_coordinates_are_a_field_error(admin_client, field, value):
 
     assert response.status_code == 200
     assert field in response.context["adminform"].form.errors
+    assert not Initiative.objects.exists()
+
+
+@pytest.fixture
+def host():
+    return OrganisationFactory(slug="ogres-biblioteka")
+
+
+@pytest.fixture
+def librarian_client(host):
+    client = Client(headers={"Accept-Language": "en"})
+    membership = StaffMembershipFactory(organisation=host, role=StaffMembership.Role.LIBRARIAN)
+    sync_user_groups(membership.user)
+    client.force_login(membership.user)
+    return client
+
+
+def test_a_librarian_types_the_point_of_her_initiative_with_a_decimal_comma(librarian_client, host):
+    response = librarian_client.post(add_url, initiative_form(host=host.pk, latitude="56,81620", longitude="24,61401"))
+
+    assert response.status_code == 302
+    initiative = Initiative.objects.get(slug="valodas-kafejnica-ogre")
+    assert (initiative.latitude, initiative.longitude) == (Decimal("56.81620"), Decimal("24.61401"))
+
+
+def test_a_librarian_moves_the_point_with_a_decimal_comma_on_the_change_page(librarian_client, host):
+    initiative = InitiativeFactory(host=host, latitude=Decimal("56.81620"), longitude=Decimal("24.61401"))
+    data = initiative_form(host=host.pk, slug=initiative.slug, latitude="56,9496", longitude="24,1052")
+
+    response = librarian_client.post(reverse("admin:mapping_initiative_change", args=[initiative.pk]), data)
+
+    assert response.status_code == 302
+    initiative.refresh_from_db()
+    assert (initiative.latitude, initiative.longitude) == (Decimal("56.94960"), Decimal("24.10520"))
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("latitude", "56,9,4", "“56,9,4” is not a latitude: give a number between -90 and 90, such as 56.95."),
+        ("longitude", "-180,5", "“-180,5” is not a longitude: give a number between -180 and 180, such as 24.11."),
+    ],
+)
+def test_a_coordinate_that_is_no_number_of_the_globe_is_a_field_error_naming_it(
+    librarian_client, host, field, value, message
+):
+    response = librarian_client.post(add_url, initiative_form(host=host.pk, **{field: value}))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {field: [message]}
     assert not Initiative.objects.exists()
 
 

@@ -528,3 +528,135 @@ def test_the_upload_page_explains_the_fact_columns(coordinator_client):
         in content
     )
     assert "leave the cell empty" in content
+
+
+# --- The header -----------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def nothing_was_written(media_root):
+    return (
+        not InitiativeImport.objects.exists()
+        and not Initiative.objects.exists()
+        and not [path for path in media_root.rglob("*") if path.is_file()]
+    )
+
+
+@pytest.mark.parametrize("make_file", [csv_file, xlsx_file])
+def test_headers_in_another_case_with_spaces_or_other_separators_are_read(coordinator_client, make_file):
+    header = [" External ID", "TITLE_LV", "title-en ", "Latitude", "LONGITUDE", "city\xa0", "Step free access"]
+    rows = [["kisc-1", "Sarunu klubs", "Conversation club", "56,9496", "24,1052", "Rīga", "yes"]]
+
+    response = coordinator_client.get(upload(coordinator_client, make_file(rows, header=header)).url)
+    assert response.context["rows"][0]["errors"] == []
+    coordinator_client.post(response.wsgi_request.path)
+
+    club = Initiative.objects.get(external_id="kisc-1")
+    assert (club.title_lv, club.title_en, club.city) == ("Sarunu klubs", "Conversation club", "Rīga")
+    assert (club.latitude, club.longitude) == (Decimal("56.94960"), Decimal("24.10520"))
+    assert club.step_free_access
+
+
+@pytest.mark.parametrize("make_file", [csv_file, xlsx_file])
+def test_an_unknown_column_stops_the_upload_before_anything_is_written(coordinator_client, media_root, make_file):
+    header = ["external_id", "title_lv", "lattitude", "longitude", "Notes"]
+    rows = [["kisc-1", "Sarunu klubs", "56.81620", "24.61401", "every Saturday"]]
+
+    response = upload(coordinator_client, make_file(rows, header=header))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == [
+        "The first row names columns the import does not know: “lattitude” (column C; did you mean “latitude”?); "
+        "“Notes” (column E).",
+        f"The import reads these columns: {', '.join(SHEET_COLUMNS)}.",
+        "Nothing has been imported: correct the first row and upload the sheet again.",
+    ]
+    assert nothing_was_written(media_root)
+
+
+def test_a_column_named_twice_stops_the_upload_before_anything_is_written(coordinator_client, media_root):
+    header = ["external_id", "title_lv", "Latitude", "longitude", " latitude"]
+    rows = [["kisc-1", "Sarunu klubs", "56.81620", "24.61401", "56.9"]]
+
+    response = upload(coordinator_client, csv_file(rows, header=header))
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors["file"]
+    assert errors[0] == "The first row names a column more than once: “latitude” (columns C, E)."
+    assert errors[1] == f"The import reads these columns: {', '.join(SHEET_COLUMNS)}."
+    assert nothing_was_written(media_root)
+
+
+def test_values_in_a_column_without_a_name_stop_the_upload(coordinator_client, media_root):
+    header = ["external_id", "", "title_lv"]
+    rows = [["kisc-1", "", "Sarunu klubs"], ["kisc-2", "56.9", "Klubs", "", "24.1"]]
+
+    response = upload(coordinator_client, csv_file(rows, header=header))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"][0] == "Columns B, E have values but no name in the first row."
+    assert nothing_was_written(media_root)
+
+
+def test_empty_columns_without_a_name_are_passed_over(coordinator_client):
+    header = ["external_id", "title_lv", "", ""]
+    rows = [["kisc-1", "Sarunu klubs", "", ""]]
+
+    response = coordinator_client.get(upload(coordinator_client, csv_file(rows, header=header)).url)
+
+    assert response.context["rows"][0]["errors"] == []
+
+
+def test_a_misspelled_required_column_is_named_with_the_column_it_resembles(coordinator_client, media_root):
+    response = upload(coordinator_client, csv_file([["kisc-1", "Klubs"]], header=["externalid", "title_lv"]))
+
+    errors = response.context["form"].errors["file"]
+    assert errors[0] == "The first row must name the columns; missing: external_id. Download the template sheet."
+    assert errors[1] == (
+        "The first row names a column the import does not know: “externalid” (column A; did you mean “external_id”?)."
+    )
+    assert nothing_was_written(media_root)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("lv", "Pirmajā rindā ir kolonna, ko imports neatpazīst: “lattitude” (kolonna C; vai domājāt “latitude”?)."),
+        (
+            "uk",
+            "У першому рядку є стовпець, якого імпорт не розпізнає: «lattitude» (стовпець C; можливо, ви мали на "
+            "увазі «latitude»?).",
+        ),
+        (
+            "ru",
+            "В первой строке есть столбец, который импорт не распознаёт: «lattitude» (столбец C; возможно, вы имели в "
+            "виду «latitude»?).",
+        ),
+    ],
+)
+def test_an_unknown_column_is_explained_in_the_coordinators_language(coordinator_client, language, expected):
+    file = csv_file([["kisc-1", "Klubs", "56.8"]], header=["external_id", "title_lv", "lattitude"])
+
+    response = coordinator_client.post(upload_url, {"file": file}, headers={"Accept-Language": language})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"][0] == expected
+    assert not InitiativeImport.objects.exists()
+
+
+def test_the_public_export_imports_again_with_its_address_column(coordinator_client, ogre_library):
+    InitiativeFactory(external_id="kisc-9", title="Klubs", host=ogre_library, latitude=Decimal("56.81620"),
+                      longitude=Decimal("24.61401"))  # fmt: skip
+    exported = exported_sheet(Client())
+    assert exported.read().decode("utf-8-sig").startswith("url,external_id,")
+    exported.seek(0)
+
+    response = coordinator_client.get(upload(coordinator_client, exported).url)
+
+    assert response.context["rows"][0]["errors"] == []
+    assert response.context["rows"][0]["action"] == "update"

@@ -60,6 +60,64 @@ def test_a_point_needs_both_coordinates(admin_client):
     assert not Organisation.objects.exists()
 
 
+def test_a_coordinator_types_the_point_with_a_decimal_comma(coordinator_client):
+    response = coordinator_client.post(
+        reverse("admin:partners_organisation_add"), organisation_form(latitude="56,81620", longitude=" 24,614 01 ")
+    )
+
+    assert response.status_code == 302
+    organisation = Organisation.objects.get(slug="ogres-centrala-biblioteka")
+    assert (organisation.latitude, organisation.longitude) == (Decimal("56.81620"), Decimal("24.61401"))
+
+
+def test_a_coordinator_moves_the_point_with_a_decimal_comma_on_the_change_page(coordinator_client):
+    organisation = OrganisationFactory(latitude=Decimal("56.65000"), longitude=Decimal("23.72000"))
+    data = organisation_form(slug=organisation.slug, latitude="56,9496", longitude="24,1052")
+
+    response = coordinator_client.post(reverse("admin:partners_organisation_change", args=[organisation.pk]), data)
+
+    assert response.status_code == 302
+    organisation.refresh_from_db()
+    assert (organisation.latitude, organisation.longitude) == (Decimal("56.94960"), Decimal("24.10520"))
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("latitude", "56,8,1", "“56,8,1” is not a latitude: give a number between -90 and 90, such as 56.95."),
+        ("latitude", "north", "“north” is not a latitude: give a number between -90 and 90, such as 56.95."),
+        ("latitude", "95,5", "“95,5” is not a latitude: give a number between -90 and 90, such as 56.95."),
+        ("longitude", "NaN", "“NaN” is not a longitude: give a number between -180 and 180, such as 24.11."),
+        (
+            "longitude",
+            "1e1000000",
+            "“1e1000000” is not a longitude: give a number between -180 and 180, such as 24.11.",
+        ),
+    ],
+)
+def test_a_coordinate_that_is_no_number_of_the_globe_is_a_field_error_naming_it(
+    coordinator_client, field, value, message
+):
+    response = coordinator_client.post(reverse("admin:partners_organisation_add"), organisation_form(**{field: value}))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {field: [message]}
+    assert not Organisation.objects.filter(slug="ogres-centrala-biblioteka").exists()
+
+
+def test_a_bad_coordinate_is_explained_in_the_coordinators_language(coordinator_client):
+    response = coordinator_client.post(
+        reverse("admin:partners_organisation_add"),
+        organisation_form(latitude="пів,на"),
+        headers={"Accept-Language": "uk"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "latitude": ["«пів,на» не є широтою: вкажіть число від -90 до 90, наприклад 56,95."]
+    }
+
+
 def test_organisation_change_form_renders_the_point_picker_and_its_media(admin_client):
     organisation = OrganisationFactory(latitude=Decimal("56.65000"), longitude=Decimal("23.72000"))
 

@@ -289,8 +289,21 @@ class AuditTrailAdmin(SimpleHistoryAdmin):
 
     Those pages look rows up by the ids in their URL as they come (`abc`, `1.5`, a NUL character), which the
     database refuses with an error; here an id the primary key cannot hold answers 404 first, as Django's own admin
-    pages do. Scope and permissions are then the admin's, as for every other page.
+    pages do.
+
+    Who may read a row's trail: a coordinator who may see the row, anyone else only where she may change it
+    (`has_audit_trail_permission`): the trail names the staff who made each change. Reverting to an earlier version
+    changes the row as it is now: it takes the right to change that row (django-simple-history's own view saves a
+    posted version for anyone who may see the page, and judges the old version, not the row it overwrites).
     """
+
+    def has_audit_trail_permission(self, request, obj):
+        if roles.is_coordinator(request.user):
+            return self.has_view_permission(request, obj)
+        return self.has_change_permission(request, obj)
+
+    def has_view_history_or_change_history_permission(self, request, obj=None):
+        return self.has_audit_trail_permission(request, obj)
 
     def history_view(self, request, object_id, extra_context=None):
         require_key(self.model, object_id)
@@ -299,6 +312,13 @@ class AuditTrailAdmin(SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         require_key(self.model, object_id)
         require_key(self.model.history.model, version_id)
+        current = self.get_object(request, unquote(object_id))
+        if current is None:
+            raise Http404(gettext("The id in this address is not valid."))
+        if not self.has_audit_trail_permission(request, current):
+            raise PermissionDenied
+        if request.method not in ("GET", "HEAD") and not self.has_change_permission(request, current):
+            raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
@@ -352,6 +372,11 @@ class OrganisationAdmin(PlaceAdminMixin, AuditTrailAdmin, TabbedTranslationAdmin
 
     def has_delete_permission(self, request, obj=None):
         return roles.is_coordinator(request.user) and super().has_delete_permission(request, obj)
+
+    def has_audit_trail_permission(self, request, obj):
+        # A librarian reads her own library's trail, though only coordinators change organisations.
+        mine = obj is not None and obj.pk in roles.organisation_ids(request.user)
+        return super().has_audit_trail_permission(request, obj) or (mine and self.has_view_permission(request, obj))
 
 
 class AgreementAdminForm(forms.ModelForm):

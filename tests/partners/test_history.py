@@ -114,3 +114,66 @@ def test_an_audit_trail_address_with_an_id_that_is_no_id_is_not_found(
     response = client.get(reverse(f"admin:{prefix}_{view}", args=args))
 
     assert response.status_code == status
+
+
+def revert_data(organisation, **changes):
+    """What the form of an earlier version of `organisation` sends when reverted to it, with `changes`."""
+    data = organisation_form(slug=organisation.slug)
+    data.update(changes)
+    return data
+
+
+def test_a_librarian_cannot_revert_an_organisation_she_may_only_see(librarian_client, ogre, jelgava):
+    # Only coordinators change organisations; a librarian sees them read only, her own one included.
+    for organisation in (jelgava, ogre):
+        version = organisation.history.earliest()
+        page = reverse("admin:partners_organisation_simple_history", args=[organisation.pk, version.history_id])
+
+        reverted = librarian_client.post(page, revert_data(organisation, name_lv="Pārņemts"))
+
+        assert reverted.status_code == 403
+        organisation.refresh_from_db()
+        assert organisation.name_lv != "Pārņemts"
+
+
+def test_a_librarian_reads_the_trail_of_her_own_library_only(librarian_client, ogre, jelgava):
+    own = reverse("admin:partners_organisation_history", args=[ogre.pk])
+    other = reverse("admin:partners_organisation_history", args=[jelgava.pk])
+    other_version = reverse(
+        "admin:partners_organisation_simple_history", args=[jelgava.pk, jelgava.history.earliest().history_id]
+    )
+
+    assert librarian_client.get(own).status_code == 200
+    assert librarian_client.get(other).status_code == 403
+    assert librarian_client.get(other_version).status_code == 403
+
+
+def test_a_coordinator_cannot_revert_a_colleagues_membership(coordinator_client, kisc, librarian):
+    colleague = StaffMembershipFactory(
+        user=UserFactory(username="kisc-colleague", is_staff=True), organisation=kisc, role="coordinator"
+    )
+    version = colleague.history.earliest()
+    page = reverse("admin:partners_staffmembership_simple_history", args=[colleague.pk, version.history_id])
+
+    reverted = coordinator_client.post(
+        page, {"organisation": kisc.pk, "role": StaffMembership.Role.LIBRARIAN, "user": librarian.pk}
+    )
+
+    assert reverted.status_code == 403
+    colleague.refresh_from_db()
+    assert (colleague.user.username, colleague.role) == ("kisc-colleague", "coordinator")
+
+
+def test_a_coordinator_reverts_an_organisation_to_an_earlier_version(coordinator_client, ogre):
+    coordinator_client.post(
+        reverse("admin:partners_organisation_change", args=[ogre.pk]),
+        revert_data(ogre, name_lv="Ogres bibliotēka (kļūda)"),
+    )
+    version = ogre.history.earliest()
+    page = reverse("admin:partners_organisation_simple_history", args=[ogre.pk, version.history_id])
+
+    reverted = coordinator_client.post(page, revert_data(ogre, name_lv="Ogres Centrālā bibliotēka"))
+
+    assert reverted.status_code == 302
+    ogre.refresh_from_db()
+    assert ogre.name_lv == "Ogres Centrālā bibliotēka"

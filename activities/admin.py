@@ -378,7 +378,7 @@ class RegistrationAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("accessibility needs"))
     def need_list(self, registration):
-        return ", ".join(str(name) for name in registration.need_names)
+        return ", ".join(registration.need_names_in_text)
 
     def delete_model(self, request, obj):
         services.registration_erase(registration=obj)

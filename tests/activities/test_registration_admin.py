@@ -224,13 +224,16 @@ def test_moving_an_event_in_the_admin_tells_its_registrants(admin_client, semina
         ("en", "step-free (wheelchair) access, hearing loop"),
     ],
 )
-def test_the_admin_lists_the_needs_as_words_in_lowercase_in_the_list_at_the_door_and_in_the_file(
+def test_the_admin_lists_the_needs_as_words_in_lowercase_in_the_list_the_form_the_door_and_the_file(
     admin_client, seminar, language, needs
 ):
     registration = RegistrationFactory(event=seminar, needs=["wheelchair", "hearing_loop"])
     speaking = {"HTTP_ACCEPT_LANGUAGE": language}
 
     changelist = admin_client.get(reverse(CHANGELIST), **speaking).content.decode()
+    change = admin_client.get(
+        reverse("admin:activities_registration_change", args=[registration.pk]), **speaking
+    ).content.decode()
     door = admin_client.get(reverse("admin:activities_event_check_in", args=[seminar.pk]), **speaking).content.decode()
     exported = admin_client.post(
         reverse(CHANGELIST),
@@ -239,5 +242,7 @@ def test_the_admin_lists_the_needs_as_words_in_lowercase_in_the_list_at_the_door
     ).content.decode("utf-8")
 
     assert f'<td class="field-need_list">{needs}</td>' in changelist
+    assert f'<div class="readonly">{needs}</div>' in change
+    assert "&quot;wheelchair&quot;" not in change
     assert f"{registration.reference} · {needs}" in door
     assert list(csv.reader(io.StringIO(exported.removeprefix("\ufeff"))))[1][6] == needs.replace(", ", "; ")

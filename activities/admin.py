@@ -8,8 +8,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.utils import get_translation_fields
 
@@ -352,7 +352,7 @@ class RegistrationAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
         ("name", "reference"),
         ("email", "phone"),
         "language",
-        "needs",
+        "need_list",
         ("status", "checked_in_at"),
         ("created_at", "consent_at", "reminder_sent_at", "follow_up_sent_at"),
     )
@@ -364,7 +364,7 @@ class RegistrationAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
         "email",
         "phone",
         "language",
-        "needs",
+        "need_list",
         "status",
         "created_at",
         "consent_at",
@@ -376,9 +376,10 @@ class RegistrationAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
         # People register through the event page, where the capacity and the waiting list apply.
         return False
 
+    # The field itself would be shown as the codes it stores (["wheelchair"]), read only as it is here.
     @admin.display(description=_("accessibility needs"))
     def need_list(self, registration):
-        return ", ".join(str(name) for name in registration.need_names)
+        return ", ".join(registration.need_names_in_text) or self.get_empty_value_display()
 
     def delete_model(self, request, obj):
         services.registration_erase(registration=obj)
@@ -455,7 +456,7 @@ class EventAlertAdmin(AlertManagerAdminMixin, admin.ModelAdmin):
         "email",
         "language",
         ("event_language", "city", "library", "kind", "audience"),
-        "access",
+        "access_list",
         "frequency",
         ("created_at", "confirmed_at", "confirmations_sent"),
     )
@@ -467,7 +468,7 @@ class EventAlertAdmin(AlertManagerAdminMixin, admin.ModelAdmin):
         "library",
         "kind",
         "audience",
-        "access",
+        "access_list",
         "frequency",
         "created_at",
         "confirmed_at",
@@ -476,6 +477,11 @@ class EventAlertAdmin(AlertManagerAdminMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    # The field itself would be shown as the codes it stores (["step_free"]), read only as it is here.
+    @admin.display(description=_("accessibility and practical facts"))
+    def access_list(self, alert):
+        return ", ".join(alert.access_fact_names_in_text) or gettext("None chosen")
 
     def delete_model(self, request, obj):
         alerts.alert_delete(alert=obj)

@@ -38,9 +38,9 @@ def event_location(event: Event) -> str:
 
 
 def access_line(event: Event) -> str:
-    """ "Accessibility: Step-free access, Hearing loop", or nothing when no fact is ticked."""
-    facts = event.access_facts
-    return gettext("Accessibility: %s") % ", ".join(str(fact.label) for fact in facts) if facts else ""
+    """ "Accessibility: step-free access, hearing loop", or nothing when no fact is ticked."""
+    facts = event.access_fact_names_in_text
+    return gettext("Accessibility: %s") % ", ".join(facts) if facts else ""
 
 
 def event_categories(event: Event) -> list[str]:

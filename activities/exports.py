@@ -41,7 +41,7 @@ def registrations_csv(registrations) -> str:
             registration.email,
             registration.phone,
             languages.get(registration.language, registration.language),
-            "; ".join(str(name) for name in registration.need_names),
+            "; ".join(registration.need_names_in_text),
             statuses.get(registration.status, registration.status),
             timezone.localtime(registration.created_at).strftime("%Y-%m-%d %H:%M"),
             registration.reference,

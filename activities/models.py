@@ -26,6 +26,7 @@ from simple_history.models import HistoricalRecords
 
 from groundwork.fields import ChoiceListField, LanguageListField
 from groundwork.folding import text_matches
+from groundwork.labels import listed_in_text
 from groundwork.languages import language_names
 from groundwork.uploads import IMAGES, UploadValidator
 from groundwork.validators import PlausibleDateValidator, ReservedSlugValidator, plausible_date_constraint
@@ -466,9 +467,11 @@ class Event(AccessFacts, Place):
         return language_names(self.languages, in_text=True)
 
     @property
-    def audience_names(self):
+    def audience_names_in_text(self):
+        """Whom the event is for, as a list inside text writes it ("Для кого: громадяни третіх країн, широка
+        громадськість")."""
         names = dict(Audience.choices)
-        return [names.get(code, code) for code in self.audience]
+        return listed_in_text(names.get(code, code) for code in self.audience)
 
     @property
     def place(self):
@@ -724,9 +727,10 @@ class Registration(models.Model):
             )
 
     @property
-    def need_names(self):
+    def need_names_in_text(self):
+        """What the registrant needs to take part, as a list inside text writes it."""
         names = dict(self.Need.choices)
-        return [names.get(code, code) for code in self.needs]
+        return listed_in_text(names.get(code, code) for code in self.needs)
 
     @property
     def is_active(self):
@@ -945,6 +949,11 @@ class EventAlert(models.Model):
     def access_facts(self):
         """The facts the alert requires, as `AccessFact` members in their display order."""
         return [AccessFact(code) for code in ACCESS_FACT_FIELDS if code in self.access]
+
+    @property
+    def access_fact_names_in_text(self):
+        """The facts the alert requires, as a list inside text writes them."""
+        return listed_in_text(fact.label for fact in self.access_facts)
 
     def filters(self):
         """The alert's filters as the event list's query string values (empty ones left out)."""

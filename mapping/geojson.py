@@ -40,6 +40,7 @@ from django.db.models.functions import Cast, Floor, Ln, Pi, Radians, Tan
 from django.utils.translation import get_language, gettext
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
+from groundwork.labels import listed_in_text
 from groundwork.languages import language_names
 from partners.models import ACCESS_FACT_FIELDS
 
@@ -297,9 +298,10 @@ def _point_feature(row, url_template, host_columns):
             "language_names": language_names(languages, in_text=True),
             "host": next((row[column] for column in host_columns if row[column]), ""),
             "city": row["city"],
-            # The accessibility and practical facts that hold (`partners.models.AccessFact` codes), and their labels.
+            # The accessibility and practical facts that hold (`partners.models.AccessFact` codes), and their labels
+            # as the point's list of them writes them.
             "access": [code for code, column in ACCESS_FACT_FIELDS.items() if row[column]],
-            "access_labels": [str(code.label) for code, column in ACCESS_FACT_FIELDS.items() if row[column]],
+            "access_labels": listed_in_text(code.label for code, column in ACCESS_FACT_FIELDS.items() if row[column]),
         },
     }
 

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from groundwork.fields import ChoiceListField, LanguageListField
 from groundwork.folding import text_matches
+from groundwork.labels import listed_in_text
 from groundwork.languages import language_names
 from groundwork.uploads import SPREADSHEETS, UploadValidator
 from groundwork.validators import PlausibleDateValidator, plausible_date_constraint
@@ -183,9 +184,10 @@ class Initiative(AccessFacts, Place):
         return language_names(self.languages, in_text=True)
 
     @property
-    def target_group_labels(self):
+    def target_group_names_in_text(self):
+        """Whom the initiative is for, as a list inside text writes it."""
         labels = dict(self.TargetGroup.choices)
-        return [str(labels.get(code, code)) for code in self.target_groups]
+        return listed_in_text(labels.get(code, code) for code in self.target_groups)
 
     def clean(self):
         super().clean()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from groundwork.labels import listed_in_text
 from groundwork.uploads import DOCUMENTS, IMAGES, UploadValidator
 from groundwork.validators import PlausibleDateValidator, ReservedSlugValidator, plausible_date_constraint
 
@@ -95,6 +96,11 @@ class AccessFacts(models.Model):
     def access_facts(self):
         """The facts that hold, as `AccessFact` members in their display order."""
         return [AccessFact(code) for code in ACCESS_FACT_FIELDS if self.has_access_fact(code)]
+
+    @property
+    def access_fact_names_in_text(self):
+        """The facts that hold as a list inside text writes them ("Accessibility: step-free access, hearing loop")."""
+        return listed_in_text(fact.label for fact in self.access_facts)
 
 
 class Place(models.Model):

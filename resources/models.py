@@ -12,6 +12,8 @@ from simple_history.models import HistoricalRecords
 from activities.models import Event
 from groundwork.fields import ChoiceListField, delivery_languages
 from groundwork.folding import query_terms
+from groundwork.labels import listed_in_text
+from groundwork.languages import language_names
 from groundwork.uploads import DOCUMENTS, UploadValidator
 from groundwork.validators import PlausibleDateValidator, ReservedSlugValidator, plausible_date_constraint
 from partners.models import Agreement, Audience, Organisation, RandomUploadPath
@@ -170,22 +172,22 @@ class Resource(models.Model):
         return active
 
     @property
-    def file_languages(self):
-        """Names of the languages the files are in, in file order (uses prefetched files)."""
-        names = {}
-        for resource_file in self.files.all():
-            names.setdefault(resource_file.language, resource_file.get_language_display())
-        return list(names.values())
+    def file_language_names_in_text(self):
+        """The languages the files are in, in file order, as a list inside text writes them ("Faili valodās:
+        latviešu, angļu"); uses prefetched files."""
+        return language_names(dict.fromkeys(resource_file.language for resource_file in self.files.all()), in_text=True)
 
     @property
-    def topic_labels(self):
+    def topic_names_in_text(self):
+        """The resource's topics as a list inside text writes them."""
         labels = dict(self.Topic.choices)
-        return [labels[code] for code in self.topics or [] if code in labels]
+        return listed_in_text(labels[code] for code in self.topics or [] if code in labels)
 
     @property
-    def audience_labels(self):
+    def audience_names_in_text(self):
+        """Whom the resource is for, as a list inside text writes it."""
         labels = dict(Audience.choices)
-        return [labels[code] for code in self.audience or [] if code in labels]
+        return listed_in_text(labels[code] for code in self.audience or [] if code in labels)
 
     @property
     def is_published(self):

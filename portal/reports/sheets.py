@@ -22,6 +22,8 @@ from django.utils.translation import gettext, ngettext, pgettext
 from django_countries import countries as country_names
 
 from activities.models import Attendance, Event, SurveyAnswer
+from groundwork.labels import listed_in_text
+from groundwork.languages import language_names
 from groundwork.translations import first_translation, translated, translation_columns
 from mapping.models import Initiative
 from partners.models import Agreement, Organisation
@@ -569,7 +571,6 @@ class EventsSheet(Sheet):
         distinct values are labelled once each."""
         kinds = choice_labels(Event.Kind.choices)
         activity = choice_labels(Attendance.ActivityType.choices)
-        language_names = delivery_language_labels()
         states = {
             "held": gettext("Held"),
             "planned": gettext("Planned"),
@@ -638,7 +639,7 @@ class EventsSheet(Sheet):
             registered = [counts[index] + erased[index] for index in range(len(STATUSES))]
             if languages not in language_labels:
                 codes = json.loads(languages) or ()
-                language_labels[languages] = ", ".join(language_names.get(code, code) for code in codes)
+                language_labels[languages] = ", ".join(language_names(codes, in_text=True))
             yield [
                 starts_at.replace(tzinfo=None),
                 first_translation(row[: len(titles)]),
@@ -718,7 +719,6 @@ class InitiativesSheet(Sheet):
 
     def rows(self):
         categories = choice_labels(Initiative.Category.choices)
-        language_names = delivery_language_labels()
         initiatives = (
             self.scope.initiatives_listed()
             .order_by("created_at", "pk")
@@ -743,7 +743,7 @@ class InitiativesSheet(Sheet):
                 host,
                 city,
                 str(country_names.name(country)) if country else "",
-                ", ".join(language_names.get(code, code) for code in languages or ()),
+                ", ".join(language_names(languages or (), in_text=True)),
                 since,
                 until,
                 timezone.localdate(created_at),
@@ -791,7 +791,7 @@ class ResourcesSheet(Sheet):
                 title,
                 kinds.get(kind, kind),
                 owner,
-                ", ".join(topics.get(code, code) for code in codes or ()),
+                ", ".join(listed_in_text(topics.get(code, code) for code in codes or ())),
             ]
 
 

@@ -183,7 +183,7 @@ def test_the_feeds_take_the_filter_and_carry_the_facts(client, events):
     calendar = icalendar.Calendar.from_ical(ics.content)
     [component] = calendar.walk("VEVENT")
     assert str(component["summary"]) == "Ramp and loop"
-    assert "Accessibility: Step-free access, Hearing loop" in str(component["description"])
+    assert "Accessibility: step-free access, hearing loop" in str(component["description"])
     assert [str(category) for category in component["categories"].cats] == [
         "Seminar",
         "Step-free access",
@@ -192,7 +192,28 @@ def test_the_feeds_take_the_filter_and_carry_the_facts(client, events):
     content = rss.content.decode()
     assert content.count("<item>") == 2
     assert "<category>Step-free access</category>" in content
-    assert "Accessibility: Step-free access" in content
+    assert "Accessibility: step-free access" in content
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("uk", "Доступність: безбар’єрний доступ, індукційна петля"),
+        ("ru", "Доступность: доступ без ступенек, индукционная петля"),
+        ("lv", "Piekļūstamība: piekļuve bez pakāpieniem, dzirdes cilpa"),
+    ],
+)
+def test_the_feeds_list_the_facts_in_lowercase_and_keep_each_category_a_label(client, events, language, line):
+    with translation.override(language):
+        ics = client.get(reverse("activities:event_list_ics"), {"language": "en", "access": "hearing_loop"})
+        rss = client.get(reverse("activities:event_list_rss"), {"language": "en", "access": "hearing_loop"})
+
+    [component] = icalendar.Calendar.from_ical(ics.content).walk("VEVENT")
+    assert line in str(component["description"])
+    with translation.override(language):
+        labels = [str(AccessFact.STEP_FREE.label), str(AccessFact.HEARING_LOOP.label)]
+    assert [str(category) for category in component["categories"].cats][1:] == labels
+    assert f"<p>{line}</p>" in rss.content.decode().replace("&lt;", "<").replace("&gt;", ">")
 
 
 def json_ld(response):

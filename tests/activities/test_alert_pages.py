@@ -1,5 +1,7 @@
 """The alert's own pages (change the filters, delete), their query counts, and who sees alerts in the admin."""
 
+import re
+
 import pytest
 from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.auth.models import Permission
@@ -202,3 +204,17 @@ def test_deleting_alerts_in_the_admin_leaves_no_address_in_its_log(admin_client)
     admin_client.get(reverse("admin:index"))  # the message of the deletion, shown once
     assert "Recent actions" in (recent := admin_client.get(reverse("admin:index")).content.decode())
     assert "@example.org" not in recent
+
+
+def test_the_admin_shows_an_alert_s_facts_as_words_in_lowercase(admin_client):
+    alert = EventAlertFactory(access=["step_free", "free"])
+    empty = EventAlertFactory(email="any@example.org")
+
+    def readonly_access(alert):
+        page = admin_client.get(
+            reverse("admin:activities_eventalert_change", args=[alert.pk]), HTTP_ACCEPT_LANGUAGE="uk"
+        ).content.decode()
+        return re.search(r'field-access_list">.*?<div class="readonly">(.*?)</div>', page, re.S).group(1)
+
+    assert readonly_access(alert) == "безбар’єрний доступ, безкоштовно"
+    assert readonly_access(empty) == "Нічого не вибрано"

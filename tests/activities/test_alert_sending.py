@@ -121,15 +121,17 @@ def test_the_alert_and_the_summary_name_the_event_s_languages_in_words(draft):
     draft.languages = ["uk", "lv"]
     draft.save()
     EventAlertFactory(language="uk")
+    EventAlertFactory(language="lv")
     EventAlertFactory(language="en", frequency=EventAlert.Frequency.WEEKLY)
 
     publish(draft)
     with time_machine.travel(riga(2025, 10, 13, 8), tick=False):
         alerts.alert_digests_send()
 
-    announcement, summary = alert_mails()
-    assert "Мови: українська, латиська\n" in announcement.body
-    assert "Languages: Ukrainian, Latvian\n" in summary.body
+    bodies = {message.subject: message.body for message in alert_mails()}
+    assert "Мови: українська, латиська\n" in bodies["Новий захід: Семінар про трудові права"]
+    assert "Valodas: ukraiņu, latviešu\n" in bodies["Jauns pasākums: Seminārs par darba tiesībām"]
+    assert "Languages: Ukrainian, Latvian\n" in bodies["1 new event this week"]
 
 
 def test_an_address_whose_alerts_overlap_is_told_of_the_event_once(draft, jelgava):

@@ -1,6 +1,7 @@
 """Signing up for alerts: the form from the event list's filters, double opt-in, the links, and abuse."""
 
 import datetime
+import re
 from io import StringIO
 
 import pytest
@@ -80,7 +81,28 @@ def test_the_signup_form_starts_with_the_lists_accessibility_facts_and_saves_the
     assert alert.access == ["step_free", "free"], "in the facts' display order, so ticking in another order is the same"
     assert "access=step_free&access=free" in link_in(mail.outbox[0], "/events/?")
     page = client.get(link_in(mail.outbox[0], "/confirm/"))
-    assert "<dd>Step-free access, Free of charge</dd>" in page.content.decode()
+    assert "<dd>step-free access, free of charge</dd>" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "in_text", "labels"),
+    [
+        ("uk", "безбар’єрний доступ, безкоштовно", ("Безбар’єрний доступ", "Безкоштовно")),
+        ("ru", "доступ без ступенек, бесплатно", ("Доступ без ступенек", "Бесплатно")),
+        ("lv", "piekļuve bez pakāpieniem, bez maksas", ("Piekļuve bez pakāpieniem", "Bez maksas")),
+    ],
+)
+def test_the_confirmation_page_lists_the_facts_in_lowercase_and_the_form_s_boxes_keep_their_capital(
+    client, jelgava, language, in_text, labels
+):
+    form = client.get(signup_url(language)).content.decode()
+    for code, label in zip(("step_free", "free"), labels, strict=True):
+        assert re.search(rf'<input[^>]*name="access" value="{code}"[^>]*>\s*{label}', form), label
+
+    sign_up(client, language=language, access=["free", "step_free"])
+    page = client.get(link_in(mail.outbox[0], "/confirm/"))
+
+    assert f"<dd>{in_text}</dd>" in page.content.decode()
 
 
 def test_the_same_filters_with_other_accessibility_facts_are_another_alert(client, jelgava):

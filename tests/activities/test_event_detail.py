@@ -74,7 +74,7 @@ def test_detail_page_tells_a_newcomer_what_when_where_and_in_which_languages(cli
     assert "Brīvības iela 35, LV-5001, Ogre" in content
     assert "Ukrainian, Russian" in content
     assert "Interpretation is available." in content
-    assert "Third-country nationals, General public" in content
+    assert "<dd>third-country nationals, general public</dd>" in content
     assert "Step-free entrance from Brīvības iela; hearing loop in the hall." in content
     assert "<p>A lawyer from the Red Cross answers them.</p>" in content
     assert "Registration is required." in content
@@ -99,11 +99,11 @@ def test_detail_page_speaks_the_visitors_language(client, seminar):
     [
         ("uk", "українська, російська", ("Українська", "Російська"), "Мови"),
         ("ru", "украинский, русский", ("Украинский", "Русский"), "Языки"),
-        ("lv", "Ukraiņu, Krievu", ("Ukraiņu", "Krievu"), "Valodas"),
+        ("lv", "ukraiņu, krievu", ("Ukraiņu", "Krievu"), "Valodas"),
         ("en", "Ukrainian, Russian", ("Ukrainian", "Russian"), "Languages"),
     ],
 )
-def test_languages_are_written_in_lowercase_in_a_ukrainian_or_russian_list_and_keep_a_capital_alone(
+def test_languages_are_written_in_lowercase_in_a_latvian_ukrainian_or_russian_list_and_keep_a_capital_alone(
     client, seminar, language, in_text, labels, prefix
 ):
     seminar.status = Event.Status.PUBLISHED
@@ -122,6 +122,33 @@ def test_languages_are_written_in_lowercase_in_a_ukrainian_or_russian_list_and_k
         assert f'<span class="tag">{label}</span>' in listing
         assert re.search(rf"<a [^>]*>{label}: 1 ", listing)
         assert re.search(rf"<option value=\"\w+\"[^>]*>{label}</option>", listing)
+
+
+@pytest.mark.parametrize(
+    ("language", "in_text", "labels"),
+    [
+        ("uk", "громадяни третіх країн, широка громадськість", ("Громадяни третіх країн", "Широка громадськість")),
+        ("ru", "граждане третьих стран, широкая общественность", ("Граждане третьих стран", "Широкая общественность")),
+        (
+            "lv",
+            "trešo valstu valstspiederīgie, plašāka sabiedrība",
+            ("Trešo valstu valstspiederīgie", "Plašāka sabiedrība"),
+        ),
+        ("en", "third-country nationals, general public", ("Third-country nationals", "General public")),
+    ],
+)
+def test_whom_the_event_is_for_is_listed_in_lowercase_and_each_option_of_the_filter_keeps_its_capital(
+    client, seminar, language, in_text, labels
+):
+    seminar.status = Event.Status.PUBLISHED
+    seminar.save()
+    detail = page(client, seminar, language).content.decode()
+    with translation.override(language):
+        listing = client.get(reverse("activities:event_list"), {"language": "all"}).content.decode()
+
+    assert f"<dd>{in_text}</dd>" in detail
+    for label in labels:
+        assert re.search(rf'<option value="\w+"[^>]*>{label}</option>', listing)
 
 
 def test_detail_page_gives_a_map_and_directions_to_a_place_with_coordinates(client, seminar):

@@ -139,7 +139,7 @@ def test_the_organiser_exports_registrations_as_csv_with_formulas_escaped(librar
         registrations[0].email,
         "'+371 20000000",
         "Ukrainian",
-        "Childcare during the event",
+        "childcare during the event",
         "Confirmed",
         "2025-10-06 09:00",
         registrations[0].reference,
@@ -213,3 +213,36 @@ def test_moving_an_event_in_the_admin_tells_its_registrants(admin_client, semina
     assert Event.objects.get(pk=seminar.pk).starts_at == riga(2025, 10, 15, 18)
     assert [message.subject for message in mail.outbox] == ["New time or place: Seminar on residence permits"]
     assert "15" in mail.outbox[0].body
+
+
+@pytest.mark.parametrize(
+    ("language", "needs"),
+    [
+        ("uk", "доступ без сходів (для візка), індукційна петля"),
+        ("ru", "доступ без ступенек (для инвалидной коляски), индукционная петля"),
+        ("lv", "piekļuve bez pakāpieniem (ratiņkrēslam), dzirdes cilpa"),
+        ("en", "step-free (wheelchair) access, hearing loop"),
+    ],
+)
+def test_the_admin_lists_the_needs_as_words_in_lowercase_in_the_list_the_form_the_door_and_the_file(
+    admin_client, seminar, language, needs
+):
+    registration = RegistrationFactory(event=seminar, needs=["wheelchair", "hearing_loop"])
+    speaking = {"HTTP_ACCEPT_LANGUAGE": language}
+
+    changelist = admin_client.get(reverse(CHANGELIST), **speaking).content.decode()
+    change = admin_client.get(
+        reverse("admin:activities_registration_change", args=[registration.pk]), **speaking
+    ).content.decode()
+    door = admin_client.get(reverse("admin:activities_event_check_in", args=[seminar.pk]), **speaking).content.decode()
+    exported = admin_client.post(
+        reverse(CHANGELIST),
+        {"action": "export_csv", helpers.ACTION_CHECKBOX_NAME: [registration.pk]},
+        **speaking,
+    ).content.decode("utf-8")
+
+    assert f'<td class="field-need_list">{needs}</td>' in changelist
+    assert f'<div class="readonly">{needs}</div>' in change
+    assert "&quot;wheelchair&quot;" not in change
+    assert f"{registration.reference} · {needs}" in door
+    assert list(csv.reader(io.StringIO(exported.removeprefix("\ufeff"))))[1][6] == needs.replace(", ", "; ")

@@ -109,6 +109,35 @@ def test_the_page_offers_the_change_form_filled_with_her_answers(client, seminar
 
 
 @pytest.mark.parametrize(
+    ("language", "in_text", "labels"),
+    [
+        (
+            "uk",
+            "доступ без сходів (для візка), індукційна петля",
+            ("Доступ без сходів (для візка)", "Індукційна петля"),
+        ),
+        (
+            "ru",
+            "доступ без ступенек (для инвалидной коляски), индукционная петля",
+            ("Доступ без ступенек", "Индукционная петля"),
+        ),
+        ("lv", "piekļuve bez pakāpieniem (ratiņkrēslam), dzirdes cilpa", ("Piekļuve bez pakāpieniem", "Dzirdes cilpa")),
+        ("en", "step-free (wheelchair) access, hearing loop", ("Step-free (wheelchair) access", "Hearing loop")),
+    ],
+)
+def test_her_needs_are_listed_in_lowercase_and_each_box_of_the_form_keeps_its_capital(
+    client, seminar, language, in_text, labels
+):
+    registration = RegistrationFactory(event=seminar, language=language, needs=["wheelchair", "hearing_loop"])
+
+    content = client.get(manage_url(registration, language)).content.decode()
+
+    assert f"<dd>{in_text}</dd>" in content
+    for code, label in zip(("wheelchair", "hearing_loop"), labels, strict=True):
+        assert re.search(rf'<input[^>]*name="needs"[^>]*value="{code}"[^>]*>\s*{re.escape(label)}', content), label
+
+
+@pytest.mark.parametrize(
     "data, message",
     [
         ({"name": "", "language": "uk"}, "This field is required."),

@@ -57,10 +57,10 @@ def test_the_map_data_carries_the_facts_of_each_point(client, initiatives):
     facts = {feature["id"]: feature["properties"]["access"] for feature in collection["features"]}
     labels = {feature["id"]: feature["properties"]["access_labels"] for feature in collection["features"]}
     assert facts == {"ramp": ["step_free"], "free-ramp": ["step_free", "free"], "care": ["childcare"], "none": []}
-    assert labels["free-ramp"] == ["Step-free access", "Free of charge"]
+    assert labels["free-ramp"] == ["step-free access", "free of charge"]
     ukrainian = client.get(url("geojson", "uk")).json()
     assert {f["id"]: f["properties"]["access_labels"] for f in ukrainian["features"]}["care"] == [
-        "Догляд за дітьми під час участі"
+        "догляд за дітьми під час участі"
     ]
 
 

@@ -81,7 +81,7 @@ def test_links_and_titles_follow_the_language_of_the_url(client):
     assert feature_lv["properties"]["title"] == "Valodas kafejnīca"
     # The map lists them after its label "Мови:", as running text writes them in Ukrainian.
     assert feature["properties"]["language_names"] == ["латиська", "українська"]
-    assert feature_lv["properties"]["language_names"] == ["Latviešu", "Ukraiņu"]
+    assert feature_lv["properties"]["language_names"] == ["latviešu", "ukraiņu"]
 
 
 def test_only_published_initiatives_with_a_point_are_features(client):

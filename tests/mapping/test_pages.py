@@ -212,14 +212,44 @@ def test_the_list_shows_category_languages_city_host_and_links_to_each_initiativ
     assert "Sample" in content
 
 
-def test_a_ukrainian_or_russian_list_of_languages_writes_them_in_lowercase(client):
+def test_a_latvian_ukrainian_or_russian_list_of_languages_writes_them_in_lowercase(client):
     InitiativeFactory(slug="language-cafe", languages=["lv", "uk"])
 
-    for language, names in (("uk", "латиська, українська"), ("ru", "латышский, украинский")):
+    for language, names in (
+        ("uk", "латиська, українська"),
+        ("ru", "латышский, украинский"),
+        ("lv", "latviešu, ukraiņu"),
+    ):
         assert f"<dd>{names}</dd>" in client.get(url("initiative_list", language)).content.decode()
         assert (
             f"<dd>{names}</dd>" in client.get(url("initiative_detail", language, slug="language-cafe")).content.decode()
         )
+
+
+@pytest.mark.parametrize(
+    ("language", "in_text", "labels"),
+    [
+        ("uk", "дорослі, жінки, люди похилого віку", ("Дорослі", "Жінки", "Люди похилого віку")),
+        ("ru", "взрослые, женщины, пожилые люди", ("Взрослые", "Женщины", "Пожилые люди")),
+        (
+            "lv",
+            "pieaugušie, sievietes, vecāka gadagājuma cilvēki",
+            ("Pieaugušie", "Sievietes", "Vecāka gadagājuma cilvēki"),
+        ),
+        ("en", "adults, women, older people", ("Adults", "Women", "Older people")),
+    ],
+)
+def test_the_target_groups_are_listed_in_lowercase_and_each_option_of_the_filter_keeps_its_capital(
+    client, language, in_text, labels
+):
+    InitiativeFactory(slug="language-cafe", target_groups=["adults", "women", "seniors"])
+
+    detail = client.get(url("initiative_detail", language, slug="language-cafe")).content.decode()
+    listing = client.get(url("initiative_list", language)).content.decode()
+
+    assert f"<dd>{in_text}</dd>" in detail
+    for code, label in zip(("adults", "women", "seniors"), labels, strict=True):
+        assert f'<option value="{code}">{label}</option>' in listing
 
 
 def test_the_list_is_paginated_and_keeps_the_filters_in_page_links(client):
@@ -289,7 +319,7 @@ def test_the_initiative_page_shows_everything_a_visitor_needs(client):
     assert "<h1>Language café</h1>" in content
     assert "<p>We talk in Latvian.</p>" in content
     assert "Latvian, Ukrainian" in content
-    assert "Adults, Women" in content
+    assert "<dd>adults, women</dd>" in content
     assert "March 1, 2025 – May 31, 2026" in content
     assert f'<a href="{host.get_absolute_url()}">Ogre Central Library</a>' in content
     assert 'href="mailto:anna@example.org"' in content

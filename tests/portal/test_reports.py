@@ -799,6 +799,49 @@ def test_the_report_is_labelled_in_the_language_chosen(client, coordinator, djan
     assert months == ["January 2025", "Січень 2025", "janvāris 2025"]
 
 
+@pytest.mark.parametrize(
+    ("language", "event_languages", "initiative_languages", "topics"),
+    [
+        ("lv", "latviešu, ukraiņu, krievu", "ukraiņu, angļu", "starpkultūru komunikācija, valodu apguve"),
+        ("uk", "латиська, українська, російська", "українська, англійська", "міжкультурна комунікація, вивчення мов"),
+        (
+            "ru",
+            "латышский, украинский, русский",
+            "украинский, английский",
+            "межкультурная коммуникация, изучение языка",
+        ),
+        ("en", "Latvian, Ukrainian, Russian", "Ukrainian, English", "intercultural communication, language learning"),
+    ],
+)
+def test_the_lists_in_the_cells_are_written_as_the_report_s_language_writes_them_inside_text(
+    client,
+    coordinator,
+    ogre,
+    django_capture_on_commit_callbacks,
+    language,
+    event_languages,
+    initiative_languages,
+    topics,
+):
+    held_event(ogre, riga(2025, 3, 3, 10), languages=["lv", "uk", "ru"])
+    with time_machine.travel(riga(2025, 4, 1, 9), tick=False):
+        InitiativeFactory(host=ogre, languages=["uk", "en"])
+    ResourceFactory(owner=ogre, published_on=datetime.date(2025, 5, 1), topics=["intercultural", "language"])
+    client.force_login(coordinator)
+
+    request_report(client, format="xlsx", language=language, capture=django_capture_on_commit_callbacks)
+    request_report(client, format="csv_zip", language=language, capture=django_capture_on_commit_callbacks)
+
+    for report in Report.objects.order_by("pk"):
+        data = download(client, report)
+        tables = list((read_workbook(data) if report.format == Report.Format.XLSX else read_csv_zip(data)).values())
+        # The events, initiatives and resources sheets, whatever their names in the report's language.
+        events, initiatives, resources = tables[3], tables[5], tables[6]
+        assert events[1][4] == event_languages, report.format
+        assert initiatives[1][5] == initiative_languages, report.format
+        assert resources[1][4] == topics, report.format
+
+
 @pytest.mark.usefixtures("project_year")
 def test_the_history_lists_who_asked_when_and_for_what_with_filters(
     client, coordinator, ogre, django_capture_on_commit_callbacks

@@ -46,7 +46,25 @@ def test_detail_shows_text_files_per_language_organisations_and_sample_badge(cli
     assert f'href="{owner.get_absolute_url()}"' in content
     assert f'href="{partner.get_absolute_url()}">Latvijas Sarkanais Krusts</a>' in content
     assert "badge-sample" in content
-    assert "Intercultural communication" in content
+    assert "<dd>intercultural communication</dd>" in content
+
+
+@pytest.mark.parametrize(
+    ("language", "topics", "audience"),
+    [
+        ("uk", "міжкультурна комунікація, вивчення мов", "громадяни третіх країн, бібліотекарі"),
+        ("ru", "межкультурная коммуникация, изучение языка", "граждане третьих стран, библиотекари"),
+        ("lv", "starpkultūru komunikācija, valodu apguve", "trešo valstu valstspiederīgie, bibliotekāri"),
+        ("en", "intercultural communication, language learning", "third-country nationals, librarians"),
+    ],
+)
+def test_topics_and_audience_are_listed_in_lowercase(client, make_resource, language, topics, audience):
+    resource = make_resource(topics=["intercultural", "language"], audience=["tcn", "librarians"])
+
+    content = client.get(detail_url(resource, language)).content.decode()
+
+    assert f"<dd>{topics}</dd>" in content
+    assert f"<dd>{audience}</dd>" in content
 
 
 def test_online_tool_links_out(client, make_resource):

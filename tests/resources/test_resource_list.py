@@ -118,6 +118,31 @@ def test_facets_filter_by_kind_topic_audience_and_language(client, make_resource
     assert slugs(client.get(list_url(), {"topic": "language", "audience": "tcn"})) == ["tool"]
 
 
+@pytest.mark.parametrize(
+    ("language", "in_text", "labels"),
+    [
+        ("uk", "латиська, українська", ("Латиська", "Українська")),
+        ("ru", "латышский, украинский", ("Латышский", "Украинский")),
+        ("lv", "latviešu, ukraiņu", ("Latviešu", "Ukraiņu")),
+    ],
+)
+def test_the_card_lists_the_files_languages_in_lowercase_and_each_box_of_the_filter_keeps_its_capital(
+    client, make_resource, language, in_text, labels
+):
+    guide = make_resource(slug="guide")
+    ResourceFileFactory(resource=guide, language="lv")
+    ResourceFileFactory(resource=guide, language="uk")
+    ResourceFileFactory(resource=guide, language="lv")
+
+    content = client.get(list_url(language)).content.decode()
+
+    with translation.override(language):
+        files_in = translation.gettext("Files in:")
+    assert f"{files_in} {in_text}</p>" in content
+    for code, label in zip(("lv", "uk"), labels, strict=True):
+        assert f'<label for="facet-language-{code}">{label} <span class="facet-count">' in content
+
+
 def test_facet_counts_ignore_their_own_choice_but_follow_the_others(client, make_resource):
     guide = make_resource(slug="guide", kind="guide", topics=["intercultural"])
     make_resource(slug="guide-2", kind="guide", topics=["language"])

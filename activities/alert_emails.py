@@ -53,11 +53,20 @@ class EventMessages:
     """Builds the announcement (or cancellation) of one event for many alerts: the text and the address of each
     link page are made once per language, then each person's signed links are put in."""
 
-    def __init__(self, event: Event, *, cancelled: bool = False, others: list[Event] | tuple[Event, ...] = ()):
-        """`others`: the other dates of the event's series to name, still to come (published ones only)."""
+    def __init__(
+        self,
+        event: Event,
+        *,
+        cancelled: bool = False,
+        others: list[Event] | tuple[Event, ...] = (),
+        more_dates: bool = False,
+    ):
+        """`others`: the other dates of the event's series to name, still to come (published ones only).
+        `more_dates`: the announcement of new dates of a series the person has been told of before."""
         self.event = event
         self.cancelled = cancelled
         self.others = others
+        self.more_dates = more_dates
         self._texts = {}
         self._links = {}
 
@@ -71,10 +80,18 @@ class EventMessages:
     def _text(self, language: str) -> tuple[str, str]:
         if language not in self._texts:
             event = self.event
-            template = _("Cancelled: %(title)s") if self.cancelled else _("New event: %(title)s")
+            if self.cancelled:
+                template = _("Cancelled: %(title)s")
+            elif self.more_dates:
+                # Not ngettext: without the number in it, Latvian's and the Slavic languages' "one" form would also
+                # say 21 or 31 dates are one.
+                template = _("New dates: %(title)s") if self.others else _("New date: %(title)s")
+            else:
+                template = _("New event: %(title)s")
             context = {
                 "event": event,
                 "cancelled": self.cancelled,
+                "more_dates": self.more_dates,
                 "event_url": settings.SITE_URL + event.get_absolute_url(),
                 "others": _with_urls(self.others),
                 "manage_url": _MANAGE,

@@ -269,12 +269,11 @@ class EventQuerySet(AccessFactsQuerySetMixin, models.QuerySet):
 
 class EventSeries(models.Model):
     """Events made together by repeating one (`services.event_series_create`), each an ordinary event edited,
-    published and cancelled on its own. To a subscriber they are one piece of news: the alerts announce a series
-    once, naming its dates, and each date's page lists the others. A copy made by `event_duplicate` is in none."""
+    published and cancelled on its own. To a subscriber they are one piece of news: an alert e-mail names the
+    series' dates published together, a date published later comes in an e-mail of its own to those told of the
+    others, and each date's page lists the others. A copy made by `event_duplicate` is in none."""
 
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    # Set by the first publication of one of its dates (activities.alerts): a later one announces nothing more.
-    announced_at = models.DateTimeField(_("announced at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("event series")
@@ -990,8 +989,8 @@ class EventAlert(models.Model):
 
 class EventAnnouncement(models.Model):
     """That an event has been announced to the alerts: made once, the first time the event is published, so that
-    publishing it again (after a withdrawal) or editing it announces nothing. A date of a series announced already
-    gets one too, announcing nothing: its series was the news (`EventSeries.announced_at`)."""
+    publishing it again (after a withdrawal) or editing it announces nothing. A date of a series gets one too; its
+    announcement tells only those the ledger says were not told of it (with an earlier date, say)."""
 
     event = models.OneToOneField(
         Event, on_delete=models.CASCADE, primary_key=True, related_name="announcement", verbose_name=_("event")
@@ -1017,9 +1016,10 @@ class AlertDeliveryQuerySet(models.QuerySet):
 
 
 class AlertDelivery(models.Model):
-    """The ledger of announcements: one row per alert and event, written before the e-mail goes and marked after,
-    so that a sending task run again (after a crash, or delivered twice) sends nobody the same event twice, and a
-    cancellation is told exactly to those who were told of the event."""
+    """The ledger of announcements: one row per alert and event, written before the e-mail goes and marked in the
+    transaction that sends it, one e-mail at a time, so that a sending task run again (after a crash, or delivered
+    twice) sends nobody the same event twice, and a cancellation is told exactly to those who were told of the
+    event. For a series, a row per date the e-mail named."""
 
     alert = models.ForeignKey(EventAlert, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("alert"))
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+", verbose_name=_("event"))

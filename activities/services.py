@@ -173,7 +173,8 @@ def event_series_create(
     published when `publish`. All or nothing: a ValidationError lists every problem and nothing is created.
 
     The copies make a new `EventSeries` (`event` itself is not in it, even when it is a date of another series):
-    the alerts announce it once, with every date published by then, however its dates are published.
+    the alerts announce the dates published together in one e-mail, and each date published later to those not
+    told of it yet.
     """
     errors = []
     if not 1 <= count <= SERIES_MAX_COUNT:
@@ -217,7 +218,7 @@ def event_series_create(
         copy.save()
         copy.co_organisers.set(co_organisers)
     if publish:
-        # Each date counts as announced; the e-mail goes once, for the series (see alerts.event_alerts_update).
+        # Each date's task is enqueued; the first one to run names them all, the others find everyone told.
         for copy in copies:
             alerts.event_alerts_update(event=copy)
     return copies

@@ -11,10 +11,11 @@ that peak memory is the measurement's own:
 
 - announce: a draft Ukrainian event is published through `activities.services.event_publish`, the path the
   admin takes; without a broker the task runs in the same process after the commit, as on a machine without
-  Redis, so the time is the whole of it: the ledger's N rows written, the N e-mails built (each with its own
-  unsubscribe and change links and headers) and handed to the mail backend in batches, and the rows marked sent;
-- backend: N e-mails of the same size and headers, made from fixed strings with no database, sent through the
-  same mail backend in the same batches: the cost of the sending itself.
+  Redis, so the time is the whole of it: the ledger's N rows written, then for each alert its row locked, the
+  e-mail built (with its own unsubscribe and change links and headers), the row marked sent, the e-mail handed to
+  the mail backend and the transaction committed, one alert after the other;
+- backend: N e-mails of the same size and headers, made from fixed strings with no database, handed to the same
+  mail backend one at a time over one connection, as the announcement does: the cost of the sending itself.
 
 The mail backend (`SerialisingBackend` below) turns each message into the bytes an SMTP server would receive
 (`message.message().as_bytes()`, the MIME work Django's SMTP backend does) and drops them, counting: the network
@@ -138,11 +139,9 @@ def measure_announce():
 
 
 def measure_backend(size):
-    """The same number of e-mails, of about the same size and the same headers, through the same backend and
-    batches; seconds (and no ledger)."""
+    """The same number of e-mails, of about the same size and the same headers, through the same backend, one at a
+    time; seconds (and no ledger)."""
     from django.core.mail import EmailMessage, get_connection
-
-    from activities.alerts import BATCH_SIZE
 
     body = "x" * 900
     link = "https://libri.example.org/uk/events/alerts/unsubscribe/" + "t" * 80 + "/"
@@ -154,13 +153,12 @@ def measure_backend(size):
     began = time.perf_counter()
     connection = get_connection()
     with connection:
-        for start in range(0, size, BATCH_SIZE):
+        for n in range(size):
             connection.send_messages(
                 [
                     EmailMessage(
                         "Нова подія: Семінар про трудові права", body, None, [f"person{n}@example.org"], headers=headers
                     )
-                    for n in range(start, min(start + BATCH_SIZE, size))
                 ]
             )
     return time.perf_counter() - began, None

@@ -235,15 +235,16 @@ def test_a_send_that_failed_midway_goes_on_where_it_stopped(draft, monkeypatch):
 
     original = EmailBackend.send_messages
 
-    def fail_on_the_second_batch(self, messages):
+    def fail_on_the_third_email(self, messages):
         calls.append(len(messages))
-        if len(calls) == 2:
+        if len(calls) == 3:
             raise ConnectionError("mail server gone")
         return original(self, messages)
 
-    monkeypatch.setattr(EmailBackend, "send_messages", fail_on_the_second_batch)
+    monkeypatch.setattr(EmailBackend, "send_messages", fail_on_the_third_email)
     with pytest.raises(ConnectionError):
         alerts.event_alerts_send(event_id=draft.pk, batch_size=2)
+    assert calls == [1, 1, 1], "one e-mail at a time, each marked sent before the next goes"
     assert len(alert_mails()) == 2
     monkeypatch.setattr(EmailBackend, "send_messages", original)
 

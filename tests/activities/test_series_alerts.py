@@ -1,6 +1,7 @@
 """A weekly series is one piece of news: its announcement (each event as it comes, and the weekly summary) names
-every date published and still to come, once per subscriber however its dates are published; the cancellation of
-one date reaches those told of that date; each date's page lists the others."""
+the dates published together, and a date published later reaches each subscriber once, in an e-mail naming only
+the dates she has not been told of; the cancellation of one date reaches those told of that date; each date's page
+lists the others."""
 
 import datetime
 import re
@@ -99,23 +100,105 @@ def test_a_series_published_at_once_is_one_email_naming_every_date_in_the_subscr
     assert tasks.send_event_alerts(series[1].pk) == 0, "the other dates are the same news"
 
 
-def test_a_series_of_drafts_published_one_by_one_is_announced_once_with_the_dates_public_then(
+def test_dates_of_a_series_published_days_apart_reach_the_subscriber_once_each_and_only_the_new_ones_later(
     admin_client, language_cafe
 ):
-    EventAlertFactory(language="en")
+    alert = EventAlertFactory(language="en")
     first, second, third, fourth = make_series(admin_client, language_cafe, publish=False)
     assert alert_mails() == []
 
     publish_in_admin(admin_client, [first, second])
-    with committed():
+    (message,) = alert_mails()
+    assert message.subject == "New event: Language café"
+    assert message.body.startswith("A new event that matches your alert has been published.")
+    assert "When: Oct. 21, 2025" in message.body
+    assert "Also on:\n- Tuesday, Oct. 28, 2025, 6 p.m.:" in message.body
+    assert "Nov. 4" not in message.body, "a draft then"
+    mail.outbox = []
+
+    with time_machine.travel(riga(2025, 10, 9, 10), tick=False), committed():
         services.event_publish(event=third)
         services.event_publish(event=fourth)
 
+    (later,) = alert_mails()
+    assert later.to == [alert.email]
+    assert later.subject == "New dates: Language café"
+    assert later.body.startswith("New dates of an event we told you about have been published.")
+    assert "When: Nov. 4, 2025, 6 p.m.–7:30 p.m." in later.body
+    assert f"Also on:\n- Tuesday, Nov. 11, 2025, 6 p.m.: {settings.SITE_URL}{date_url(fourth, 'en')}\n" in later.body
+    assert "Oct. 21" not in later.body and "Oct. 28" not in later.body, "told of in the first e-mail"
+    assert later.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert sum(tasks.send_event_alerts(date.pk) for date in (first, second, third, fourth)) == 0
+    assert sorted(AlertDelivery.objects.filter(sent_at__isnull=False).values_list("event", flat=True)) == sorted(
+        date.pk for date in (first, second, third, fourth)
+    )
+
+
+def test_a_date_published_alone_later_is_a_new_date_of_the_series_in_every_language(admin_client, language_cafe):
+    ukrainian = EventAlertFactory(language="uk")
+    first, _second, _third, fourth = make_series(admin_client, language_cafe, publish=False)
+    with committed():
+        services.event_publish(event=first)
+    mail.outbox = []
+
+    with committed():
+        services.event_publish(event=fourth)
+
     (message,) = alert_mails()
-    assert message.subject == "New event: Language café"
-    assert "When: Oct. 21, 2025" in message.body
-    assert "Also on:\n- Tuesday, Oct. 28, 2025, 6 p.m.:" in message.body
-    assert "Nov. 4" not in message.body, "a draft then: on the page of each date, not in a second e-mail"
+    assert message.to == [ukrainian.email]
+    assert message.subject == "Нова дата: Мовне кафе"
+    assert message.body.startswith("Опубліковано нову дату заходу, про який ми вам повідомляли.")
+    assert "Коли: 11 листопада 2025 р., 18:00–19:30" in message.body
+    assert "Також відбудеться" not in message.body, "the first date was in the first e-mail"
+
+
+def test_a_subscriber_who_signed_up_after_the_first_dates_hears_of_every_date_to_come_with_the_next_one(
+    admin_client, language_cafe
+):
+    early = EventAlertFactory(language="en")
+    first, second, third, _fourth = make_series(admin_client, language_cafe, publish=False)
+    publish_in_admin(admin_client, [first, second])
+    late = EventAlertFactory(language="en")
+    mail.outbox = []
+
+    with committed():
+        services.event_publish(event=third)
+
+    sent = {message.to[0]: message for message in alert_mails()}
+    assert set(sent) == {early.email, late.email}
+    assert sent[early.email].subject == "New date: Language café"
+    assert "Oct. 21" not in sent[early.email].body and "When: Nov. 4, 2025" in sent[early.email].body
+    assert sent[late.email].subject == "New event: Language café", "the series is news to her"
+    assert "When: Oct. 21, 2025" in sent[late.email].body
+    assert "- Tuesday, Oct. 28, 2025, 6 p.m.:" in sent[late.email].body
+    assert "- Tuesday, Nov. 4, 2025, 6 p.m.:" in sent[late.email].body
+    assert "Nov. 11" not in sent[late.email].body, "still a draft"
+
+
+def test_dates_published_between_two_weekly_summaries_are_in_the_second_one_alone(admin_client, language_cafe):
+    weekly = EventAlertFactory(frequency=EventAlert.Frequency.WEEKLY, language="en")
+    first, second, third, fourth = make_series(admin_client, language_cafe, publish=False)
+    with time_machine.travel(riga(2025, 10, 8, 12), tick=False), committed():
+        services.event_publish(event=first)
+        services.event_publish(event=second)
+    with time_machine.travel(riga(2025, 10, 13, 8), tick=False):
+        assert alerts.alert_digests_send() == 1
+    with time_machine.travel(riga(2025, 10, 15, 12), tick=False), committed():
+        services.event_publish(event=third)
+        services.event_publish(event=fourth)
+    assert len(alert_mails()) == 1, "weekly: nothing before Monday"
+
+    with time_machine.travel(riga(2025, 10, 20, 8), tick=False):
+        assert alerts.alert_digests_send() == 1
+        assert alerts.alert_digests_send() == 0
+
+    first_summary, second_summary = alert_mails()
+    assert first_summary.to == second_summary.to == [weekly.email]
+    assert "When: Oct. 21, 2025" in first_summary.body and "Nov. 4" not in first_summary.body
+    assert second_summary.subject == "1 new event this week"
+    assert "When: Nov. 4, 2025" in second_summary.body
+    assert "Also on:\n- Tuesday, Nov. 11, 2025, 6 p.m.:" in second_summary.body
+    assert "Oct. 21" not in second_summary.body and "Oct. 28" not in second_summary.body
 
 
 def test_withdrawing_and_publishing_a_date_again_announces_nothing(admin_client, language_cafe):
@@ -136,9 +219,9 @@ def test_cancelling_a_date_tells_those_told_of_it_and_names_the_dates_that_still
     told = EventAlertFactory(language="en")
     first, second, third, fourth = make_series(admin_client, language_cafe, publish=False)
     publish_in_admin(admin_client, [first, second, third])
-    EventAlertFactory(language="en")  # confirmed after the announcement: told of no date
     with committed():
         services.event_publish(event=fourth)
+    EventAlertFactory(language="en")  # confirmed after the announcements: told of no date
     mail.outbox = []
 
     cancel(second)
@@ -158,22 +241,24 @@ def test_cancelling_a_date_tells_those_told_of_it_and_names_the_dates_that_still
 
     cancel(fourth)
 
-    assert [message.to for message in alert_mails()] == [[told.email]], "named in the first cancellation"
+    assert [message.to for message in alert_mails()] == [[told.email]], "told of it in its own e-mail"
 
 
-def test_cancelling_a_date_published_after_the_announcement_tells_nobody(admin_client, language_cafe):
-    EventAlertFactory()
+def test_cancelling_a_date_published_after_the_first_email_tells_those_its_own_email_told(admin_client, language_cafe):
+    told_of_both = EventAlertFactory()
     first, *_rest, fourth = make_series(admin_client, language_cafe, publish=False)
     with committed():
         services.event_publish(event=first)
+    told_of_first = EventAlertFactory(event_language="lv")
+    Event.objects.filter(pk=fourth.pk).update(languages=["uk"])
     with committed():
         services.event_publish(event=fourth)
     mail.outbox = []
 
     cancel(fourth)
 
-    assert alert_mails() == []
-    assert not AlertDelivery.objects.filter(event=fourth).exists()
+    assert [message.to for message in alert_mails()] == [[told_of_both.email]]
+    assert not AlertDelivery.objects.filter(event=fourth, alert=told_of_first).exists()
 
 
 def test_the_weekly_summary_names_a_series_once_with_its_dates_still_to_come_on_monday(admin_client, language_cafe):

@@ -959,9 +959,11 @@ class Drill:
             time.sleep(0.25)
         if published.status != 302:
             entry.problems.append(f"the admin action answered {published.status}")
-        for name, _, _ in places:
-            if seen.get(name, 1e9) > PUBLIC_CACHE_SECONDS + 1:
-                entry.problems.append(f"the {name} on node 2 did not show it within {PUBLIC_CACHE_SECONDS} s")
+        for name, client, _ in places:
+            # A second for the polling; nginx counts a copy's lifetime in whole seconds, which may add one more.
+            allowed = PUBLIC_CACHE_SECONDS + (2 if client is visitor else 1)
+            if seen.get(name, 1e9) > allowed:
+                entry.problems.append(f"the {name} did not show it within {PUBLIC_CACHE_SECONDS} s")
         entry.ok = not entry.problems
         entry.figures = ", ".join(f"{name} after {seconds:.1f} s" for name, seconds in seen.items()) + (
             f" (freshness {PUBLIC_CACHE_SECONDS} s)"

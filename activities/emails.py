@@ -22,8 +22,10 @@ class Kind:
     EVENT_MOVED = "event_moved"
     # After the event: was it helpful? (templates/activities/email/survey_invitation.txt)
     SURVEY = "survey"
+    # The form was sent again with an address registered already: she is told here, never on the form's answer.
+    ALREADY_REGISTERED = "already_registered"
 
-    ALL = (CONFIRMED, WAITING, PROMOTED, REMINDER, EVENT_CANCELLED, EVENT_MOVED, SURVEY)
+    ALL = (CONFIRMED, WAITING, PROMOTED, REMINDER, EVENT_CANCELLED, EVENT_MOVED, SURVEY, ALREADY_REGISTERED)
     # Those that give the registrant the event for her calendar (a cancellation or move updates her copy, same UID).
     WITH_CALENDAR = (CONFIRMED, PROMOTED, EVENT_CANCELLED, EVENT_MOVED)
 
@@ -37,6 +39,7 @@ def _subject(kind: str, title: str) -> str:
         Kind.EVENT_CANCELLED: _("Cancelled: %(title)s"),
         Kind.EVENT_MOVED: _("New time or place: %(title)s"),
         Kind.SURVEY: _("Was it helpful? %(title)s"),
+        Kind.ALREADY_REGISTERED: _("You are already registered: %(title)s"),
     }
     return subjects[kind] % {"title": title}
 

@@ -323,16 +323,22 @@ def registration_create(
     language: str,
     needs: Iterable[str] = (),
     submission_key: str = "",
-) -> Registration:
+) -> Registration | None:
     """Register a person for `event`: confirmed while places are free, else on the waiting list. Consent is given
     now (the form asks for it). A confirmation e-mail in `language` follows after commit.
+
+    An e-mail address that already has an active registration for the event (in any letter case) makes no second
+    one and returns None: that registrant is e-mailed, in her own language, that she is registered already, with
+    the link to her page. Both ways take the same steps up to one e-mail queued in this transaction, so a caller
+    that answers both alike (the public form) tells nobody whether an address is registered. Phone numbers are not
+    checked for duplicates: a phone-only registration is always a new one.
 
     `submission_key` names the form submission (`SpamProtectedFormMixin.submission_key`): the same submission
     received again (a proxy's retry after a web node died, a second tap) returns the registration it made, with
     no second place and no second e-mail.
 
-    Raises ValidationError when the event takes no registrations or the data are not valid (no contact, an e-mail
-    already registered for the event, …). Concurrent calls never confirm more people than the capacity.
+    Raises ValidationError when the event takes no registrations or the data are not valid (no contact, …).
+    Concurrent calls never confirm more people than the capacity.
     """
     event = _lock_event(event)
     if submission_key:
@@ -355,8 +361,19 @@ def registration_create(
         reference=_free_reference(),
         submission_key=submission_key,
     )
+    # Invalid data are refused alike whether the address is registered or not. The constraints wait for the look-up:
+    # the one-per-address constraint would refuse a registered address with a message that says so.
+    registration.full_clean(exclude=["reference"], validate_constraints=False)
+    registered = (
+        Registration.objects.for_event(event).active().filter(email__iexact=registration.email).first()
+        if registration.email
+        else None
+    )
+    if registered is not None:
+        _email_after_commit([registered], emails.Kind.ALREADY_REGISTERED)
+        return None
     # The reference's uniqueness is the database's to enforce, so that a race ends in a second draw below.
-    registration.full_clean(exclude=["reference"])
+    registration.validate_constraints(exclude=["reference"])
     try:
         with transaction.atomic():
             registration.save()

@@ -50,6 +50,7 @@ urlpatterns = [
     ),
     path("<slug:slug>/", views.EventDetailView.as_view(), name="event_detail"),
     path("<slug:slug>/register/", views.EventRegisterView.as_view(), name="event_register"),
+    path("<slug:slug>/register/sent/", views.EventRegisterSentView.as_view(), name="event_register_sent"),
     path("registration/<str:signed_token>/", views.RegistrationManageView.as_view(), name="registration_manage"),
     # Feeds and posters: calendar files, RSS and Atom take the list page's query string.
     path("feed.ics", unchanged(feeds.EventListCalendarView.as_view()), name="event_list_ics"),

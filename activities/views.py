@@ -216,7 +216,11 @@ def poster_languages(event):
 class EventRegisterView(SpamProtectedFormViewMixin, FormView):
     """The registration form of an event. Automated posts are refused by the form's checks with a clear message:
     a filled honeypot or a form sent too fast (400), too many from one address (429); the service holds the
-    capacity."""
+    capacity.
+
+    A form with an e-mail address is answered alike whether the address was new or registered already (the same
+    redirect to the same page, which says to look in the e-mail): what concerns the registration goes to the
+    address. A registrant who gave a phone number only gets no e-mail, so she is sent to her own page."""
 
     template_name = "activities/event_register.html"
     form_class = RegistrationForm
@@ -252,12 +256,25 @@ class EventRegisterView(SpamProtectedFormViewMixin, FormView):
         except ValidationError as error:
             form.add_error(None, error.messages)
             return self.form_invalid(form)
+        if data["email"]:
+            return redirect("activities:event_register_sent", slug=self.event.slug)
         if registration.status == Registration.Status.CONFIRMED:
             message = gettext("Thank you: you are registered and your place is confirmed.")
         else:
             message = gettext("Thank you: the event is full, so you are on the waiting list.")
         messages.success(self.request, message)
         return redirect(registration.get_manage_url())
+
+
+class EventRegisterSentView(DetailView):
+    """Where the registration form sends whoever gave an e-mail address: the same page for everybody, naming
+    nobody's registration, so that it tells no one whether an address was registered already."""
+
+    template_name = "activities/event_register_sent.html"
+    context_object_name = "event"
+
+    def get_queryset(self):
+        return Event.objects.published().for_detail()
 
 
 @method_decorator(never_cache, name="dispatch")

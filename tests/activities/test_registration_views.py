@@ -3,6 +3,8 @@ import time
 
 import pytest
 import time_machine
+from django.apps import apps
+from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
 from django.test import Client
@@ -100,20 +102,147 @@ def test_the_form_asks_only_for_what_is_needed_and_says_why(client, seminar):
     assert 'type="hidden" name="form_started"' in trap
 
 
-def test_a_person_registers_and_lands_on_her_own_page(client, seminar, django_capture_on_commit_callbacks):
+def test_a_person_registers_and_finds_her_own_page_through_the_e_mail(
+    client, seminar, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = register(client, seminar, language="uk", needs=["wheelchair", "childcare"])
 
     registration = Registration.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == manage_url(registration, "uk")
+    assert response["Location"] == url("event_register_sent", "uk", slug=seminar.slug)
     assert registration.status == Registration.Status.CONFIRMED
     assert registration.needs == ["wheelchair", "childcare"]
     assert registration.consent_at is not None
-    assert len(mail.outbox) == 1
+    page = client.get(response["Location"]).content.decode()
+    assert "Дякуємо! Перевірте електронну пошту" in page
+    assert "Семінар про дозволи на проживання" in page
+    assert [message.to for message in mail.outbox] == [["olena@example.org"]]
+    assert settings.SITE_URL + manage_url(registration, "uk") in mail.outbox[0].body
+    assert "Ваше місце підтверджено." in client.get(manage_url(registration, "uk")).content.decode()
+
+
+def test_a_person_who_gave_only_a_phone_number_lands_on_her_own_page(client, seminar):
+    response = register(client, seminar, language="uk", email="", phone="+371 20000000")
+
+    registration = Registration.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == manage_url(registration, "uk")
     page = client.get(response["Location"]).content.decode()
     assert "Дякуємо: ви зареєстровані, і ваше місце підтверджено." in page
     assert "Ваше місце підтверджено." in page
+
+
+# --- Nobody learns from the form whether an address is registered -------------------------------------------------
+
+
+def answer_and_page(event, email, *, remote_addr="10.0.0.1"):
+    """A stranger's registration with `email`, from a new browser: the form's answer and the page it leads to."""
+    visitor = Client(REMOTE_ADDR=remote_addr)
+    answer = register(visitor, event, language="lv", email=email, name="Someone")
+    page = visitor.get(answer["Location"]) if answer.status_code == 302 else None
+    return answer, page
+
+
+def looks(answer, page):
+    """All a script sees of an answer and of the page after it."""
+    return {
+        "status": answer.status_code,
+        "location": answer.get("Location"),
+        "cookies": sorted(answer.cookies),
+        "page status": page and page.status_code,
+        "page": page and page.content,
+    }
+
+
+@pytest.mark.parametrize(
+    ("others", "hers"),
+    [
+        (0, Registration.Status.CONFIRMED),
+        (1, Registration.Status.WAITING),
+        (2, Registration.Status.CONFIRMED),
+    ],
+    ids=["places free", "full, she waits", "full, she has a place"],
+)
+def test_the_answer_is_the_same_for_a_registered_and_a_new_address(
+    seminar, others, hers, django_capture_on_commit_callbacks
+):
+    RegistrationFactory.create_batch(others, event=seminar)
+    RegistrationFactory(event=seminar, email="olena@example.org", status=hers)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        registered = looks(*answer_and_page(seminar, "Olena@Example.ORG"))
+        new = looks(*answer_and_page(seminar, "iryna@example.org"))
+
+    assert registered == new
+    assert new["status"] == 302 and new["page status"] == 200
+    assert "Paldies! Pārbaudiet savu e-pastu" in new["page"].decode()
+
+
+def test_the_registered_person_gets_one_e_mail_that_she_is_registered_already_with_her_link(
+    seminar, django_capture_on_commit_callbacks
+):
+    olena = RegistrationFactory(event=seminar, name="Olena", email="olena@example.org", language="uk")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answer, _page = answer_and_page(seminar, "OLENA@example.org")
+
+    assert answer.status_code == 302
+    assert list(Registration.objects.values_list("pk", "name", "email")) == [(olena.pk, "Olena", "olena@example.org")]
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    # In her language, not the stranger's (the form was sent from the Latvian page).
+    assert message.to == ["olena@example.org"]
+    assert message.subject == "Ви вже зареєстровані: Семінар про дозволи на проживання"
+    assert "Вітаємо, Olena!" in message.body
+    assert "Ви вже зареєстровані, тож нічого не змінилося" in message.body
+    assert "Ваше місце підтверджено." in message.body
+    assert settings.SITE_URL + manage_url(olena, "uk") in message.body
+    assert olena.reference in message.body
+    assert "Someone" not in message.body
+
+
+def test_a_registrant_on_the_waiting_list_is_told_her_place_on_it(seminar, django_capture_on_commit_callbacks):
+    RegistrationFactory.create_batch(2, event=seminar)
+    RegistrationFactory(event=seminar, status=Registration.Status.WAITING)
+    daria = RegistrationFactory(
+        event=seminar, email="daria@example.org", language="en", status=Registration.Status.WAITING
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answer_and_page(seminar, "daria@example.org")
+
+    [message] = mail.outbox
+    assert message.subject == "You are already registered: Seminar on residence permits"
+    assert "You are on the waiting list, number 2." in message.body
+    assert settings.SITE_URL + manage_url(daria, "en") in message.body
+    assert Registration.objects.count() == 4
+
+
+def test_both_answers_queue_one_e_mail_through_the_task_queue(seminar, django_capture_on_commit_callbacks):
+    RegistrationFactory(event=seminar, email="olena@example.org")
+    queued = apps.get_model(settings.TASK_QUEUE_MODEL).objects
+
+    tasks = []
+    for email in ("olena@example.org", "iryna@example.org"):
+        before = set(queued.values_list("pk", flat=True))
+        with django_capture_on_commit_callbacks(execute=True):
+            answer_and_page(seminar, email)
+        tasks.append(list(queued.exclude(pk__in=before).values_list("task", flat=True)))
+
+    assert tasks == [["activities.tasks.send_registration_email"]] * 2
+    assert len(mail.outbox) == 2
+
+
+def test_a_registered_address_counts_towards_the_rate_limit_like_any_other(client, seminar):
+    RegistrationFactory(event=seminar, email="olena@example.org")
+
+    for _attempt in range(10):
+        assert register(client, seminar, email="olena@example.org").status_code == 302
+
+    response = register(client, seminar, email="new@example.org")
+    assert response.status_code == 429
+    assert Registration.objects.count() == 1
 
 
 def send_twice(event, **overrides):
@@ -133,8 +262,10 @@ def test_the_same_submission_received_twice_registers_once(seminar, contact, dja
 
     registration = Registration.objects.get()
     assert first.status_code == second.status_code == 302
-    assert first["Location"] == second["Location"] == manage_url(registration)
-    assert len(mail.outbox) == (1 if contact.get("email") else 0)
+    # The page she was sent to the first time: the e-mail's, or her own when she gave no address.
+    landing = url("event_register_sent", slug=seminar.slug) if contact["email"] else manage_url(registration)
+    assert first["Location"] == second["Location"] == landing
+    assert len(mail.outbox) == (1 if contact["email"] else 0)
 
 
 def test_two_people_sending_the_form_from_the_same_page_are_both_registered(client, seminar):
@@ -152,7 +283,7 @@ def test_two_people_sending_the_form_from_the_same_page_are_both_registered(clie
 def test_a_person_registering_for_a_full_event_joins_the_waiting_list(client, seminar):
     RegistrationFactory.create_batch(2, event=seminar)
 
-    response = register(client, seminar, follow=True)
+    response = register(client, seminar, email="", phone="+371 20000000", follow=True)
 
     assert Registration.objects.get(name="Olena").status == Registration.Status.WAITING
     content = response.content.decode()
@@ -380,7 +511,8 @@ def test_a_registrant_without_e_mail_is_told_to_keep_the_page_address_she_has(cl
 
 
 def test_a_registrant_with_e_mail_is_reminded_the_link_is_in_her_e_mail(client, seminar):
-    content = register(client, seminar, follow=True).content.decode()
+    register(client, seminar)
+    content = client.get(manage_url(Registration.objects.get())).content.decode()
 
     assert "it is also in your e-mail" in content
     assert 'id="page-address"' not in content

@@ -59,15 +59,14 @@ class ReportRequestForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         today = timezone.localdate()
-        kwargs.setdefault(
-            "initial",
-            {
-                "period_from": today.replace(month=1, day=1),
-                "period_to": today,
-                "language": get_language() or settings.LANGUAGE_CODE,
-                "format": Report.Format.XLSX,
-            },
-        )
+        # A CreateView always passes an initial dict (empty by default): the defaults go under what it holds.
+        kwargs["initial"] = {
+            "period_from": today.replace(month=1, day=1),
+            "period_to": today,
+            "language": get_language() or settings.LANGUAGE_CODE,
+            "format": Report.Format.XLSX,
+            **(kwargs.get("initial") or {}),
+        }
         super().__init__(*args, **kwargs)
         self.user = user
         self.is_coordinator = roles.is_coordinator(user)

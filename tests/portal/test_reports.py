@@ -4,6 +4,7 @@ import datetime
 import hashlib
 import io
 import os
+import re
 import time
 from collections import Counter
 from pathlib import Path
@@ -881,6 +882,26 @@ def test_the_history_takes_the_same_number_of_queries_at_any_size(
         response = client.get(reverse("staff:report_list"))
 
     assert response.status_code == 200
+
+
+# --- The request form ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["librarian", "coordinator"])
+@pytest.mark.parametrize("language", ["lv", "uk"])
+def test_the_request_form_offers_this_year_so_far_in_the_pages_language(client, request, role, language):
+    client.force_login(request.getfixturevalue(role))
+    with translation.override(language):
+        url = django_reverse("staff:report_create")
+
+    html = client.get(url).content.decode()
+
+    # NOW is 10 February 2026: the period runs from 1 January to today.
+    assert re.search(r'<input type="date" name="period_from" value="2026-01-01"', html)
+    assert re.search(r'<input type="date" name="period_to" value="2026-02-10"', html)
+    language_select = re.search(r'<select name="language".*?</select>', html, re.DOTALL)[0]
+    assert re.findall(r'<option value="(\w*)"[^>]*selected', language_select) == [language]
+    assert re.search(r'<input type="radio" name="format" value="xlsx"[^>]*checked', html)
 
 
 # --- Who may do what --------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 from django.urls import path
 from django.utils.translation import get_language
+from django.views.decorators.http import require_safe
 
 from groundwork.caching import public_cache
 
@@ -52,13 +53,14 @@ urlpatterns = [
     path("<slug:slug>/register/", views.EventRegisterView.as_view(), name="event_register"),
     path("<slug:slug>/register/sent/", views.EventRegisterSentView.as_view(), name="event_register_sent"),
     path("registration/<str:signed_token>/", views.RegistrationManageView.as_view(), name="registration_manage"),
-    # Feeds and posters: calendar files, RSS and Atom take the list page's query string.
+    # Feeds and posters: calendar files, RSS and Atom take the list page's query string. A syndication Feed is
+    # no class-based view, so it answers every method unless told to read only, as the pages do.
     path("feed.ics", unchanged(feeds.EventListCalendarView.as_view()), name="event_list_ics"),
-    path("feed.rss", unchanged(feeds.EventListFeed()), name="event_list_rss"),
-    path("feed.atom", unchanged(feeds.EventListAtomFeed()), name="event_list_atom"),
+    path("feed.rss", require_safe(unchanged(feeds.EventListFeed())), name="event_list_rss"),
+    path("feed.atom", require_safe(unchanged(feeds.EventListAtomFeed())), name="event_list_atom"),
     path("library/<slug:slug>/feed.ics", unchanged(feeds.LibraryCalendarView.as_view()), name="library_ics"),
-    path("library/<slug:slug>/feed.rss", unchanged(feeds.LibraryEventFeed()), name="library_rss"),
-    path("library/<slug:slug>/feed.atom", unchanged(feeds.LibraryEventAtomFeed()), name="library_atom"),
+    path("library/<slug:slug>/feed.rss", require_safe(unchanged(feeds.LibraryEventFeed())), name="library_rss"),
+    path("library/<slug:slug>/feed.atom", require_safe(unchanged(feeds.LibraryEventAtomFeed())), name="library_atom"),
     path("<slug:slug>/event.ics", feeds.EventCalendarView.as_view(), name="event_ics"),
     path("<slug:slug>/poster/", views.EventPosterView.as_view(), name="event_poster"),
     path("<slug:slug>/slide/", views.EventSurveySlideView.as_view(), name="event_survey_slide"),

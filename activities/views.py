@@ -12,6 +12,7 @@ from django.utils.decorators import method_decorator
 from django.utils.http import base36_to_int
 from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
@@ -446,6 +447,7 @@ class EventSurveyView(SpamProtectedFormViewMixin, FormView):
         return response
 
 
+@require_safe
 @never_cache
 @vary_on_headers("Accept-Language", "Cookie")
 def survey_short_link(request, code):

@@ -29,6 +29,7 @@ HOME_RESOURCE_COUNT = 4
 ACCESSIBILITY_STATEMENT_DATE = datetime.date(2026, 11, 25)
 
 
+@require_safe
 @never_cache
 def healthz(request):
     """Liveness only: answers without touching the database, cache or broker."""

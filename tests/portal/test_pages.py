@@ -233,6 +233,34 @@ def test_healthz_answers_without_database_queries(client, django_assert_num_quer
     assert response.content == b"ok"
 
 
+READ_ONLY_ADDRESSES = [
+    "/healthz",
+    "/sitemap.xml",
+    "/sitemap-events.xml",
+    "/lv/events/feed.rss",
+    "/lv/events/feed.atom",
+    "/lv/events/library/{library}/feed.rss",
+    "/en/events/library/{library}/feed.atom",
+    "/s/{survey_code}/",
+]
+
+
+@pytest.mark.parametrize("address", READ_ONLY_ADDRESSES)
+def test_feeds_sitemaps_the_probe_and_short_links_only_read(client, address):
+    """The test client skips the CSRF check, as a form post with its token passes it."""
+    library = OrganisationFactory(slug="ogre")
+    event = EventFactory(status=Event.Status.PUBLISHED, organiser=library)
+    url = address.format(library=library.slug, survey_code=event.survey_code)
+
+    read = {method: client.generic(method, url).status_code for method in ("GET", "HEAD")}
+    written = {method: client.generic(method, url) for method in ("POST", "PUT", "PATCH", "DELETE", "TRACE")}
+
+    # The short link leads on to the survey; the others answer themselves.
+    assert read == dict.fromkeys(read, 302 if address.startswith("/s/") else 200)
+    assert {method: response.status_code for method, response in written.items()} == dict.fromkeys(written, 405)
+    assert {response["Allow"] for response in written.values()} == {"GET, HEAD"}
+
+
 def test_unknown_page_answers_404_in_the_site_layout(client):
     response = client.get("/en/no-such-page/")
 

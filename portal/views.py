@@ -2,6 +2,7 @@
 
 import datetime
 import errno
+import posixpath
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -18,15 +19,20 @@ from django.views.static import serve
 
 from activities.models import Event
 from groundwork.opendata import NOT_FOUND_DETAIL, licence, problem_response_json
-from mapping.models import Initiative
+from mapping.models import Initiative, InitiativeImport
 from partners.models import Organisation
 from partners.views import map_points
 from resources.models import Resource
+
+from .services import REPORTS_FOLDER
 
 HOME_EVENT_COUNT = 4
 HOME_RESOURCE_COUNT = 4
 # The day the accessibility statement was prepared; change it whenever the statement is reviewed.
 ACCESSIBILITY_STATEMENT_DATE = datetime.date(2026, 11, 25)
+# Uploads never served from /media/: report files go to staff through the report's download page, import
+# spreadsheets to nobody. The proxy refuses the same folders in production (deploy/nginx/templates/).
+PRIVATE_MEDIA_FOLDERS = frozenset({REPORTS_FOLDER, InitiativeImport._meta.get_field("file").upload_to.folder})
 
 
 @require_safe
@@ -44,6 +50,11 @@ def media_file(request, path):
     page of the portal's origin. Images still show in `<img>`, which ignores the disposition. In production the
     reverse proxy serves /media/ with the same two headers (README).
     """
+    # Normalised as `serve` reads the path, so no spelling ("./reports", "logos/../reports") reaches those folders;
+    # compared ignoring case for a development machine whose file system does too.
+    folder = posixpath.normpath(path).lstrip("/").split("/", 1)[0]
+    if folder.casefold() in PRIVATE_MEDIA_FOLDERS:
+        raise Http404
     try:
         response = serve(request, path, document_root=settings.MEDIA_ROOT)
     except OSError as error:

@@ -111,3 +111,13 @@ def test_the_proxy_keeps_shared_copies_from_the_same_requests_the_portal_counts_
     assert set(re.findall(r"\$cookie_(\w+)", personal[1])) == {settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name}
     assert "proxy_cache_bypass $libri_personal;" in TEMPLATE.read_text()
     assert "proxy_no_cache $libri_personal;" in TEMPLATE.read_text()
+
+
+def test_the_proxy_refuses_the_upload_folders_the_portal_refuses_to_serve():
+    # portal.views.media_file refuses them when the portal serves uploads itself; the proxy must refuse the same
+    # folders, or a new private folder would be private in development only.
+    from portal.views import PRIVATE_MEDIA_FOLDERS
+
+    refused = re.findall(r"location \^~ /media/([\w-]+)/ \{\s*return 404;\s*\}", TEMPLATE.read_text())
+
+    assert set(refused) == PRIVATE_MEDIA_FOLDERS

@@ -530,6 +530,16 @@ def test_the_upload_page_explains_the_fact_columns(coordinator_client):
     assert "leave the cell empty" in content
 
 
+def test_an_uploaded_sheet_is_never_served_from_the_media_address(coordinator_client, media_root, ogre_library):
+    upload(coordinator_client, csv_file(GOOD_ROWS))
+    address = InitiativeImport.objects.get().file.url
+    assert address.startswith("/media/initiative-imports/")
+
+    assert coordinator_client.get(address).status_code == 404
+    assert Client().get(address).status_code == 404
+    assert Client().get(address.replace("/media/", "/media/resources/../")).status_code == 404
+
+
 # --- The header -----------------------------------------------------------------------------------------------------
 
 

@@ -1044,6 +1044,27 @@ def test_an_expired_report_says_so_in_the_history_and_is_built_again_with_one_cl
     assert expired.has_expired
 
 
+def test_a_report_file_is_never_served_from_the_media_address_only_through_its_download_page(
+    client, coordinator, django_capture_on_commit_callbacks
+):
+    client.force_login(coordinator)
+    request_report(client, capture=django_capture_on_commit_callbacks)
+    report = Report.objects.get()
+    address = report.file.url
+    assert address.startswith("/media/reports/")
+    inside = address.removeprefix("/media/")
+    spellings = [address, f"/media/./{inside}", f"/media/logos/../{inside}", f"/media//{inside}"]
+    spellings.append(f"/media/REPORTS/{inside.removeprefix('reports/')}")
+
+    signed_in = {spelling: client.get(spelling).status_code for spelling in spellings}
+    client.logout()
+    anonymous = {spelling: client.get(spelling).status_code for spelling in spellings}
+    client.force_login(coordinator)
+
+    assert signed_in == anonymous == dict.fromkeys(spellings, 404)
+    assert download(client, report)
+
+
 def test_building_again_checks_the_libraries_and_the_owner_again(client, librarian, coordinator, ogre, jelgava):
     hers = Report.objects.create(
         requested_by=librarian, period_from=PERIOD[0], period_to=PERIOD[1], language="en", status=Report.Status.FAILED

@@ -157,7 +157,8 @@ def _registration_of_code(model_admin, request, event, code):
 
 
 def _check_in_action(model_admin, request, event):
-    """Carry out the posted action; returns the message to show and the registration concerned (or None)."""
+    """Carry out the posted action; returns the message to show, its level (a warning when nothing changed) and
+    the registration concerned (or None)."""
     action = request.POST.get("action")
     try:
         if action in ("check_in", "code"):
@@ -167,20 +168,25 @@ def _check_in_action(model_admin, request, event):
                 registration = _registration_of(event, request.POST.get("registration"))
             registration, now = services.registration_check_in(event=event, registration=registration)
             if now:
-                return gettext("%(name)s is checked in.") % {"name": registration.name}, registration
-            return gettext("%(name)s was already checked in.") % {"name": registration.name}, registration
+                message = gettext("%(name)s is checked in.") % {"name": registration.name}
+                return message, messages.SUCCESS, registration
+            # A code read twice is no mistake at the door, but nothing happened: not a success either.
+            message = gettext("%(name)s was already checked in.") % {"name": registration.name}
+            return message, messages.WARNING, registration
         if action == "undo":
             registration = _registration_of(event, request.POST.get("registration"))
             services.registration_check_in_undo(event=event, registration=registration)
-            return gettext("The check-in of %(name)s is taken back.") % {"name": registration.name}, registration
+            message = gettext("The check-in of %(name)s is taken back.") % {"name": registration.name}
+            return message, messages.SUCCESS, registration
         if action == "walk_in":
             change = {"add": 1, "remove": -1}.get(request.POST.get("change"))
             if change is None:
                 raise Refusal(gettext("Add or take away one walk-in."))
             count = services.walk_ins_change(event=event, change=change)
-            return ngettext("%(count)d walk-in.", "%(count)d walk-ins.", count) % {"count": count}, None
+            message = ngettext("%(count)d walk-in.", "%(count)d walk-ins.", count) % {"count": count}
+            return message, messages.SUCCESS, None
     except ValidationError as error:
-        status = 409 if error.code in ("closed", "cancelled", "other_event") else 400
+        status = 409 if error.code in ("closed", "cancelled", "other_event", "not_checked_in") else 400
         raise Refusal(" ".join(error.messages), status=status) from None
     raise Refusal(gettext("Choose what to do: check someone in, or count a walk-in."))
 
@@ -216,7 +222,7 @@ def event_check_in_view(model_admin, request, object_id):
     error, status = None, 200
     if request.method == "POST":
         try:
-            message, registration = _check_in_action(model_admin, request, event)
+            message, level, registration = _check_in_action(model_admin, request, event)
         except Refusal as refusal:
             if _wants_json(request):
                 return JsonResponse({"ok": False, "message": refusal.message}, status=refusal.status)
@@ -231,7 +237,7 @@ def event_check_in_view(model_admin, request, object_id):
                         "counts": _door_counts(event),
                     }
                 )
-            messages.success(request, message)
+            messages.add_message(request, level, message)
             query = request.POST.get("q", "")[:SEARCH_MAX_LENGTH]
             return redirect(request.path + (f"?{urlencode({'q': query})}" if query else ""))
 

@@ -603,13 +603,25 @@ def registration_check_in(*, event: Event, registration: Registration) -> tuple[
 
 @transaction.atomic
 def registration_check_in_undo(*, event: Event, registration: Registration) -> Registration:
-    """Take back a check-in made by mistake; the registration stays confirmed."""
+    """Take back a check-in made by mistake; the registration stays confirmed.
+
+    ValidationError (with a code) for a registration of another event (`other_event`), a cancelled one
+    (`cancelled`), or one not checked in (`not_checked_in`: another device at the door took it back first, say),
+    and then nothing is written."""
     event = _lock_event(event)
     if registration.event_id != event.pk:
         raise ValidationError(_("This registration is for another event."), code="other_event")
-    updated = Registration.objects.filter(pk=registration.pk).update(checked_in_at=None, updated_at=timezone.now())
-    if updated:
-        registration.checked_in_at = None
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status == Registration.Status.CANCELLED:
+        raise ValidationError(_("This registration was cancelled."), code="cancelled")
+    if not registration.is_checked_in:
+        raise ValidationError(
+            _("%(name)s is not checked in: there is no check-in to take back."),
+            code="not_checked_in",
+            params={"name": registration.name},
+        )
+    registration.checked_in_at = None
+    registration.save(update_fields=["checked_in_at", "updated_at"])
     return registration
 
 

@@ -197,6 +197,67 @@ def test_a_check_in_can_be_taken_back(librarian, language_cafe, anna):
     assert anna.status == Registration.Status.CONFIRMED
 
 
+NOT_CHECKED_IN = {
+    "en": "Anna Bērziņa is not checked in: there is no check-in to take back.",
+    "lv": "Anna Bērziņa: ierašanās nav atzīmēta, nav ko atsaukt.",
+    "uk": "Anna Bērziņa — присутність не відмічено, скасовувати нічого.",
+    "ru": "Anna Bērziņa — присутствие не отмечено, отменять нечего.",
+}
+
+
+@pytest.mark.parametrize("language", NOT_CHECKED_IN)
+def test_taking_back_a_check_in_nobody_made_is_refused_and_changes_nothing(librarian, language_cafe, anna, language):
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(librarian)
+    before = Registration.objects.values().get(pk=anna.pk)
+
+    page = client.post(check_in_url(language_cafe), {"action": "undo", "registration": anna.pk})
+    answer = client.post(check_in_url(language_cafe), {"action": "undo", "registration": anna.pk}, **JSON)
+
+    assert page.status_code == answer.status_code == 409
+    assert NOT_CHECKED_IN[language] in page.content.decode()
+    assert answer.json() == {"ok": False, "message": NOT_CHECKED_IN[language]}
+    assert Registration.objects.values().get(pk=anna.pk) == before
+
+
+def test_taking_back_the_check_in_of_a_cancelled_registration_is_refused(librarian, language_cafe):
+    cancelled = RegistrationFactory(event=language_cafe, status=Registration.Status.CANCELLED)
+    before = Registration.objects.values().get(pk=cancelled.pk)
+
+    response = logged_in(librarian).post(
+        check_in_url(language_cafe), {"action": "undo", "registration": cancelled.pk}, **JSON
+    )
+
+    assert response.status_code == 409
+    assert response.json() == {"ok": False, "message": "This registration was cancelled."}
+    assert Registration.objects.values().get(pk=cancelled.pk) == before
+
+
+def test_a_tap_on_someone_already_checked_in_says_so_as_a_warning_not_a_success(librarian, language_cafe, anna):
+    client = logged_in(librarian)
+    client.post(check_in_url(language_cafe), {"action": "check_in", "registration": anna.pk}, follow=True)
+    checked_in_at = Registration.objects.get(pk=anna.pk).checked_in_at
+
+    page = client.post(check_in_url(language_cafe), {"action": "check_in", "registration": anna.pk}, follow=True)
+
+    messages = [(message.level_tag, message.message) for message in page.context["messages"]]
+    assert messages == [("warning", "Anna Bērziņa was already checked in.")]
+    assert Registration.objects.get(pk=anna.pk).checked_in_at == checked_in_at
+
+
+def test_a_cancelled_registration_cannot_be_checked_in_with_a_tap(librarian, language_cafe):
+    cancelled = RegistrationFactory(event=language_cafe, status=Registration.Status.CANCELLED)
+
+    response = logged_in(librarian).post(
+        check_in_url(language_cafe), {"action": "check_in", "registration": cancelled.pk}
+    )
+
+    assert response.status_code == 409
+    assert "This registration was cancelled." in response.content.decode()
+    cancelled.refresh_from_db()
+    assert (cancelled.status, cancelled.checked_in_at) == (Registration.Status.CANCELLED, None)
+
+
 def test_letting_in_someone_from_the_waiting_list_confirms_her(librarian, language_cafe):
     waiting = RegistrationFactory(event=language_cafe, name="Daria", status=Registration.Status.WAITING)
     client = logged_in(librarian)

@@ -3,6 +3,7 @@ import re
 
 import icalendar
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -332,3 +333,29 @@ def test_a_description_in_a_fallback_language_under_a_translated_title_gets_its_
     assert content.count("notice-language") == 1
     assert "Показано на латышском: русской версии пока нет." in content
     assert '<div class="event-description" lang="lv">' in content
+
+
+@pytest.mark.parametrize(
+    ("language", "day"),
+    [
+        ("uk", "8 грудня 2026 р."),
+        ("ru", "8 декабря 2026 г."),
+        ("lv", "2026. gada 8. decembris"),
+        ("en", "Dec. 8, 2026"),
+    ],
+)
+def test_event_dates_are_written_without_a_leading_zero_in_every_language(client, language, day):
+    # In every language: the list shows the events in the page's language.
+    event = EventFactory(
+        starts_at=riga(2026, 12, 8, 18), ends_at=riga(2026, 12, 8, 20), languages=["lv", "en", "uk", "ru"]
+    )
+    with translation.override(language):
+        list_url = reverse("activities:event_list")
+
+    with time_machine.travel(riga(2026, 11, 20, 12), tick=False):
+        detail = strip_tags(page(client, event, language).content.decode())
+        listing = strip_tags(client.get(list_url).content.decode())
+
+    assert day in detail
+    assert day in listing
+    assert not re.search(r"\b0\d[ .]", detail + listing)

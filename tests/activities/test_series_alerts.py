@@ -93,7 +93,7 @@ def test_a_series_published_at_once_is_one_email_naming_every_date_in_the_subscr
     assert (
         "Також відбудеться:\n"
         f"- Вівторок, 28 жовтня 2025 р., 18:00: {settings.SITE_URL}{date_url(series[1], 'uk')}\n"
-        f"- Вівторок, 04 листопада 2025 р., 18:00: {settings.SITE_URL}{date_url(series[2], 'uk')}\n"
+        f"- Вівторок, 4 листопада 2025 р., 18:00: {settings.SITE_URL}{date_url(series[2], 'uk')}\n"
         f"- Вівторок, 11 листопада 2025 р., 18:00: {settings.SITE_URL}{date_url(series[3], 'uk')}\n"
     ) in uk.body
     assert f"Also on:\n- Tuesday, Oct. 28, 2025, 6 p.m.: {settings.SITE_URL}{date_url(series[1], 'en')}\n" in en.body

@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -170,13 +171,18 @@ class EventAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, AuditTrailAdmin,
 
     def _change_status(self, request, queryset, service, done_message):
         changed = 0
-        for event in queryset:
-            try:
-                service(event=event)
-            except ValidationError as error:
-                self.message_user(request, f"{event}: {' '.join(error.messages)}", messages.ERROR)
-            else:
-                changed += 1
+        # One transaction for the selection, a savepoint for each event: what the changes set off (the alert
+        # e-mails) starts once all are saved, so dates of a series published together go out in one e-mail, and
+        # an event that cannot change leaves the others changed.
+        with transaction.atomic():
+            for event in queryset:
+                try:
+                    with transaction.atomic():
+                        service(event=event)
+                except ValidationError as error:
+                    self.message_user(request, f"{event}: {' '.join(error.messages)}", messages.ERROR)
+                else:
+                    changed += 1
         if changed:
             self.message_user(request, done_message(changed), messages.SUCCESS)
 

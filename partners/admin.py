@@ -303,6 +303,10 @@ class AuditTrailAdmin(SimpleHistoryAdmin):
         return self.has_change_permission(request, obj)
 
     def has_view_history_or_change_history_permission(self, request, obj=None):
+        if getattr(request, "audit_trail_row_checked", False):
+            # history_form_view judged the row as it is now; the package asks again about the old version, which
+            # may belong to another library than the row does today.
+            return True
         return self.has_audit_trail_permission(request, obj)
 
     def history_view(self, request, object_id, extra_context=None):
@@ -319,7 +323,11 @@ class AuditTrailAdmin(SimpleHistoryAdmin):
             raise PermissionDenied
         if request.method not in ("GET", "HEAD") and not self.has_change_permission(request, current):
             raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        request.audit_trail_row_checked = True
+        try:
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        finally:
+            request.audit_trail_row_checked = False
 
 
 PLACE_FIELDSET = (

@@ -381,3 +381,17 @@ def test_a_dates_page_runs_a_small_number_of_queries_however_long_its_series(
         assert len(other_dates(client.get(date_url(short[0], "en")))) == 2
     with django_assert_max_num_queries(len(short_page)):
         assert len(other_dates(client.get(date_url(long[0], "en")))) == 29
+
+
+@pytest.mark.django_db(transaction=True)
+def test_dates_published_together_with_the_admin_action_go_out_in_one_email(admin_client, language_cafe):
+    # Committed for real, as in production: each date's e-mail task starts when its publication commits.
+    alert = EventAlertFactory(language="en")
+    first, second, _third, _fourth = make_series(admin_client, language_cafe, publish=False)
+
+    admin_client.post(reverse(CHANGELIST), {"action": "publish_events", "_selected_action": [first.pk, second.pk]})
+
+    (message,) = alert_mails()
+    assert message.to == [alert.email]
+    assert "When: Oct. 21, 2025" in message.body
+    assert "Also on:\n- Tuesday, Oct. 28, 2025, 6 p.m.:" in message.body

@@ -172,3 +172,16 @@ def test_a_librarian_cannot_read_another_librarys_history(librarian_client, ogre
     other_pk = other.pk
     other.delete()
     assert librarian_client.get(reverse(f"admin:{model}_history", args=[other_pk])).status_code == 403
+
+
+def test_a_librarian_reads_the_earlier_versions_of_an_event_that_came_to_her_library(client, librarian, ogre, jelgava):
+    # The row as it is now decides: its first version names another library.
+    event = EventFactory(organiser=jelgava)
+    first = event.history.earliest()
+    event.organiser = ogre
+    event.save()
+    client.force_login(librarian)
+
+    page = client.get(reverse("admin:activities_event_simple_history", args=[event.pk, first.history_id]))
+
+    assert page.status_code == 200

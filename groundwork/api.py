@@ -207,9 +207,21 @@ class ReadOnlyOpenDataViewSet(viewsets.ReadOnlyModelViewSet):
             last_modified_func=lambda request, *args, **kwargs: self._validators(request)[1],
         )(handler)
         response = conditional(request, *args, **kwargs)
-        # Kept as long as the site's other public answers (and by its page cache): after that, a 304 is cheap.
-        patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
+        if set(request.query_params) <= self._parameters():
+            # Kept as long as the site's other public answers (and by its page cache): after that, a 304 is cheap.
+            patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
+        else:
+            # A parameter the API does not read (a tracking one, a nonce) gets the same answer, revalidated by its
+            # ETag and kept by nobody: such addresses cannot fill the proxy's and the page cache's copies.
+            patch_cache_control(response, public=True, no_cache=True)
         return response
+
+    def _parameters(self):
+        """The query parameters the API reads: its filters and the pagination's."""
+        filters = getattr(self, "filterset_class", None)
+        paginator = self.paginator
+        pages = (getattr(paginator, "page_query_param", None), getattr(paginator, "page_size_query_param", None))
+        return {*(filters.base_filters if filters else ()), *filter(None, pages)}
 
     def list(self, request, *args, **kwargs):
         # Parameters are checked before the validators: a request that is not valid answers 400 (or 404 for a page

@@ -196,3 +196,25 @@ def test_the_docs_page_loads_swagger_ui_from_the_static_files_without_inline_cod
     assert "unsafe-inline" not in response["Content-Security-Policy"]
     assert script["Content-Type"].startswith("application/javascript")
     assert "SwaggerUIBundle" in script.content.decode()
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_a_parameter_the_api_does_not_read_gets_the_same_answer_kept_by_nobody(client, settings, name):
+    # A tracking parameter or a nonce must not give every address a copy of its own in the shared caches.
+    EventFactory()
+
+    read = client.get(f"/api/v1/{name}/?page=1&page_size=5")
+    unread = client.get(f"/api/v1/{name}/?page_size=5&utm_source=newsletter")
+
+    assert read["Cache-Control"] == f"public, max-age={settings.PUBLIC_CACHE_SECONDS}"
+    assert unread.status_code == 200
+    assert unread["Cache-Control"] == "public, no-cache"
+    assert unread.json()["results"] == read.json()["results"]
+
+
+def test_an_objects_address_with_a_parameter_it_does_not_read_is_kept_by_nobody(client, settings):
+    event = EventFactory()
+
+    response = client.get(f"/api/v1/events/{event.pk}/?nonce=1")
+
+    assert response.status_code == 200 and response["Cache-Control"] == "public, no-cache"

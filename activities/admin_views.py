@@ -23,6 +23,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from groundwork.keys import key_as_written
 from groundwork.validators import EARLIEST_DATE, LATEST_DATE, PlausibleDateValidator
 
 from . import services
@@ -125,8 +126,8 @@ def _door_counts(event):
 def _registration_of(event, value):
     """The registration of `event` whose id was posted."""
     try:
-        pk = int(value or "")
-    except ValueError:
+        pk = key_as_written(Registration._meta.pk, value or "")
+    except ValidationError:
         raise Refusal(gettext("Choose a registration from the list.")) from None
     registration = Registration.objects.for_event(event).filter(pk=pk).first()
     if registration is None:

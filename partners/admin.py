@@ -24,6 +24,7 @@ from modeltranslation.utils import get_translation_fields
 from simple_history.admin import SimpleHistoryAdmin
 
 from groundwork.fields import CoordinateField
+from groundwork.keys import is_written_key
 from groundwork.widgets import CoordinateInput, PointPickerWidget
 
 from . import roles, services
@@ -276,12 +277,9 @@ def autocomplete_source(request, admin_site):
 
 
 def require_key(model, object_id):
-    """Raise Http404 unless `object_id`, as it came in a URL, is a value the model's primary key can hold."""
-    key = model._meta.pk
-    try:
-        key.run_validators(key.to_python(unquote(object_id)))
-    except ValidationError:
-        raise Http404(gettext("The id in this address is not valid.")) from None
+    """Raise Http404 unless `object_id`, as it came in a URL, is an id of the model as the portal writes it."""
+    if not is_written_key(model._meta.pk, unquote(object_id)):
+        raise Http404(gettext("The id in this address is not valid."))
 
 
 class AuditTrailAdmin(SimpleHistoryAdmin):

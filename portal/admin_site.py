@@ -5,15 +5,19 @@ import datetime
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ERROR_FLAG, IGNORED_PARAMS, PAGE_VAR
 from django.contrib.contenttypes import views as contenttype_views
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.db import DataError, router, transaction
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from groundwork.keys import is_written_key
 from groundwork.validators import EARLIEST_DATE, LATEST_DATE
 
 DATE_PARTS = ("year", "month", "day")
@@ -30,7 +34,41 @@ class SteadyChangelistMixin:
     - An add page's initial values from the query (`?event=<id>`) for a relation that are not ids of the related
       model: the autocomplete widget would look them up as they come (an id beyond the column's range fails the
       query); the form starts empty for that field instead.
+    - A lookup value in the query that the database or Python's dates cannot take (`?created_at__year=0`,
+      `__year__gt=99999999999`, `__iso_year=0`, a regular expression PostgreSQL cannot read): the list would fail
+      counting its rows; it is shown whole with `?e=1`, as Django answers a lookup it cannot read
+      (`?created_at__year=abc`), saying why.
+    - An object's id in an address (change, delete, history and every page of an admin taking an id) not written as
+      the portal writes it (`١`, ` 1`, `01`, `1_0`): Django's `to_python` reads it as an id; here it is no object's,
+      so the page answers as for an id that does not exist. An empty `?_to_field=` is no field: the id is the key.
     """
+
+    def get_object(self, request, object_id, from_field=None):
+        # An empty `_to_field` in the query names no field (Django would look for a field named ""): the key.
+        from_field = from_field or None
+        field = self.model._meta.pk if from_field is None else self.model._meta.get_field(from_field)
+        if not is_written_key(field, object_id):
+            return None
+        return super().get_object(request, object_id, from_field)
+
+    def get_changelist_instance(self, request):
+        # Of the query, only the lookups reach the list's queries as values.
+        if not set(request.GET) - {*IGNORED_PARAMS, PAGE_VAR, ERROR_FLAG}:
+            return super().get_changelist_instance(request)
+        try:
+            # The list counts its rows while it is built, so a lookup value the database or Python cannot take fails
+            # here. The savepoint keeps an enclosing transaction usable after PostgreSQL refused the query.
+            with transaction.atomic(using=router.db_for_read(self.model)):
+                return super().get_changelist_instance(request)
+        except (IncorrectLookupParameters, ValueError, OverflowError, DataError) as error:
+            if ERROR_FLAG not in request.GET:
+                self.message_user(
+                    request,
+                    gettext("A filter or page in the address could not be read: showing the whole list."),
+                    messages.WARNING,
+                    fail_silently=True,
+                )
+            raise IncorrectLookupParameters(error) from error
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
@@ -46,6 +84,9 @@ class SteadyChangelistMixin:
         return initial
 
     def changelist_view(self, request, extra_context=None):
+        # Django's first step, taken before the checks below: someone who may not see the list learns only that.
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         if request.method == "POST" and not self._selection_is_ids(request.POST.getlist(ACTION_CHECKBOX_NAME)):
             self.message_user(
                 request, gettext("The selection could not be read. Select the rows again."), messages.WARNING
@@ -67,13 +108,7 @@ class SteadyChangelistMixin:
 
     def _selection_is_ids(self, selected, model=None):
         key = (model or self.model)._meta.pk
-        try:
-            for value in selected:
-                # The validators hold the range the database column takes (an id of 30 digits is none).
-                key.run_validators(key.to_python(value))
-        except ValidationError:
-            return False
-        return True
+        return all(is_written_key(key, value) for value in selected)
 
     @staticmethod
     def _date_is_plausible(year, month, day):
@@ -121,9 +156,11 @@ class PortalAdminSite(admin.AdminSite):
         addresses of other libraries' drafts. Here the object is looked up through its model's admin: another
         library's object answers 403 (as its change page does), a model without an admin or a missing object 404.
         """
+        if not is_written_key(ContentType._meta.pk, content_type_id):
+            raise Http404
         try:
             model = ContentType.objects.get_for_id(content_type_id).model_class()
-        except (ContentType.DoesNotExist, ValueError):
+        except ContentType.DoesNotExist:
             raise Http404 from None
         model_admin = self._registry.get(model)
         if model_admin is None:

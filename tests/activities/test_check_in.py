@@ -386,6 +386,21 @@ def test_a_changed_link_or_unknown_reference_is_not_found_and_shown_without_java
     assert not anna.is_checked_in
 
 
+def test_a_registration_s_id_written_in_other_digits_is_refused(librarian, language_cafe, anna):
+    client = logged_in(librarian)
+    # Arabic-Indic digits, which int() reads as the ASCII ones.
+    written_otherwise = str(anna.pk).translate(
+        str.maketrans("0123456789", "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669")
+    )
+
+    response = client.post(check_in_url(language_cafe), {"action": "check_in", "registration": written_otherwise})
+
+    assert response.status_code == 400
+    assert "Choose a registration from the list." in response.content.decode()
+    anna.refresh_from_db()
+    assert not anna.is_checked_in
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     action=st.sampled_from(["check_in", "undo", "code", "walk_in", "", "other"]),

@@ -13,12 +13,13 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from activities.models import Attendance, Event, Registration
+from activities.models import Attendance, Event, EventAlert, Registration, SurveyAnswer
 from mapping.models import InitiativeImport
 from partners.models import StaffMembership
 from partners.roles import sync_user_groups
@@ -118,6 +119,20 @@ def send(client: Client, method: str, url: str, pairs=()):
     return response
 
 
+def signed_in(user):
+    """A client signed in as `user`, in English, past the one-time password step for one with an authenticator (as
+    after giving a code from it)."""
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        # Where django-otp keeps the device a code was given from (`django_otp.login`).
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
 def assert_no_server_error(response, method, url, pairs):
     assert response.status_code < 500, f"{method} {url} {list(pairs)!r} answered {response.status_code}"
 
@@ -145,6 +160,8 @@ def crawl_world(db):
     EventFactory(organiser=jelgava, status=Event.Status.DRAFT)
     Attendance.objects.create(event=past, activity_type=Attendance.ActivityType.OTHER, total=10)
     Registration.objects.create(event=upcoming, name="Anna", email="anna@example.org", language="lv", consent_at=now)
+    SurveyAnswer.objects.create(event=past, answer=SurveyAnswer.Answer.HELPFUL, comment="Paldies")
+    EventAlert.objects.create(email="olena@example.org", language="uk", library=ogre, confirmed_at=now)
     InitiativeFactory(host=ogre)
     InitiativeFactory(host=jelgava)
     resource = ResourceFactory(owner=ogre)

@@ -5,26 +5,38 @@ admin or an admin view added later is crawled without touching this file. For ea
 path arguments (existing ids, ids that are not integers, do not exist or hold a NUL character), query values for
 the list filters, the date hierarchy, the search and the autocomplete (NUL, overlong, non-numeric, years out of
 range) and POSTs of actions and forms with such values.
+
+Besides the draws, every change list is sent, as a superuser, a librarian and a coordinator, a year no calendar
+holds in each year lookup on each of its dates and an id no id column holds in each lookup on each of its relations;
+and every page of an object is asked for with its id written in other digits than the portal writes.
 """
 
 import re
+from urllib.parse import quote, unquote
 
 import pytest
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.test import Client, RequestFactory
-from django.urls import NoReverseMatch, URLPattern, URLResolver, reverse
+from django.urls import NoReverseMatch, URLPattern, URLResolver, resolve, reverse
 from django.urls.resolvers import RoutePattern
 from hypothesis import given
 from hypothesis import strategies as st
 
+from activities.models import Event
+
 from .crawling import (
     CRAWL_SETTINGS,
+    EDGE_IDS,
     ODD_IDS,
     ODD_YEARS,
     assert_no_server_error,
     query_pairs,
     send,
+    signed_in,
 )
 
 pytestmark = pytest.mark.django_db
@@ -227,3 +239,153 @@ def test_an_add_page_given_odd_initial_ids_for_a_relation_starts_without_them(
     for value in ODD_IDS:
         response = client.get(url, {field: value})
         assert response.status_code < 500, (url, field, value)
+
+
+ROLES = ("superuser", "librarian", "coordinator")
+CHANGELISTS = sorted(
+    (f"{model._meta.app_label}_{model._meta.model_name}", model_admin)
+    for model, model_admin in admin.site._registry.items()
+)
+# Years Python's dates do not hold, in each form a year lookup takes.
+YEAR_LOOKUPS = (("year", "0"), ("year", "99999"), ("year__gt", "99999999999"), ("iso_year", "0"))
+
+
+def date_paths(model_admin):
+    """Every date and time field of the admin's model, and its date hierarchy (which may lie across a relation)."""
+    paths = {field.name for field in model_admin.model._meta.concrete_fields if isinstance(field, models.DateField)}
+    if model_admin.date_hierarchy:
+        paths.add(model_admin.date_hierarchy)
+    return sorted(paths)
+
+
+def relation_lookups(model_admin):
+    """The ways an address filters the admin's list by each of its relations: `event`, `event__exact`, `event_id`
+    and `event__in`."""
+    opts = model_admin.model._meta
+    names = []
+    for field in (*opts.concrete_fields, *opts.many_to_many):
+        if field.is_relation:
+            names += [field.name, f"{field.name}__exact", f"{field.name}__in"]
+            if field.attname != field.name:
+                names.append(field.attname)
+    return names
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("changelist", "model_admin"), CHANGELISTS, ids=[name for name, _ in CHANGELISTS])
+def test_a_year_no_calendar_holds_shows_the_whole_list(crawl_world, role, changelist, model_admin):
+    client = signed_in(getattr(crawl_world, role))
+    url = reverse(f"admin:{changelist}_changelist")
+    plain = client.get(url)
+
+    for path in date_paths(model_admin):
+        for lookup, year in YEAR_LOOKUPS:
+            query = {f"{path}__{lookup}": year}
+            response = client.get(url, query)
+            if plain.status_code != 200:
+                assert response.status_code == plain.status_code, (url, query)
+                continue
+            # Django's answer to a lookup it cannot read (`?e=1`), or the date hierarchy's own, without its dates.
+            assert response.status_code == 302, (url, query, response.status_code)
+            assert response.url in (f"{url}?e=1", url), (url, query)
+            assert client.get(response.url).status_code == 200, (url, query)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("changelist", "model_admin"), CHANGELISTS, ids=[name for name, _ in CHANGELISTS])
+def test_an_id_no_id_column_holds_filters_a_list_by_a_relation_to_no_row(crawl_world, role, changelist, model_admin):
+    client = signed_in(getattr(crawl_world, role))
+    url = reverse(f"admin:{changelist}_changelist")
+    plain = client.get(url)
+
+    for name in relation_lookups(model_admin):
+        for value in EDGE_IDS:
+            response = client.get(url, {name: value})
+            if plain.status_code != 200:
+                assert response.status_code == plain.status_code, (url, name, value)
+                continue
+            assert response.status_code == 200, (url, name, value, response.status_code)
+            assert response.context["cl"].result_count == 0, (url, name, value)
+
+
+# Digits other than ASCII's, each of which Python's int() reads as its ASCII twin.
+OTHER_DIGITS = {
+    "arabic-indic": "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669",
+    "fullwidth": "\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19",
+    "devanagari": "\u0966\u0967\u0968\u0969\u096a\u096b\u096c\u096d\u096e\u096f",
+}
+# A value that fits every converter of the admin's URL patterns and is the id of no row.
+NO_ROW = "987654321"
+
+
+def object_pages():
+    """(URL name, pattern, its ModelAdmin) for every admin page that takes the id of an object in its address."""
+    return [
+        (name, pattern, model_admin)
+        for name, pattern, model_admin in TARGETS
+        if name == "view_on_site"
+        or name.endswith("_simple_history")
+        or (model_admin is not None and argument_count(pattern) == 1)
+    ]
+
+
+OBJECT_PAGES = object_pages()
+
+
+def other_spellings(text):
+    """`text`, an id, written in other digits than the portal writes, each of which `int()` reads as the same id."""
+    return [text.translate(str.maketrans("0123456789", digits)) for digits in OTHER_DIGITS.values()]
+
+
+def object_arguments(name, model_admin):
+    """The arguments under which the page shows an existing object."""
+    if name == "view_on_site":
+        event = Event.objects.order_by("pk").first()
+        return [str(ContentType.objects.get_for_model(Event).pk), str(event.pk)]
+    model = model_admin.model
+    obj = model._default_manager.order_by("pk").first()
+    assert obj is not None, f"the crawl's data has no {model._meta.verbose_name}"
+    if name.endswith("_simple_history"):
+        record = model.history.filter(**{model._meta.pk.attname: obj.pk}).order_by("history_id").first()
+        return [str(obj.pk), str(record.history_id)]
+    return [str(obj.pk)]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("name", "pattern", "model_admin"), OBJECT_PAGES, ids=[page[0] for page in OBJECT_PAGES])
+def test_an_id_written_in_other_digits_names_no_object(crawl_world, role, name, pattern, model_admin):
+    client = signed_in(getattr(crawl_world, role))
+    arguments = object_arguments(name, model_admin)
+
+    for position, argument in enumerate(arguments):
+        # Where the page leads for an id of no row, and for the same address with the object's id written otherwise.
+        missing = reverse(
+            f"admin:{name}", args=[NO_ROW if index == position else value for index, value in enumerate(arguments)]
+        )
+        unknown = landing(client, missing)
+        for spelling in other_spellings(argument):
+            url = missing.replace(NO_ROW, quote(spelling))
+            if resolve(unquote(url)).url_name != name:
+                continue  # an `int` converter takes ASCII digits only: the address is not the page's
+            status, end = landing(client, url)
+            # Not found, or as for an id of no row: the change and delete pages lead to the admin's start page,
+            # saying the object does not exist.
+            assert status == 404 or (status, end.replace(quote(spelling), NO_ROW)) == unknown, (url, status, end)
+
+
+def landing(client, url):
+    """The status of the page a GET of `url` ends at, redirects followed, and that page's address."""
+    response = client.get(url, follow=True)
+    return response.status_code, response.redirect_chain[-1][0] if response.redirect_chain else url
+
+
+def test_deleting_an_account_under_its_id_in_other_digits_deletes_nothing(crawl_world):
+    client = signed_in(crawl_world.superuser)
+    account = crawl_world.librarian
+    url = reverse("admin:auth_user_delete", args=[other_spellings(str(account.pk))[0]])
+
+    response = client.post(url, {"post": "yes"})
+
+    assert response.status_code in (302, 404)
+    assert response.get("Location") != reverse("admin:auth_user_changelist")
+    assert get_user_model().objects.filter(pk=account.pk).exists()

@@ -6,9 +6,11 @@ import pytest
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.urls import reverse
 
 from activities.models import Event
+from tests.activities.registering import RegistrationFactory
 from tests.factories import EventFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -97,6 +99,71 @@ def test_a_date_hierarchy_out_of_range_shows_every_date_saying_why(admin_client,
     assert response.url == f"{url}?status__exact=published"
     assert page.status_code == 200
     assert "Dates from 2000 to 2100 only" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"created_at__year": "0"},
+        {"created_at__year": "99999"},
+        {"created_at__year__gt": "99999999999"},
+        {"created_at__iso_year": "0"},
+    ],
+)
+def test_a_lookup_value_no_date_holds_shows_the_whole_list_saying_why(admin_client, query):
+    url = reverse("admin:partners_organisation_changelist")
+
+    response = admin_client.get(url, {**query, "kind__exact": "partner_library"})
+    page = admin_client.get(response.url)
+
+    assert response.status_code == 302
+    assert response.url == f"{url}?e=1"
+    assert page.status_code == 200
+    assert "A filter or page in the address could not be read: showing the whole list." in page.content.decode()
+
+
+def test_a_regular_expression_postgresql_cannot_read_shows_the_whole_list(admin_client):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite reads a regular expression with Python, which refuses it in another way")
+    OrganisationFactory()
+    url = reverse("admin:partners_organisation_changelist")
+
+    response = admin_client.get(url, {"name__regex": "("})
+
+    assert response.status_code == 302
+    assert response.url == f"{url}?e=1"
+    # The refused query left the transaction usable.
+    assert admin_client.get(response.url).context["cl"].result_count == 1
+
+
+def test_a_list_filtered_by_an_id_no_id_column_holds_is_empty(admin_client):
+    event = EventFactory()
+    RegistrationFactory(event=event)
+    url = reverse("admin:activities_registration_changelist")
+
+    for query in (
+        {"event": "9" * 20},
+        {"event__exact": "9" * 20},
+        {"event_id": "9" * 20},
+        {"event__in": f"{'9' * 20},-{'9' * 20}"},
+        {"event__gt": "9" * 20},
+        {"event__lt": f"-{'9' * 20}"},
+    ):
+        response = admin_client.get(url, query)
+        assert response.status_code == 200, query
+        assert response.context["cl"].result_count == 0, query
+    for query in ({"event__in": f"{event.pk},{'9' * 20}"}, {"event__gt": f"-{'9' * 20}"}):
+        assert admin_client.get(url, query).context["cl"].result_count == 1, query
+
+
+@pytest.mark.parametrize("page", ["change", "delete"])
+def test_an_empty_field_to_refer_to_opens_the_object_by_its_id(admin_client, page):
+    event = EventFactory()
+
+    response = admin_client.get(reverse(f"admin:activities_event_{page}", args=[event.pk]), {"_to_field": ""})
+
+    assert response.status_code == 200
+    assert response.context["original" if page == "change" else "object"] == event
 
 
 def test_a_series_that_would_run_past_the_calendar_is_refused_with_a_message(admin_client):

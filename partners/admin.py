@@ -314,12 +314,18 @@ class AuditTrailAdmin(SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         require_key(self.model, object_id)
         require_key(self.model.history.model, version_id)
+        writes = request.method not in ("GET", "HEAD")
         current = self.get_object(request, unquote(object_id))
         if current is None:
-            raise Http404(gettext("The id in this address is not valid."))
+            if self.model._default_manager.filter(pk=unquote(object_id)).exists():
+                raise PermissionDenied  # a row outside her scope
+            # A deleted row: the package judges its last version, and reverting to it adds the row again.
+            if writes and not self.has_add_permission(request):
+                raise PermissionDenied
+            return super().history_form_view(request, object_id, version_id, extra_context)
         if not self.has_audit_trail_permission(request, current):
             raise PermissionDenied
-        if request.method not in ("GET", "HEAD") and not self.has_change_permission(request, current):
+        if writes and not self.has_change_permission(request, current):
             raise PermissionDenied
         request.audit_trail_row_checked = True
         try:

@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from partners.models import Agreement, Organisation, StaffMembership
@@ -177,3 +178,20 @@ def test_a_coordinator_reverts_an_organisation_to_an_earlier_version(coordinator
     assert reverted.status_code == 302
     ogre.refresh_from_db()
     assert ogre.name_lv == "Ogres Centrālā bibliotēka"
+
+
+def test_a_deleted_organisations_earlier_version_can_still_be_opened_and_restored_by_a_coordinator(
+    coordinator_client, librarian, jelgava
+):
+    librarian_client = Client()
+    librarian_client.force_login(librarian)
+    pk, version = jelgava.pk, jelgava.history.earliest()
+    jelgava.delete()
+    page = reverse("admin:partners_organisation_simple_history", args=[pk, version.history_id])
+
+    assert coordinator_client.get(page).status_code == 200
+    assert librarian_client.post(page, revert_data(version.instance)).status_code == 403
+    assert not Organisation.objects.filter(pk=pk).exists()
+    restored = coordinator_client.post(page, revert_data(version.instance))
+    assert restored.status_code == 302
+    assert Organisation.objects.filter(pk=pk).exists()

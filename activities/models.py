@@ -186,6 +186,11 @@ class EventQuerySet(AccessFactsQuerySetMixin, models.QuerySet):
     def for_listing(self):
         return self.select_related("organiser", "venue_organisation")
 
+    def card_keys(self):
+        """`(pk, starts_at)` rows: what names an event's card in the fragments cache (`event_cards`), without
+        reading the whole event for a card already rendered."""
+        return self.values_list("pk", "starts_at", named=True)
+
     def for_detail(self):
         return self.select_related("organiser", "venue_organisation").prefetch_related("co_organisers")
 

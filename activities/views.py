@@ -47,15 +47,13 @@ class EventListView(FilterView):
     archive = False
 
     def get_queryset(self):
-        # The cards' organisations are read by `event_cards`, for the cards it renders.
         events = Event.objects.published()
         return events.past() if self.archive else events.upcoming()
 
     def paginate_queryset(self, queryset, page_size):
-        paginator, page, events, is_paginated = super().paginate_queryset(queryset, page_size)
-        # The places taken of the page's events only, in one grouped query after the page is read.
-        page.object_list = events = Event.objects.count_places_taken(list(events))
-        return paginator, page, events, is_paginated
+        # The page is read as the keys of its events' cards: `event_cards` reads whole events, their organisations
+        # and places taken only for the cards it has to render.
+        return super().paginate_queryset(queryset.card_keys(), page_size)
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)

@@ -17,7 +17,7 @@ and measures with wrk (Debian: `apt-get install wrk`), one tier after the other,
                (`date_from` and `date_to`, from a shuffled list that each wrk run takes its own slice of), so no
                page was stored for it; what is computed once per data version (the counts per language, the filter
                choices, each filter field with the value sent, each event's card) comes from the caches, as for a
-               visitor (the cards are warmed first: every page of the list for 4 seconds);
+               visitor (the cards are warmed first: every page of the list, until every worker has them all);
 - cached:      the same list URL again: Django's cache middleware answers from the page cache;
 - conditional: the same list URL with the ETag it gave (If-None-Match): 304 Not Modified.
 
@@ -293,11 +293,17 @@ def main():
             "conditional": {"url": base + LIST_PATH, "headers": [f"If-None-Match: {etag}"]},
         }
         wrk(tiers["minimal"]["url"], seconds=2, **options)  # warm-up
-        # Every page of the list, over and over for a few seconds: each worker renders each event's card once and
-        # keeps it, as on a site whose events have not changed for a while (a change renders each card once more).
+        # Every page of the list, over and over: each worker renders each event's card once and keeps it, as on a
+        # site whose events have not changed for a while (a change renders each card once more). A worker that
+        # has a page stores it whole too, so the rate climbs while cards are still rendered and levels off once
+        # every worker has had every page: the warm-up lasts until then (a few runs of 4 seconds).
         # The pages whose events the periods below reach: one event every 3 hours over PERIOD_DAYS.
         pages = -(-min(args.events, PERIOD_DAYS * 8) // 20)
-        wrk(base + LIST_PATH, seconds=4, **options, script=pages_script(folder, pages))
+        warm_rates = [0.0]
+        while len(warm_rates) < 30 and (len(warm_rates) < 3 or warm_rates[-1] > 1.1 * warm_rates[-2]):
+            rate, _command, _output = wrk(base + LIST_PATH, seconds=4, **options, script=pages_script(folder, pages))
+            warm_rates.append(rate)
+        print("warm-up, pages of the list per second:", " ".join(f"{rate:.0f}" for rate in warm_rates[1:]))
         # Rounds of every tier one after the other, so that a change in the machine's load (it is shared) reaches
         # the minimal view and the list alike: the ratios are taken within each round, then their median.
         rates = {name: [] for name in tiers}

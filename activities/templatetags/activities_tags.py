@@ -1,6 +1,5 @@
 import segno
 from django import template
-from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -10,6 +9,7 @@ from groundwork.freshness import DERIVED_SECONDS, digest
 from partners.templatetags import linked_data
 
 from ..freshness import EVENT_DATA
+from ..models import Event
 
 register = template.Library()
 
@@ -41,26 +41,33 @@ def webcal(url):
 
 
 @register.simple_tag(takes_context=True)
-def event_cards(context, events):
-    """The events' cards (`activities/_event_card.html`), each rendered once per version of the events' data,
-    language and release, then reused by every page that lists the event: the cards of a page cost one round trip
-    to the fragments cache. A card shows whether registration is open, so that goes into its key (the places left
-    are in the version: it changes with every registration).
-    The organisations a card names are read only for the cards rendered."""
+def event_cards(context, cards):
+    """The cards (`activities/_event_card.html`) of the events named by `cards` (`EventQuerySet.card_keys()` rows),
+    each rendered once per version of the events' data, language and release, then reused by every page that lists
+    the event: the cards of a page cost one round trip to the fragments cache, and the events, their organisations
+    and places taken are read only for the cards rendered. Whether registration is still open changes without a
+    change of the data when the event begins, so that goes into its key (the places left are in the version: it
+    changes with every registration)."""
     version = EVENT_DATA.current().token
     language = get_language() or ""
-    events = list(events)
-    keys = [f"event-card:{version}:{language}:{event.pk}:{int(event.accepts_registrations)}" for event in events]
+    now = timezone.now()
+    cards = list(cards)
+    keys = [f"event-card:{version}:{language}:{card.pk}:{int(card.starts_at > now)}" for card in cards]
     template = context.template.engine.get_template("activities/_event_card.html")
 
     def render(indexes):
-        missing = [events[index] for index in indexes]
-        prefetch_related_objects(missing, "organiser", "venue_organisation")
-        cards = []
-        for event in missing:
+        events = Event.objects.published().for_listing().in_bulk([cards[index].pk for index in indexes])
+        Event.objects.count_places_taken(list(events.values()))
+        rendered = []
+        for index in indexes:
+            # An event unpublished since the page was read has no card.
+            event = events.get(cards[index].pk)
+            if event is None:
+                rendered.append("")
+                continue
             with context.push(event=event):
-                cards.append(template.render(context))
-        return cards
+                rendered.append(template.render(context))
+        return rendered
 
     # Each card was rendered by the template engine, which escaped what it had to.
     return mark_safe("".join(cached_fragments(keys, render, seconds=DERIVED_SECONDS)))

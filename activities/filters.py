@@ -1,5 +1,7 @@
 """The public event list's filters: every one kept in the query string so that a filtered list can be shared."""
 
+import functools
+
 import django_filters
 from django import forms
 from django.conf import settings
@@ -153,6 +155,17 @@ class EventFilter(django_filters.FilterSet):
         model = Event
         form = EventFilterForm
         fields = ("q", "language", "city", "library", "kind", "audience", "date_from", "date_to", "access")
+
+    @classmethod
+    @functools.cache
+    def _form_class(cls):
+        return super().get_form_class(cls())
+
+    def get_form_class(self):
+        # django-filter builds a form class with new fields for every filter set; these fields are the same for
+        # every request (their labels are translated and their choices read when the form is shown), so the class
+        # is built once per process. Each form still copies its fields, as every Django form does.
+        return self._form_class()
 
     def filter_text(self, queryset, name, value):
         return queryset.search(value.strip()) if value.strip() else queryset

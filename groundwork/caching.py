@@ -25,6 +25,8 @@ from django.utils.http import parse_http_date_safe
 from django.utils.module_loading import import_string
 from django.views.decorators.http import condition
 
+from .middleware import request_language
+
 
 def _message_cookie_names():
     """The cookies in which django.contrib.messages keeps messages waiting to be shown (the cookie storage, alone or
@@ -52,8 +54,9 @@ class FetchPublicFromCacheMiddleware(FetchFromCacheMiddleware):
     """Django's page cache lookup, skipped (both ways) for personal requests (`is_personal`).
 
     It runs before the locale middleware, but the page cache keys a page by its language too: it looks under the
-    language the locale middleware will choose for this request (the one in the path), not under the language the
-    worker last had active, which is the previous visitor's.
+    language the locale middleware will choose for this request (`groundwork.middleware.request_language`: the one
+    in the path; for the API, its Accept-Language), not under the language the worker last had active, which is the
+    previous visitor's.
 
     A stored copy says how long it may still be kept (`max-age` down to the time left of its `Expires`): a proxy or
     a browser counts `max-age` from when it gets the copy, so the full lifetime again would let a change reach
@@ -64,7 +67,7 @@ class FetchPublicFromCacheMiddleware(FetchFromCacheMiddleware):
         if is_personal(request):
             request._cache_update_cache = False
             return None
-        with translation.override(translation.get_language_from_request(request, check_path=True)):
+        with translation.override(request_language(request)):
             response = super().process_request(request)
         expires = parse_http_date_safe(response.get("Expires", "")) if response is not None else None
         if expires is not None:

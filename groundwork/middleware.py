@@ -1,9 +1,48 @@
-"""Requests no page of the portal can answer: refused at the door with a plain 400."""
+"""The portal's own middleware: requests no page can answer, refused at the door with a plain 400, and the language
+of a request to the open data API, which no cookie chooses."""
 
+from django.conf import settings
 from django.http import HttpResponseBadRequest
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 from django.utils.translation import gettext
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 from .opendata import problem_response_json
+
+
+def is_api(request):
+    """Whether the request is for the open data API (`/api/`), which answers as an API, not as a page."""
+    return request.path.startswith("/api/")
+
+
+def request_language(request):
+    """The language the portal answers `request` in, which the locale middleware activates and the page cache keys
+    its copy by: a page's is the one in its path (else the language cookie or Accept-Language, as Django reads them).
+    The API's is its Accept-Language alone, the one request header its answers vary on: read from a cookie, one
+    visitor's language would reach the next through the proxy or any other shared cache."""
+    if not is_api(request):
+        return translation.get_language_from_request(request, check_path=True)
+    for code, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+        if code == "*":
+            break
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE
+
+
+class RequestLanguageMiddleware(LocaleMiddleware):
+    """Django's locale middleware (language prefixes, `Vary`, `Content-Language`), with the language of
+    `request_language`."""
+
+    def process_request(self, request):
+        if not is_api(request):
+            return super().process_request(request)
+        translation.activate(request_language(request))
+        request.LANGUAGE_CODE = translation.get_language()
+        return None
 
 
 def holds_nul(request):
@@ -34,7 +73,7 @@ class RefuseNulCharactersMiddleware:
     def __call__(self, request):
         if holds_nul(request):
             message = gettext("The request holds a NUL character, which no text on this site can contain.")
-            if request.path.startswith("/api/"):
+            if is_api(request):
                 # The open data API answers every error as a problem document (RFC 9457).
                 return problem_response_json(request, 400, message)
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")

@@ -7,6 +7,7 @@ Apart from `portal.api`: Django REST framework reads the schema class from its s
 defined, so this module must not import the views.
 """
 
+from django.conf import settings
 from drf_spectacular.openapi import AutoSchema
 
 from groundwork.opendata import MAX_ID, PROBLEM_CONTENT_TYPE, licence
@@ -67,7 +68,7 @@ def postprocess_schema(result, generator, request, public):
         "Link": _header('The data licence (`rel="license"`) and, in a list, the next and previous pages.'),
         "Cache-Control": _header("How long the answer may be kept before asking again."),
     }
-    conditional_parameters = [
+    header_parameters = [
         {
             "name": "If-None-Match",
             "in": "header",
@@ -75,12 +76,24 @@ def postprocess_schema(result, generator, request, public):
             "description": "The ETag of an answer already held: `304 Not Modified` while it is current.",
             "schema": {"type": "string"},
         },
+        {
+            "name": "Accept-Language",
+            "in": "header",
+            "required": False,
+            "description": (
+                "The language of the error messages: "
+                + ", ".join(f"`{code}`" for code, _name in settings.LANGUAGES)
+                + f" (`{settings.LANGUAGE_CODE}` without one). The data holds every language whatever is asked; "
+                "the answers vary on this header alone (no cookie is read)."
+            ),
+            "schema": {"type": "string"},
+        },
     ]
     for path_item in result.get("paths", {}).values():
         for method, operation in path_item.items():
             if method != "get":
                 continue
-            operation.setdefault("parameters", []).extend(conditional_parameters)
+            operation.setdefault("parameters", []).extend(header_parameters)
             for parameter in operation["parameters"]:
                 if parameter["in"] == "path" and parameter["name"] == "id":
                     parameter["schema"] = {"type": "integer", "minimum": 0, "maximum": MAX_ID}

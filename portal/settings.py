@@ -87,7 +87,8 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "groundwork.caching.FetchPublicFromCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's, but the API's language comes from Accept-Language alone, the one header its answers vary on.
+    "groundwork.middleware.RequestLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     # A NUL character in the path or a parameter answers 400 (groundwork.middleware), in the visitor's language.
     "groundwork.middleware.RefuseNulCharactersMiddleware",

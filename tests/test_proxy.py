@@ -2,7 +2,9 @@
 a live server as the web node): it keeps what the portal marks public for no longer than the portal allows, never
 for a request with a session or a message waiting, and answers with its last copy while the nodes fail."""
 
+import gzip
 import importlib.util
+import json
 import shutil
 import subprocess
 import tempfile
@@ -94,6 +96,11 @@ def url(name, language="uk"):
         return reverse(name)
 
 
+def json_body(answer):
+    body = answer.body
+    return json.loads(gzip.decompress(body) if answer.header("Content-Encoding") == "gzip" else body)
+
+
 @pytest.fixture
 def seminar():
     return EventFactory(title_uk="Семінар про дозвіл на проживання", languages=["uk"])
@@ -142,7 +149,9 @@ def test_a_copy_from_the_portals_page_cache_is_kept_by_the_proxy_only_for_the_ti
     settings.PUBLIC_CACHE_SECONDS = 3
     # The node asked directly, as the proxy asks it: the page goes into the portal's own page cache.
     node = proxy.drill.Browser(
-        live_server.url, host="localhost", headers={"Accept-Encoding": "gzip", "X-Forwarded-Proto": "https"}
+        live_server.url,
+        host=f"localhost:{proxy.port}",
+        headers={"Accept-Encoding": "gzip", "X-Forwarded-Proto": "https"},
     )
     node.get(url("activities:event_list"))
     time.sleep(2)
@@ -171,3 +180,16 @@ def test_while_the_web_nodes_fail_visitors_get_the_last_public_page_and_nothing_
     assert during.body == kept.body
     assert never_kept.status == 502
     assert staff.status == 502
+
+
+def test_the_apis_links_keep_the_scheme_host_and_port_the_visitor_came_through(proxy, seminar, settings):
+    # As in production (BEHIND_TLS_PROXY): the scheme is the proxy's X-Forwarded-Proto, the host and port its Host.
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    EventFactory()
+    origin = f"https://localhost:{proxy.port}"
+
+    root = json_body(proxy.get("/api/v1/"))
+    events = json_body(proxy.get("/api/v1/events/?page_size=1"))
+
+    assert root and all(link.startswith(f"{origin}/api/v1/") for link in root.values())
+    assert events["next"] == f"{origin}/api/v1/events/?page=2&page_size=1"

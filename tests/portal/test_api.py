@@ -158,6 +158,36 @@ def test_problem_documents_speak_the_language_the_request_accepts(accept_languag
     assert unpublished["detail"] == unknown["detail"] == missing
 
 
+def test_the_api_speaks_the_accept_language_whatever_language_cookie_the_visitor_has(settings):
+    # The answers vary on Accept-Language alone: read from a cookie, one visitor's language would reach the next
+    # visitor through the proxy or any shared cache.
+    EventFactory()
+    visitor = Client(headers={"accept-language": "en"})
+    visitor.cookies[settings.LANGUAGE_COOKIE_NAME] = "uk"
+
+    refused = visitor.get("/api/v1/events/?kind=party")
+    listed = visitor.get("/api/v1/events/")
+
+    assert refused.json()["detail"] == "Some parameters are not valid; see errors."
+    assert refused["Content-Language"] == listed["Content-Language"] == "en"
+    assert "Accept-Language" in listed["Vary"] and "Cookie" not in listed["Vary"]
+
+
+def test_a_visitor_with_a_language_cookie_gets_the_copy_the_page_cache_keeps_for_her_accept_language(
+    settings, django_assert_num_queries
+):
+    EventFactory()
+    first = Client(headers={"accept-language": "en"}).get("/api/v1/events/")
+    visitor = Client(headers={"accept-language": "en"})
+    visitor.cookies[settings.LANGUAGE_COOKIE_NAME] = "uk"
+
+    with django_assert_num_queries(0):
+        kept = visitor.get("/api/v1/events/")
+
+    assert kept.status_code == 200 and kept.content == first.content
+    assert kept["Content-Language"] == "en"
+
+
 def test_the_api_only_reads(client):
     response = client.post("/api/v1/events/", {"title": "x"})
 
@@ -178,6 +208,9 @@ def test_the_schema_is_openapi_3_1_and_documents_every_list_with_its_errors(clie
     events = schema["paths"]["/api/v1/events/"]["get"]
     assert {"language", "library", "city", "kind", "audience", "date_from", "date_to", "updated_since"} <= {
         parameter["name"] for parameter in events["parameters"]
+    }
+    assert {"If-None-Match", "Accept-Language"} <= {
+        parameter["name"] for parameter in events["parameters"] if parameter["in"] == "header"
     }
     initiatives = schema["paths"]["/api/v1/initiatives/"]["get"]
     assert "bbox" in {parameter["name"] for parameter in initiatives["parameters"]}

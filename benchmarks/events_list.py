@@ -211,13 +211,15 @@ def periods_script(folder, queries, *, threads, per_run=6000):
 
 
 def pages_script(folder, pages):
-    """A wrk script that asks for the list's pages 1, 2, ..., `pages`, and again from the start."""
+    """A wrk script that asks for the list's pages 1, 2, ..., `pages`, and again from the start, each with a
+    parameter the list does not read: the answer is the same page, built every time (kept by no cache), so that
+    every request renders the cards its worker does not have yet."""
     script = folder / "pages.lua"
     script.write_text(
         "local n = 0\n"
         "function request()\n"
         f"  n = n % {pages} + 1\n"
-        '  return wrk.format("GET", wrk.path .. "&page=" .. n)\n'
+        '  return wrk.format("GET", wrk.path .. "&page=" .. n .. "&warm-up=1")\n'
         "end\n"
     )
     return script
@@ -294,9 +296,9 @@ def main():
         }
         wrk(tiers["minimal"]["url"], seconds=2, **options)  # warm-up
         # Every page of the list, over and over: each worker renders each event's card once and keeps it, as on a
-        # site whose events have not changed for a while (a change renders each card once more). A worker that
-        # has a page stores it whole too, so the rate climbs while cards are still rendered and levels off once
-        # every worker has had every page: the warm-up lasts until then (a few runs of 4 seconds).
+        # site whose events have not changed for a while (a change renders each card once more). The rate climbs
+        # while cards are still rendered and levels off once every worker has them all: the warm-up lasts until
+        # then (a few runs of 4 seconds).
         # The pages whose events the periods below reach: one event every 3 hours over PERIOD_DAYS.
         pages = -(-min(args.events, PERIOD_DAYS * 8) // 20)
         warm_rates = [0.0]

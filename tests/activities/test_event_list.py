@@ -461,8 +461,8 @@ def test_a_page_built_again_reads_only_the_keys_of_its_cards(admin_client, varie
     assert "MAX(history_date)" in version["sql"]
     page = [query["sql"] for query in page if outer_table(query["sql"]) not in {'"django_session"', '"auth_user"'}]
     assert len(page) == 1
-    selected = page[0].split(" FROM ", 1)[0]
-    assert selected == 'SELECT "activities_event"."id" AS "pk", "activities_event"."starts_at" AS "starts_at"'
+    selected = page[0].split(" FROM ", 1)[0].removeprefix("SELECT ").split(", ")
+    assert sorted(selected) == ['"activities_event"."id" AS "pk"', '"activities_event"."starts_at" AS "starts_at"']
     first_sql = [query["sql"] for query in first_queries.captured_queries]
     assert any('FROM "partners_organisation"' in sql or 'JOIN "partners_organisation"' in sql for sql in first_sql)
     assert any('FROM "activities_registration"' in sql for sql in first_sql)

@@ -8,12 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation.trans_real import parse_accept_lang_header
 
-from .opendata import problem_response_json
-
-
-def is_api(request):
-    """Whether the request is for the open data API (`/api/`), which answers as an API, not as a page."""
-    return request.path.startswith("/api/")
+from .opendata import is_api, problem_response_json
 
 
 def request_language(request):

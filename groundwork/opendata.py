@@ -33,6 +33,11 @@ PROBLEM_CONTENT_TYPE = "application/problem+json"
 NOT_FOUND_DETAIL = gettext_noop("Nothing is published at this address.")
 
 
+def is_api(request):
+    """Whether the request is for the open data API (`/api/`), which answers as an API, not as a page."""
+    return request.path.startswith("/api/")
+
+
 def licence():
     """The licence of the published data: `{"name": …, "url": …}` from the settings."""
     return {"name": settings.OPEN_DATA_LICENCE_NAME, "url": settings.OPEN_DATA_LICENCE_URL}

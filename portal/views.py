@@ -18,7 +18,7 @@ from django.views.generic import RedirectView, TemplateView
 from django.views.static import serve
 
 from activities.models import Event
-from groundwork.opendata import NOT_FOUND_DETAIL, licence, problem_response_json
+from groundwork.opendata import NOT_FOUND_DETAIL, is_api, licence, problem_response_json
 from mapping.models import Initiative, InitiativeImport
 from partners.models import Organisation
 from partners.views import map_points
@@ -119,18 +119,14 @@ class AccessibilityView(TemplateView):
     extra_context = {"statement_date": ACCESSIBILITY_STATEMENT_DATE}
 
 
-def _is_api(request):
-    return request.path.startswith("/api/")
-
-
 def page_not_found(request, exception):
-    if _is_api(request):
+    if is_api(request):
         return problem_response_json(request, 404, gettext(NOT_FOUND_DETAIL))
     return defaults.page_not_found(request, exception)
 
 
 def server_error(request):
-    if _is_api(request):
+    if is_api(request):
         return problem_response_json(request, 500, gettext("The server failed to answer; please try again later."))
     return defaults.server_error(request)
 

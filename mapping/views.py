@@ -23,6 +23,7 @@ from groundwork.antispam import SpamProtectedFormViewMixin
 from groundwork.caching import public_cache
 from groundwork.opendata import licence_link_header
 from partners.previews import StaffPreviewMixin
+from partners.two_factor import is_verified_staff
 from partners.views import map_points
 
 from . import services
@@ -192,14 +193,20 @@ def initiatives_geojson(request):
 CSV_CHUNK_ROWS = 2000
 
 
+def csv_with_contacts(request) -> bool:
+    """Whether the CSV gives this request the contact columns: only to staff who passed both steps of the login, as
+    bulk contact lists invite misuse and a password alone may have been stolen."""
+    return is_verified_staff(request.user)
+
+
 @require_safe
 def initiatives_csv(request):
-    """The filtered list as CSV, streamed; contact columns only for staff, as bulk contact lists invite misuse."""
+    """The filtered list as CSV, streamed; contact columns only for verified staff (`csv_with_contacts`)."""
     filterset = InitiativeFilter(request.GET, queryset=Initiative.objects.published().for_listing())
     if not filterset.is_valid():
         errors = " ".join(f"{name}: {' '.join(messages)}" for name, messages in filterset.errors.items())
         return HttpResponseBadRequest(errors, content_type="text/plain; charset=utf-8")
-    with_contacts = request.user.is_staff
+    with_contacts = csv_with_contacts(request)
     initiatives = filterset.qs.order_by("title", "pk").iterator(chunk_size=CSV_CHUNK_ROWS)
     response = StreamingHttpResponse(
         csv_lines(initiatives, with_contacts=with_contacts), content_type="text/csv; charset=utf-8"

@@ -42,8 +42,19 @@ def filter_query_string(params):
 
 
 class InitiativeFilterMixin:
+    """A page of the filtered initiatives. A filter value the form refuses shows the page with the form's errors and
+    no initiatives, answered `refused_filter_status`: 400, so that a link checker or a script sees the address is
+    wrong."""
+
     filterset_class = InitiativeFilter
     queryset = Initiative.objects.published().for_listing()
+    refused_filter_status = 400
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            response.status_code = self.refused_filter_status
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -111,6 +122,9 @@ class InitiativeEmbedView(InitiativeMapView):
 
     template_name = "mapping/embed.html"
     link_target = "_blank"
+    # The address sits in another site's page, out of its visitors' reach: the frame explains the refused filter, and
+    # an error status would only make that site's checks report the whole map as broken.
+    refused_filter_status = 200
 
 
 class InitiativeListView(InitiativeFilterMixin, FilterView):

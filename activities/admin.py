@@ -361,6 +361,7 @@ class RegistrationAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
         "need_list",
         ("status", "checked_in_at"),
         ("created_at", "consent_at", "reminder_sent_at", "follow_up_sent_at"),
+        "already_registered_sent_at",
     )
     readonly_fields = (
         "event",
@@ -376,6 +377,7 @@ class RegistrationAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
         "consent_at",
         "reminder_sent_at",
         "follow_up_sent_at",
+        "already_registered_sent_at",
     )
 
     def has_add_permission(self, request):

@@ -679,6 +679,16 @@ class Registration(models.Model):
         blank=True,
         help_text=_("The e-mail after the event asking whether it helped; sent once, deleted with the registration."),
     )
+    already_registered_sent_at = models.DateTimeField(
+        _("“already registered” e-mail last sent at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "When she was last told that the registration form was sent again with her e-mail address; "
+            "she is told at most once a day, however often it is sent."
+        ),
+    )
     created_at = models.DateTimeField(_("registered at"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

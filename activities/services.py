@@ -329,9 +329,10 @@ def registration_create(
 
     An e-mail address that already has an active registration for the event (in any letter case) makes no second
     one and returns None: that registrant is e-mailed, in her own language, that she is registered already, with
-    the link to her page. Both ways take the same steps up to one e-mail queued in this transaction, so a caller
-    that answers both alike (the public form) tells nobody whether an address is registered. Phone numbers are not
-    checked for duplicates: a phone-only registration is always a new one.
+    the link to her page, at most once per `ALREADY_REGISTERED_EMAIL_EVERY` (`registration_tell_already_registered`).
+    Both ways take the same steps up to at most one e-mail queued in this transaction, so a caller that answers both
+    alike (the public form) tells nobody whether an address is registered. Phone numbers are not checked for
+    duplicates: a phone-only registration is always a new one.
 
     `submission_key` names the form submission (`SpamProtectedFormMixin.submission_key`): the same submission
     received again (a proxy's retry after a web node died, a second tap) returns the registration it made, with
@@ -370,7 +371,7 @@ def registration_create(
         else None
     )
     if registered is not None:
-        _email_after_commit([registered], emails.Kind.ALREADY_REGISTERED)
+        registration_tell_already_registered(registration=registered)
         return None
     # The reference's uniqueness is the database's to enforce, so that a race ends in a second draw below.
     registration.validate_constraints(exclude=["reference"])
@@ -384,6 +385,26 @@ def registration_create(
         registration.save()
     _email_after_commit([registration], emails.Kind.WAITING if full else emails.Kind.CONFIRMED)
     return registration
+
+
+@transaction.atomic
+def registration_tell_already_registered(*, registration: Registration) -> bool:
+    """Queue the e-mail telling the registrant that the form was sent again with her address, unless she was told
+    less than `settings.ALREADY_REGISTERED_EMAIL_EVERY` ago: True if it is queued now.
+
+    Anyone can type her address into the public form; without the limit, each try would reach her mailbox.
+    """
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    now = timezone.now()
+    told = registration.already_registered_sent_at
+    if told is not None and now < told + settings.ALREADY_REGISTERED_EMAIL_EVERY:
+        return False
+    registration.already_registered_sent_at = now
+    # `updated_at` stays: the mark changes nothing the public pages show, so repeated tries do not renew the event
+    # list's data version (activities.freshness) and with it every cached copy.
+    registration.save(update_fields=["already_registered_sent_at"])
+    _email_after_commit([registration], emails.Kind.ALREADY_REGISTERED)
+    return True
 
 
 @transaction.atomic

@@ -10,10 +10,19 @@ from .freshness import MAP_DATA
 app_name = "mapping"
 
 
+def _audience(request):
+    """Whom the answer is for: every anonymous visitor alike, one person, or staff who passed both steps of the login
+    (the CSV's contact columns are theirs alone). The session is opened only for a personal request, so that the
+    public copies do not vary on the cookie."""
+    if not is_personal(request):
+        return "public"
+    return "verified staff" if views.csv_with_contacts(request) else "personal"
+
+
 def _etag(request, *args, **kwargs):
-    # The language is in the path, but a browser and Django's cache keys see only the URL: both go in. Staff get
-    # contact columns in the CSV that visitors do not: a browser must not revalidate one into the other.
-    return MAP_DATA.etag(get_language() or "", request.get_full_path(), str(is_personal(request)))
+    # The language is in the path, but a browser and Django's cache keys see only the URL: both go in. A copy made for
+    # one audience must not be revalidated into another's (a password-only session into a verified one, and back).
+    return MAP_DATA.etag(get_language() or "", request.get_full_path(), _audience(request))
 
 
 def _last_modified(request, *args, **kwargs):

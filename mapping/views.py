@@ -23,6 +23,7 @@ from groundwork.antispam import SpamProtectedFormViewMixin
 from groundwork.caching import public_cache
 from groundwork.opendata import licence_link_header
 from partners.previews import StaffPreviewMixin
+from partners.two_factor import is_verified_staff
 from partners.views import map_points
 
 from . import services
@@ -41,8 +42,19 @@ def filter_query_string(params):
 
 
 class InitiativeFilterMixin:
+    """A page of the filtered initiatives. A filter value the form refuses shows the page with the form's errors and
+    no initiatives, answered `refused_filter_status`: 400, so that a link checker or a script sees the address is
+    wrong."""
+
     filterset_class = InitiativeFilter
     queryset = Initiative.objects.published().for_listing()
+    refused_filter_status = 400
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            response.status_code = self.refused_filter_status
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -110,6 +122,9 @@ class InitiativeEmbedView(InitiativeMapView):
 
     template_name = "mapping/embed.html"
     link_target = "_blank"
+    # The address sits in another site's page, out of its visitors' reach: the frame explains the refused filter, and
+    # an error status would only make that site's checks report the whole map as broken.
+    refused_filter_status = 200
 
 
 class InitiativeListView(InitiativeFilterMixin, FilterView):
@@ -192,14 +207,20 @@ def initiatives_geojson(request):
 CSV_CHUNK_ROWS = 2000
 
 
+def csv_with_contacts(request) -> bool:
+    """Whether the CSV gives this request the contact columns: only to staff who passed both steps of the login, as
+    bulk contact lists invite misuse and a password alone may have been stolen."""
+    return is_verified_staff(request.user)
+
+
 @require_safe
 def initiatives_csv(request):
-    """The filtered list as CSV, streamed; contact columns only for staff, as bulk contact lists invite misuse."""
+    """The filtered list as CSV, streamed; contact columns only for verified staff (`csv_with_contacts`)."""
     filterset = InitiativeFilter(request.GET, queryset=Initiative.objects.published().for_listing())
     if not filterset.is_valid():
         errors = " ".join(f"{name}: {' '.join(messages)}" for name, messages in filterset.errors.items())
         return HttpResponseBadRequest(errors, content_type="text/plain; charset=utf-8")
-    with_contacts = request.user.is_staff
+    with_contacts = csv_with_contacts(request)
     initiatives = filterset.qs.order_by("title", "pk").iterator(chunk_size=CSV_CHUNK_ROWS)
     response = StreamingHttpResponse(
         csv_lines(initiatives, with_contacts=with_contacts), content_type="text/csv; charset=utf-8"

@@ -2,7 +2,8 @@
 
 A librarian's "View on site" on a draft event, a pending initiative, an unpublished guide or a draft strategy opens
 its public page; nobody else sees it, a librarian of another library included. The rule is the admin's, taken from
-the model's registered admin: its view permission and its organisation scope (`OrganisationScopedAdminMixin`).
+the model's registered admin: its view permission and its organisation scope (`OrganisationScopedAdminMixin`), and
+only after both steps of the login (`two_factor.is_verified_staff`): a password alone shows no draft.
 """
 
 from django.contrib import admin
@@ -10,12 +11,12 @@ from django.http import Http404
 from django.utils.cache import add_never_cache_headers
 
 from .admin import OrganisationScopedAdminMixin
+from .two_factor import is_verified_staff
 
 
 def preview_queryset(request, queryset):
     """The rows of `queryset` the person may preview: what the model's admin would show her, else none."""
-    user = request.user
-    if not (user.is_authenticated and user.is_active and user.is_staff):
+    if not is_verified_staff(request.user):
         return queryset.none()
     model_admin = admin.site._registry.get(queryset.model)
     if model_admin is None or not model_admin.has_view_or_change_permission(request):

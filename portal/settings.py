@@ -4,6 +4,7 @@ Development defaults (SQLite, local-memory cache, inline Celery tasks, console e
 production sets the variables listed in the README.
 """
 
+import datetime
 import hashlib
 import sys
 from pathlib import Path
@@ -374,6 +375,9 @@ DELIVERY_LANGUAGES = [
 
 # Registrants' personal data is erased this many days after their event; only counts are kept.
 REGISTRATION_RETENTION_DAYS = env.int("REGISTRATION_RETENTION_DAYS", default=30)
+# A registrant is told that the form was sent again with her address at most once in this period: anyone can type her
+# address into the form, and each try must not reach her mailbox.
+ALREADY_REGISTERED_EMAIL_EVERY = datetime.timedelta(days=1)
 # Guide library uploads: accepted file kinds (checked by content, not by name) and the size limit.
 RESOURCE_FILE_TYPES = env.list("RESOURCE_FILE_TYPES", default=["pdf", "docx", "odt", "epub"])
 RESOURCE_FILE_MAX_BYTES = env.int("RESOURCE_FILE_MAX_BYTES", default=20 * 1024 * 1024)

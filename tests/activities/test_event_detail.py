@@ -13,6 +13,7 @@ from django.utils.html import strip_tags
 from activities.models import Event
 from tests.activities.helpers import riga
 from tests.factories import EventFactory, OrganisationFactory, UserFactory
+from tests.partners.helpers import force_login_with_code
 
 pytestmark = pytest.mark.django_db
 
@@ -255,7 +256,7 @@ def test_a_draft_is_not_found_by_the_public(client):
 
 def test_staff_who_edit_events_can_preview_a_draft(client):
     event = EventFactory(status=Event.Status.DRAFT)
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    force_login_with_code(client, UserFactory(is_staff=True, is_superuser=True))
 
     response = page(client, event)
 

@@ -1,3 +1,4 @@
+import datetime
 import re
 import time
 
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from activities.models import Registration, RegistrationTally
-from tests.activities.helpers import riga
+from tests.activities.helpers import NOW, riga
 from tests.activities.registering import RegistrationFactory, form_data, register, register_url, stamp_of
 from tests.factories import EventFactory
 
@@ -200,6 +201,48 @@ def test_the_registered_person_gets_one_e_mail_that_she_is_registered_already_wi
     assert settings.SITE_URL + manage_url(olena, "uk") in message.body
     assert olena.reference in message.body
     assert "Someone" not in message.body
+
+
+def test_the_already_registered_e_mail_goes_out_once_a_day_however_often_the_form_is_sent(
+    seminar, django_capture_on_commit_callbacks
+):
+    RegistrationFactory(event=seminar, email="olena@example.org")
+
+    outbox_after = []
+    for hours, address in ((0, "10.0.0.1"), (1, "10.0.0.2"), (23, "10.0.0.3"), (24, "10.0.0.4")):
+        with (
+            time_machine.travel(NOW + datetime.timedelta(hours=hours), tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            answer_and_page(seminar, "olena@example.org", remote_addr=address)
+        outbox_after.append(len(mail.outbox))
+
+    assert outbox_after == [1, 1, 1, 2]
+    assert {message.to[0] for message in mail.outbox} == {"olena@example.org"}
+
+
+def test_an_attempt_that_sends_no_e_mail_is_answered_as_a_new_address_is(seminar, django_capture_on_commit_callbacks):
+    RegistrationFactory(event=seminar, email="olena@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        answer_and_page(seminar, "olena@example.org", remote_addr="10.0.0.1")
+
+        told_already = looks(*answer_and_page(seminar, "olena@example.org", remote_addr="10.0.0.2"))
+        new = looks(*answer_and_page(seminar, "iryna@example.org", remote_addr="10.0.0.3"))
+
+    assert told_already == new
+    assert [message.to for message in mail.outbox] == [["olena@example.org"], ["iryna@example.org"]]
+
+
+def test_how_often_she_is_told_is_the_setting(seminar, settings, django_capture_on_commit_callbacks):
+    settings.ALREADY_REGISTERED_EMAIL_EVERY = datetime.timedelta(hours=1)
+    RegistrationFactory(event=seminar, email="olena@example.org")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for minutes, address in ((0, "10.0.0.1"), (59, "10.0.0.2"), (60, "10.0.0.3")):
+            with time_machine.travel(NOW + datetime.timedelta(minutes=minutes), tick=False):
+                answer_and_page(seminar, "olena@example.org", remote_addr=address)
+
+    assert len(mail.outbox) == 2
 
 
 def test_a_registrant_on_the_waiting_list_is_told_her_place_on_it(seminar, django_capture_on_commit_callbacks):

@@ -82,6 +82,24 @@ def test_every_public_page_reflows_at_320_px(demo_data, live_server, page, langu
     )
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
+def test_the_suggestion_form_reflows_at_320_px_after_a_refused_post(live_server, page, language):
+    # The crawl above sees forms only as they are first shown: an error that quotes what was typed (a long number
+    # pasted as the latitude) must wrap within the form, not widen it.
+    page.set_viewport_size({"width": WIDTH, "height": 640})
+    page.goto(f"{live_server.url}/{language}/map/suggest/", wait_until="load")
+    page.fill("#id_latitude", "56.95" * 12)
+    page.fill("#id_website", "not a web address")
+
+    with page.expect_navigation(wait_until="load"):
+        page.locator("form.suggestion-form button[type=submit]").click()
+
+    assert page.locator(".errorlist").count() >= 2, "the post was not refused with field errors"
+    assert page.locator("#id_latitude").input_value() == "56.95" * 12
+    assert overflow_at(page) == []
+
+
 def test_reflow_check_finds_what_scrolls_sideways_and_spares_what_may(page):
     # Guards the test above: a wide grid column is found; a wide table inside a scrolling box is not.
     page.set_viewport_size({"width": WIDTH, "height": 640})

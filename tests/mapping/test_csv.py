@@ -8,6 +8,7 @@ from django.utils import translation
 
 from mapping.models import Initiative
 from tests.factories import InitiativeFactory, UserFactory
+from tests.partners.helpers import force_login_with_code
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,7 @@ def test_contact_columns_are_given_to_staff_only(client):
     InitiativeFactory(contact_name="Anna", contact_email="anna@example.org", contact_phone="+371 6500")
 
     public = read_csv(client.get(csv_url()))
-    client.force_login(UserFactory(is_staff=True))
+    force_login_with_code(client, UserFactory(is_staff=True))
     staff_response = client.get(csv_url())
     staff = read_csv(staff_response)
 
@@ -58,9 +59,19 @@ def test_contact_columns_are_given_to_staff_only(client):
     assert "private" in staff_response["Cache-Control"]
 
 
-def test_logged_in_people_who_are_not_staff_get_no_contacts(client):
+def test_staff_who_gave_only_the_password_get_no_contacts(client):
     InitiativeFactory(contact_email="anna@example.org")
-    client.force_login(UserFactory(is_staff=False))
+    client.force_login(UserFactory(is_staff=True))
+
+    rows = read_csv(client.get(csv_url()))
+
+    assert "contact_email" not in rows[0]
+    assert "anna@example.org" not in str(rows)
+
+
+def test_logged_in_people_who_are_not_staff_get_no_contacts_even_with_a_one_time_password(client):
+    InitiativeFactory(contact_email="anna@example.org")
+    force_login_with_code(client, UserFactory(is_staff=False))
 
     assert "contact_email" not in read_csv(client.get(csv_url()))[0]
 

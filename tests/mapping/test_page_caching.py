@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from tests.factories import InitiativeFactory
+from tests.partners.helpers import force_login_with_code
 
 pytestmark = pytest.mark.django_db
 
@@ -66,12 +67,26 @@ def test_signed_in_staff_get_a_private_answer_with_an_etag_of_their_own(name, ca
     assert "private" in staff["Cache-Control"] and "no-cache" in staff["Cache-Control"]
 
 
-def test_the_staff_csv_with_contact_columns_is_never_the_visitors_copy(cafe, admin_client):
+def test_the_staff_csv_with_contact_columns_is_never_the_visitors_copy(cafe, client, superuser):
     visitor_csv = Client().get(url("mapping:csv"))
-    staff_csv = admin_client.get(url("mapping:csv"))
+    staff_csv = force_login_with_code(client, superuser).get(url("mapping:csv"))
 
     assert visitor_csv["ETag"] != staff_csv["ETag"]
     assert b"".join(visitor_csv.streaming_content) != b"".join(staff_csv.streaming_content)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_a_copy_made_before_the_one_time_password_is_not_confirmed_after_it_nor_back(name, cafe, client, superuser):
+    client.force_login(superuser)
+    password_only = client.get(url(name))
+    force_login_with_code(client, superuser)
+    verified = client.get(url(name), headers={"if-none-match": password_only["ETag"]})
+    client.logout()
+    client.force_login(superuser)
+    password_only_again = client.get(url(name), headers={"if-none-match": verified["ETag"]})
+
+    assert password_only["ETag"] != verified["ETag"]
+    assert (verified.status_code, password_only_again.status_code) == (200, 200)
 
 
 def test_a_link_with_a_tracking_parameter_is_answered_but_kept_by_nobody(cafe):

@@ -1,4 +1,5 @@
 import datetime
+import html
 import json
 import re
 from decimal import Decimal
@@ -124,13 +125,41 @@ def test_filter_choices_name_only_what_published_initiatives_use(client, varied_
     assert {value for value, _label in form.fields["country"].choices if value} == {"LV", "FR"}
 
 
-def test_an_unknown_filter_value_shows_an_error_and_no_results(client, varied_initiatives):
+def test_an_unknown_filter_value_is_a_400_with_the_error_and_no_results(client, varied_initiatives):
     response = client.get(url("initiative_list"), {"category": "astrology"})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert listed_slugs(response) == set()
     assert "category" in response.context["filter"].form.errors
     assert "Some filters could not be understood" in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["map", "initiative_list"])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"category": "astrology"},
+        {"language": "xx"},
+        {"country": "ZZ"},
+        {"host": "nobody"},
+        {"access": "wings"},
+        {"q": "x" * 101},
+    ],
+)
+def test_a_refused_filter_value_is_a_400_page_with_the_form_and_its_error_in_the_pages_language(
+    client, varied_initiatives, name, params
+):
+    response = client.get(url(name, "uk"), params)
+
+    content = response.content.decode()
+    errors = response.context["filter"].form.errors
+    assert response.status_code == 400
+    assert set(errors) == set(params)
+    assert "Деякі фільтри не вдалося розпізнати." in content
+    for message in errors[next(iter(params))]:
+        assert re.search("[а-яі]", message) and html.escape(message) in content
+    assert '<form method="get"' in content and "<footer" in content
+    assert "private" not in response.get("Cache-Control", "") and "max-age" not in response.get("Cache-Control", "")
 
 
 # --- Map page -------------------------------------------------------------------------------------------------

@@ -1,8 +1,16 @@
-"""Shared helpers of the partner tests: staff members with their role, and the organisation admin's form data."""
+"""Shared helpers of the partner tests: staff members with their role, logging in with both steps, and the
+organisation admin's form data."""
+
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from partners.models import Organisation
 from partners.roles import sync_user_groups
 from tests.factories import StaffMembershipFactory
+
+# Every user the factories make has this password.
+PASSWORD = "correct horse battery staple"
 
 
 def organisation_form(**overrides):
@@ -37,3 +45,21 @@ def staff_member(organisation, role, username):
     membership = StaffMembershipFactory(user__username=username, organisation=organisation, role=role)
     sync_user_groups(membership.user)
     return membership.user
+
+
+def force_login_with_code(client, user):
+    """Log `user` in with both steps, as `force_login` does the password step: her session is marked verified by an
+    authenticator of hers (paired here if she has none), as the admin's verification page marks it."""
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="Phone", confirmed=True
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def current_code(device):
+    """The code the authenticator app paired with `device` shows now."""
+    return TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()

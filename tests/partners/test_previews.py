@@ -1,17 +1,18 @@
-"""Unpublished pages on the public site: previews only for staff whose admin scope includes them (partners.previews),
-and "View on site" in the admin held to the same scope."""
+"""Unpublished pages on the public site: previews only for staff whose admin scope includes them and who passed both
+steps of the login (partners.previews), and "View on site" in the admin held to the same scope."""
 
 import datetime
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from activities.models import Event
 from mapping.models import Initiative
 from resources.models import Strategy
 from tests.factories import EventFactory, InitiativeFactory, ResourceFactory, ResourceFileFactory
-from tests.partners.helpers import staff_member
+from tests.partners.helpers import PASSWORD, current_code, force_login_with_code, staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,7 @@ def test_an_unpublished_page_is_shown_only_to_staff_whose_scope_includes_it(
     make, address = UNPUBLISHED[kind]
     rows = {"own": make(ogre), "other": make(jelgava)}
     if role != "anonymous":
-        client.force_login(request.getfixturevalue(role))
+        force_login_with_code(client, request.getfixturevalue(role))
 
     answers = {which: client.get(address(row)) for which, row in rows.items()}
 
@@ -69,13 +70,35 @@ def test_an_unpublished_page_is_shown_only_to_staff_whose_scope_includes_it(
             assert "no-store" in answer["Cache-Control"] and "private" in answer["Cache-Control"]
 
 
+@pytest.mark.parametrize("kind", UNPUBLISHED)
+@pytest.mark.parametrize("role", ["librarian", "coordinator", "superuser"])
+def test_a_password_without_the_one_time_password_shows_no_unpublished_page(client, request, ogre, kind, role):
+    make, address = UNPUBLISHED[kind]
+    row = make(ogre)
+    client.force_login(request.getfixturevalue(role))
+
+    assert client.get(address(row)).status_code == 404
+
+
+def test_the_draft_opens_once_the_code_from_the_authenticator_is_given(client, ogre, librarian):
+    event = draft_event(ogre)
+    authenticator = TOTPDevice.objects.create(user=librarian, name="Phone", confirmed=True)
+    client.post(reverse("admin:login"), {"username": librarian.username, "password": PASSWORD})
+
+    after_the_password = client.get(event.get_absolute_url())
+    client.post(reverse("admin:partners_two_factor_verify"), {"token": current_code(authenticator)})
+    after_the_code = client.get(event.get_absolute_url())
+
+    assert (after_the_password.status_code, after_the_code.status_code) == (404, 200)
+
+
 def test_a_librarian_of_another_library_does_not_see_the_draft_either(client, ogre, jelgava, librarian):
     jelgava_librarian = staff_member(jelgava, "librarian", "jelgava-librarian")
     event = draft_event(ogre)
 
-    client.force_login(jelgava_librarian)
+    force_login_with_code(client, jelgava_librarian)
     other_library = client.get(event.get_absolute_url())
-    client.force_login(librarian)
+    force_login_with_code(client, librarian)
     own_library = client.get(event.get_absolute_url())
 
     assert (other_library.status_code, own_library.status_code) == (404, 200)
@@ -83,7 +106,7 @@ def test_a_librarian_of_another_library_does_not_see_the_draft_either(client, og
 
 def test_a_preview_of_a_file_does_not_count_as_a_download(client, ogre, librarian):
     resource_file = file_of_a_draft(ogre)
-    client.force_login(librarian)
+    force_login_with_code(client, librarian)
 
     client.get(resource_file.get_absolute_url())
 

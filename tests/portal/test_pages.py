@@ -9,13 +9,14 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
 from activities.models import Event
 from mapping.models import Initiative
 from partners.models import Organisation
-from tests.factories import EventFactory, InitiativeFactory, OrganisationFactory, ResourceFactory
+from tests.factories import EventFactory, InitiativeFactory, OrganisationFactory, ResourceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -202,6 +203,60 @@ def test_privacy_notice_tells_registrants_of_the_check_in_mark_and_when_it_goes(
         "en": "The note is deleted with your registration.",
         "uk": "Цю відмітку видаляють разом із вашою реєстрацією.",
         "ru": "Эта отметка удаляется вместе с вашей регистрацией.",
+    }
+    assert said[language] in html
+
+
+def cookies_named_in_the_privacy_notice(client, language):
+    """The names the notice's section on cookies gives, each in brackets after what the cookie is for."""
+    html = client.get(url_in(language, "privacy")).content.decode()
+    section = html.split('<h2 id="cookies">', 1)[1].split("<h2", 1)[0]
+    return set(re.findall(r"\((\w+)\)", section))
+
+
+def send_form(client, url, *, after=60, **data):
+    """Open the page of a form, fill it in for `after` seconds and send it, as a person does."""
+    stamp = re.search(r'name="form_started" value="([^"]+)"', client.get(url).content.decode())[1]
+    with time_machine.travel(datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(seconds=after), tick=False):
+        return client.post(url, {"homepage": "", "form_started": stamp, **data}, follow=True)
+
+
+def test_the_privacy_notice_names_every_cookie_the_portal_sets(client, frozen_now):
+    seminar = EventFactory(registration_required=True)
+    held = EventFactory(starts_at=NOW - datetime.timedelta(hours=3), ends_at=NOW - datetime.timedelta(hours=1))
+    staff = UserFactory(username="anna", is_staff=True)
+
+    # A visitor registers with a phone number only (her confirmation waits in a cookie for her own page) and
+    # answers the survey of an event she went to; a staff member logs in.
+    registered = send_form(
+        client,
+        url_in("en", "activities:event_register", slug=seminar.slug),
+        name="Olena",
+        email="",
+        phone="+371 20000000",
+        language="uk",
+        consent="on",
+    )
+    send_form(client, url_in("en", "activities:event_survey", slug=held.slug), answer="helpful")
+    client.post(reverse("admin:login"), {"username": staff.username, "password": "correct horse battery staple"})
+
+    assert "you are registered" in registered.content.decode()
+    assert {"csrftoken", "messages", "libri_answered", "sessionid"} <= set(client.cookies)
+    for language in LANGUAGES:
+        assert set(client.cookies) <= cookies_named_in_the_privacy_notice(Client(), language), language
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_privacy_notice_says_what_the_messages_cookie_holds_and_when_it_goes_in_the_pages_language(
+    client, language
+):
+    html = client.get(url_in(language, "privacy")).content.decode()
+
+    said = {
+        "lv": "sīkdatni (messages), kas nes apstiprinājumu, ko redzat nākamajā lapā",
+        "en": "a cookie (messages) that carries the confirmation shown on the next page",
+        "uk": "файл cookie (messages), що передає підтвердження, яке ви бачите на наступній сторінці",
+        "ru": "cookie (messages), который передаёт подтверждение, показанное на следующей странице",
     }
     assert said[language] in html
 

@@ -19,6 +19,7 @@ from django_filters.views import FilterView
 from modeltranslation.utils import build_localized_fieldname
 
 from groundwork.antispam import SpamProtectedFormViewMixin
+from groundwork.filterviews import RefusedFilterStatusMixin
 from partners.previews import StaffPreviewMixin
 
 from . import calendar, services
@@ -33,7 +34,7 @@ from .schema_org import event_json_ld
 EMPTY_FILTER_VALUES = (None, "", [])
 
 
-class EventListView(FilterView):
+class EventListView(RefusedFilterStatusMixin, FilterView):
     """Upcoming public events, filtered by the query string.
 
     Without a `language` parameter the visitor's interface language is preselected; the page says so and
@@ -64,12 +65,6 @@ class EventListView(FilterView):
             data["language"] = self.preselected_language
         kwargs["data"] = data
         return kwargs
-
-    def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        if not self.filterset.is_valid():
-            response.status_code = 400
-        return response
 
     def language_counts(self):
         """`(listed, offered)` counts per language (`EventQuerySet.count_listed_by_language`) of the events that

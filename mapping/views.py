@@ -21,6 +21,7 @@ from django_filters.views import FilterView
 
 from groundwork.antispam import SpamProtectedFormViewMixin
 from groundwork.caching import public_cache
+from groundwork.filterviews import RefusedFilterStatusMixin
 from groundwork.opendata import licence_link_header
 from partners.previews import StaffPreviewMixin
 from partners.two_factor import is_verified_staff
@@ -41,20 +42,11 @@ def filter_query_string(params):
     return urlencode([(name, value) for name in FILTER_PARAMETERS for value in params.getlist(name) if value])
 
 
-class InitiativeFilterMixin:
-    """A page of the filtered initiatives. A filter value the form refuses shows the page with the form's errors and
-    no initiatives, answered `refused_filter_status`: 400, so that a link checker or a script sees the address is
-    wrong."""
+class InitiativeFilterMixin(RefusedFilterStatusMixin):
+    """A page of the filtered initiatives; a refused filter value shows the form's errors and no initiatives."""
 
     filterset_class = InitiativeFilter
     queryset = Initiative.objects.published().for_listing()
-    refused_filter_status = 400
-
-    def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        if self.filterset.is_bound and not self.filterset.is_valid():
-            response.status_code = self.refused_filter_status
-        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

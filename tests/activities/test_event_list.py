@@ -1,6 +1,7 @@
 import datetime
 import html
 import re
+from unittest import mock
 
 import pytest
 from django import forms
@@ -289,6 +290,29 @@ def test_a_period_ending_before_it_starts_is_rejected(client, varied_events):
 
     assert response.status_code == 400
     assert "date_to" in response.context["filter_form"].errors
+
+
+def test_the_dates_and_words_sent_are_shown_but_not_kept_in_the_fragments_cache(client, varied_events):
+    # Choice fields are kept per value sent (a few values each); a date or a search can be anything, and keeping
+    # each would fill the cache the events' cards are kept in.
+    fragments = caches["fragments"]
+    stored = []
+    keep = fragments.set_many
+
+    def spy(data, *args, **kwargs):
+        stored.extend(data.values())
+        return keep(data, *args, **kwargs)
+
+    with mock.patch.object(fragments, "set_many", spy):
+        pages = [
+            client.get(events_url(), {"language": "all", "date_from": f"2030-01-{day:02}", "q": f"words{day}"})
+            for day in range(1, 8)
+        ]
+
+    assert all(page.status_code == 200 for page in pages)
+    assert 'value="2030-01-07"' in pages[-1].content.decode() and 'value="words7"' in pages[-1].content.decode()
+    assert any('name="city"' in fragment for fragment in stored)
+    assert not [fragment for fragment in stored if "2030-01-" in fragment or 'value="words' in fragment]
 
 
 # --- The visitor's language -----------------------------------------------------------------------------------

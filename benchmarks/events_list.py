@@ -15,9 +15,10 @@ and measures with wrk (Debian: `apt-get install wrk`), one tier after the other,
 - text page:   the privacy notice: a page of the same base template without a query or a form;
 - built:       the event list built on every request: every request asks for a period no earlier request asked for
                (`date_from` and `date_to`, from a shuffled list that each wrk run takes its own slice of), so no
-               page was stored for it; what is computed once per data version (the counts per language, the filter
-               choices, each filter field with the value sent, each event's card) comes from the caches, as for a
-               visitor (the cards are warmed first: every page of the list, until every worker has them all);
+               page was stored for it, and the counts per language of that period are counted; what is computed
+               once per data version (the filter choices, each choice field with the value sent, each event's card)
+               comes from the caches, as for a visitor (the cards are warmed first: every page of the list, as often as it takes for every worker to
+               have them all);
 - cached:      the same list URL again: Django's cache middleware answers from the page cache;
 - conditional: the same list URL with the ETag it gave (If-None-Match): 304 Not Modified.
 
@@ -30,7 +31,9 @@ URLs plus the minimal view.
 """
 
 import argparse
+import concurrent.futures
 import datetime
+import math
 import os
 import platform
 import random
@@ -210,19 +213,24 @@ def periods_script(folder, queries, *, threads, per_run=6000):
     return script
 
 
-def pages_script(folder, pages):
-    """A wrk script that asks for the list's pages 1, 2, ..., `pages`, and again from the start, each with a
-    parameter the list does not read: the answer is the same page, built every time (kept by no cache), so that
-    every request renders the cards its worker does not have yet."""
-    script = folder / "pages.lua"
-    script.write_text(
-        "local n = 0\n"
-        "function request()\n"
-        f"  n = n % {pages} + 1\n"
-        '  return wrk.format("GET", wrk.path .. "&page=" .. n .. "&warm-up=1")\n'
-        "end\n"
-    )
-    return script
+def warm_cards(url, pages, *, workers, connections):
+    """Ask for the list's pages 1 to `pages` (each with a parameter the list does not read, so the answer is built
+    every time and kept by no cache) as often as it takes for every worker to have rendered every page's cards.
+
+    Which worker answers a request is chance, so each page is asked for `passes` times, enough that the odds of
+    some worker missing some page stay below 1 in 100. A count, not a rate that levels off: on a loaded machine
+    the rate wobbles and a warm-up that stops when it seems flat leaves workers with cold cards, which the built
+    tier would then render (and be measured with). Returns the number of requests made."""
+    passes = math.ceil(math.log(0.01 / (pages * workers)) / math.log(1 - 1 / workers)) if workers > 1 else 1
+    pages_asked = [page for _pass in range(passes) for page in range(1, pages + 1)]
+
+    def ask(page):
+        with urllib.request.urlopen(f"{url}&page={page}&warm-up=1", timeout=60) as response:
+            response.read()
+
+    with concurrent.futures.ThreadPoolExecutor(connections) as pool:
+        list(pool.map(ask, pages_asked))
+    return len(pages_asked)
 
 
 def wrk(url, *, seconds, threads, connections, headers=(), script=None):
@@ -296,16 +304,12 @@ def main():
         }
         wrk(tiers["minimal"]["url"], seconds=2, **options)  # warm-up
         # Every page of the list, over and over: each worker renders each event's card once and keeps it, as on a
-        # site whose events have not changed for a while (a change renders each card once more). The rate climbs
-        # while cards are still rendered and levels off once every worker has them all: the warm-up lasts until
-        # then (a few runs of 4 seconds).
+        # site whose events have not changed for a while (a change renders each card once more).
         # The pages whose events the periods below reach: one event every 3 hours over PERIOD_DAYS.
         pages = -(-min(args.events, PERIOD_DAYS * 8) // 20)
-        warm_rates = [0.0]
-        while len(warm_rates) < 30 and (len(warm_rates) < 3 or warm_rates[-1] > 1.1 * warm_rates[-2]):
-            rate, _command, _output = wrk(base + LIST_PATH, seconds=4, **options, script=pages_script(folder, pages))
-            warm_rates.append(rate)
-        print("warm-up, pages of the list per second:", " ".join(f"{rate:.0f}" for rate in warm_rates[1:]))
+        started = time.monotonic()
+        asked = warm_cards(base + LIST_PATH, pages, workers=args.workers, connections=args.connections)
+        print(f"warm-up: {asked} requests for the {pages} pages of the list in {time.monotonic() - started:.0f} s")
         # Rounds of every tier one after the other, so that a change in the machine's load (it is shared) reaches
         # the minimal view and the list alike: the ratios are taken within each round, then their median.
         rates = {name: [] for name in tiers}

@@ -78,7 +78,7 @@ def filter_field_groups(fields):
     """`[(field, html)]`: each bound field of the event list's filter form as its field group (label, widget, help).
     A field with choices is rendered once per version of the events' data (the choices), language, release and the
     value sent for it, then reused: a visitor who changes one filter has only that field rendered again. A field
-    without choices (the search words, the dates) takes any value, so it is rendered each time: stored, every new
+    without choices (the search words, the dates) takes any value, so it is kept only empty: stored, every new
     value would be one more entry pushing the events' cards out of the fragments cache. A form with errors is
     rendered as it is, each time."""
     fields = list(fields)
@@ -89,16 +89,13 @@ def filter_field_groups(fields):
         return [(field, field.as_field_group()) for field in fields]
     version = EVENT_DATA.current().token
     language = get_language() or ""
-    with_choices = [index for index, field in enumerate(fields) if hasattr(field.field, "choices")]
-    keys = [
-        "event-filter:"
-        + digest(version, language, fields[index].html_name, *form.data.getlist(fields[index].html_name))
-        for index in with_choices
-    ]
+    sent = [[value for value in form.data.getlist(field.html_name) if value] for field in fields]
+    kept = [index for index, field in enumerate(fields) if hasattr(field.field, "choices") or not sent[index]]
+    keys = ["event-filter:" + digest(version, language, fields[index].html_name, *sent[index]) for index in kept]
     stored = cached_fragments(
         keys,
-        lambda positions: [fields[with_choices[position]].as_field_group() for position in positions],
+        lambda positions: [fields[kept[position]].as_field_group() for position in positions],
         seconds=DERIVED_SECONDS,
     )
-    groups = dict(zip(with_choices, map(mark_safe, stored), strict=True))
+    groups = dict(zip(kept, map(mark_safe, stored), strict=True))
     return [(field, groups[index] if index in groups else field.as_field_group()) for index, field in enumerate(fields)]

@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -24,9 +25,28 @@ from .forms import InitiativeImportForm, InitiativeRejectForm
 from .models import Initiative, InitiativeImport
 from .sheets import FACT_COLUMNS
 
+# Who suggested an initiative: kept only to tell her the decision, and seen by coordinators only.
+SUBMITTER_FIELDS = ("submitter_email", "submitter_language")
+
+MODERATION_FIELDSET = (
+    _("Suggestion from the public"),
+    {"fields": (*SUBMITTER_FIELDS, "rejection_reason"), "classes": ("collapse",)},
+)
+
 
 @admin.register(Initiative)
 class InitiativeAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, AuditTrailAdmin, TabbedTranslationAdmin):
+    """Initiatives of every source; the public's suggestions are moderated by coordinators alone.
+
+    A librarian works on her library's initiatives (`OrganisationScopedAdminMixin`), but a suggestion from the
+    public is hers only once a coordinator has published it: until then (pending, rejected or archived) it is out
+    of her sight — list, search, change and history pages, actions and previews — whichever library it names as
+    host, since that is the visitor's word, not the library's. Deciding on a suggestion is thereby a coordinator's
+    work, through the actions or the change form, and every way of deciding goes through `mapping.services`, which
+    tells the submitter. Who the submitter is (`SUBMITTER_FIELDS`) only coordinators see: a librarian's change,
+    history and version pages leave those fields out, and no list filters on them.
+    """
+
     organisation_field = "host"
     change_list_template = "mapping/admin/initiative_change_list.html"
     list_display = (
@@ -51,7 +71,8 @@ class InitiativeAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, AuditTrailA
     )
     autocomplete_fields = ("host",)
     prepopulated_fields = {"slug": ("title",)}
-    readonly_fields = ("created_at", "updated_at", "submitter_email", "submitter_language", "rejection_reason")
+    # The source is where the row came from: the portal sets it (a suggestion, an import), no form changes it.
+    readonly_fields = ("created_at", "updated_at", "source", *SUBMITTER_FIELDS, "rejection_reason")
     date_hierarchy = "created_at"
     actions = ("approve_initiatives", "reject_suggestions", "archive_initiatives")
     fieldsets = (
@@ -62,11 +83,40 @@ class InitiativeAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, AuditTrailA
         (_("Active period"), {"fields": ("active_since", "active_until")}),
         PLACE_FIELDSET,
         (_("Record"), {"fields": ("status", "source", "external_id", "is_sample", "created_at", "updated_at")}),
-        (
-            _("Suggestion from the public"),
-            {"fields": ("submitter_email", "submitter_language", "rejection_reason"), "classes": ("collapse",)},
-        ),
     )
+
+    def may_moderate(self, request):
+        """Deciding on the public's suggestions and seeing who sent them: coordinators and superusers."""
+        return roles.is_coordinator(request.user)
+
+    def has_moderate_permission(self, request):
+        return self.may_moderate(request) and self.has_change_permission(request)
+
+    def scope_queryset(self, request, queryset):
+        queryset = super().scope_queryset(request, queryset)
+        return queryset if self.may_moderate(request) else queryset.without_unpublished_suggestions()
+
+    def object_in_scope(self, request, obj):
+        if obj is not None and obj.is_unpublished_suggestion and not self.may_moderate(request):
+            return False
+        return super().object_in_scope(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        return [*fieldsets, MODERATION_FIELDSET] if self.may_moderate(request) else fieldsets
+
+    def get_history_hidden_fields(self, request):
+        return () if self.may_moderate(request) else SUBMITTER_FIELDS
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # Not even for coordinators: `?submitter_email__startswith=a` would read an address letter by letter.
+        if lookup.split(LOOKUP_SEP, 1)[0] in SUBMITTER_FIELDS:
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def save_model(self, request, obj, form, change):
+        # A status changed here is a decision, taken as the actions take it.
+        services.initiative_save(initiative=obj)
 
     @admin.display(description=_("title"), ordering="title")
     def display_title(self, initiative):
@@ -108,7 +158,7 @@ class InitiativeAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, AuditTrailA
             ),
         )
 
-    @admin.action(description=_("Reject the selected suggestions, with a reason"), permissions=("change",))
+    @admin.action(description=_("Reject the selected suggestions, with a reason"), permissions=("moderate",))
     def reject_suggestions(self, request, queryset):
         """Asks for the reason on a page of its own, then archives each suggestion and tells its submitter."""
         form = InitiativeRejectForm(request.POST if "reason" in request.POST else None)

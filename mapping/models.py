@@ -23,6 +23,10 @@ class InitiativeQuerySet(AccessFactsQuerySetMixin, models.QuerySet):
     def pending(self):
         return self.filter(status=Initiative.Status.PENDING)
 
+    def without_unpublished_suggestions(self):
+        """Leaves out the public's suggestions that are not on the map: pending review, rejected or archived."""
+        return self.exclude(Q(source=Initiative.Source.SUGGESTION) & ~Q(status=Initiative.Status.PUBLISHED))
+
     def in_language(self, code):
         return self.filter(languages__icontains=f'"{code}"')
 
@@ -167,6 +171,11 @@ class Initiative(AccessFacts, Place):
 
     def get_absolute_url(self):
         return reverse("mapping:initiative_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_unpublished_suggestion(self):
+        """A suggestion from the public that is not on the map: pending review, rejected or archived."""
+        return self.source == self.Source.SUGGESTION and self.status != self.Status.PUBLISHED
 
     @property
     def submitted_title(self):

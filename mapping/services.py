@@ -52,24 +52,50 @@ def _require_default_language_title(initiative: Initiative) -> None:
         )
 
 
+def _stored(initiative: Initiative) -> dict | None:
+    """What the database holds of the initiative's moderation (`status`, `source`, `submitter_email`,
+    `submitter_language`), its row locked until the transaction ends; None for a new initiative.
+
+    Two decisions on one suggestion at once are then taken one after the other, each knowing what the other left.
+    """
+    if initiative.pk is None:
+        return None
+    rows = Initiative.objects.select_for_update().filter(pk=initiative.pk)
+    return rows.values("status", "source", "submitter_email", "submitter_language").first()
+
+
+def _tell_submitter_of_decision(initiative: Initiative, *, stored: dict | None) -> None:
+    """A suggestion moved from another status to published or archived is a decision its submitter hears about,
+    once the transaction commits, whichever way it was taken (an action or the change form); a save that leaves
+    the status as it was tells nothing again."""
+    if stored is None or stored["status"] == initiative.status or initiative.status == Initiative.Status.PENDING:
+        return
+    if stored["source"] == Initiative.Source.SUGGESTION and stored["submitter_email"]:
+        enqueue_on_commit("mapping.tasks.notify_submitter", initiative.pk)
+
+
 @transaction.atomic
 def initiative_approve(*, initiative: Initiative) -> Initiative:
     """Publish a pending (or archived) initiative; tell the submitter of a suggestion. Raises ValidationError."""
+    stored = _stored(initiative)
     _require_default_language_title(initiative)
     initiative.status = Initiative.Status.PUBLISHED
     initiative.rejection_reason = ""
     initiative.full_clean()
     initiative.save(update_fields=["status", "rejection_reason", "updated_at"])
-    _notify_submitter_on_commit(initiative)
+    _tell_submitter_of_decision(initiative, stored=stored)
     return initiative
 
 
 @transaction.atomic
 def initiative_archive(*, initiative: Initiative) -> Initiative:
-    """Take an initiative off the public map and list; it stays in the admin. Raises ValidationError if invalid."""
+    """Take an initiative off the public map and list; it stays in the admin. A suggestion archived is not
+    published: its submitter is told, as of a rejection (without a reason). Raises ValidationError if invalid."""
+    stored = _stored(initiative)
     initiative.status = Initiative.Status.ARCHIVED
     initiative.full_clean()
     initiative.save(update_fields=["status", "updated_at"])
+    _tell_submitter_of_decision(initiative, stored=stored)
     return initiative
 
 
@@ -79,12 +105,36 @@ def initiative_reject(*, initiative: Initiative, reason: str) -> Initiative:
     reason = reason.strip()
     if not reason:
         raise ValidationError({"rejection_reason": _("Give the reason for the rejection.")})
-    if initiative.status != Initiative.Status.PENDING:
+    stored = _stored(initiative)
+    if stored is None or stored["status"] != Initiative.Status.PENDING:
         raise ValidationError(_("Only initiatives pending review can be rejected; archive published ones instead."))
     initiative.status = Initiative.Status.ARCHIVED
     initiative.rejection_reason = reason
     initiative.save(update_fields=["status", "rejection_reason", "updated_at"])
-    _notify_submitter_on_commit(initiative)
+    _tell_submitter_of_decision(initiative, stored=stored)
+    return initiative
+
+
+@transaction.atomic
+def initiative_save(*, initiative: Initiative) -> Initiative:
+    """Save an initiative staff added or changed in the admin's form. Raises ValidationError.
+
+    A change of status there is the decision the actions take: publishing needs a Latvian title and clears a
+    rejection reason, and the submitter of a suggestion is told once the change is committed. Where the initiative
+    came from and who suggested it are never the form's: the stored source, address and language are kept, so that
+    an address erased meanwhile (she was told) is not written back.
+    """
+    stored = _stored(initiative)
+    if stored is not None:
+        initiative.source = stored["source"]
+        initiative.submitter_email = stored["submitter_email"]
+        initiative.submitter_language = stored["submitter_language"]
+    if initiative.status == Initiative.Status.PUBLISHED:
+        _require_default_language_title(initiative)
+        initiative.rejection_reason = ""
+    initiative.full_clean()
+    initiative.save()
+    _tell_submitter_of_decision(initiative, stored=stored)
     return initiative
 
 
@@ -115,12 +165,6 @@ def suggestion_create(*, initiative: Initiative, submitter_email: str, language:
     return initiative
 
 
-def _notify_submitter_on_commit(initiative: Initiative) -> None:
-    if initiative.source != Initiative.Source.SUGGESTION or not initiative.submitter_email:
-        return
-    enqueue_on_commit("mapping.tasks.notify_submitter", initiative.pk)
-
-
 def moderators_notify(*, initiative: Initiative) -> int:
     """Tell the coordinators that a suggestion waits for them, with the link to review it; returns how many were
     told. In the site's default language, since coordinators work in it; the title as the visitor wrote it, in
@@ -147,12 +191,17 @@ def moderators_notify(*, initiative: Initiative) -> int:
     return len(addresses)
 
 
+@transaction.atomic
 def submitter_notify(*, initiative: Initiative) -> bool:
     """E-mail the submitter the decision on her suggestion, then erase her address (it served this purpose only).
 
-    Sent in the language she used; nothing happens when there is no address or no decision yet.
+    Sent in the language she used; nothing happens when there is no address or no decision yet. The row is read
+    again and locked: of two notices queued by two decisions in a row, the first tells the decision as it stands
+    and the second finds the address erased, so she gets one e-mail. If sending fails, the address is kept for the
+    next try.
     """
-    if not initiative.submitter_email or initiative.status == Initiative.Status.PENDING:
+    initiative = Initiative.objects.select_for_update().filter(pk=initiative.pk).first()
+    if initiative is None or not initiative.submitter_email or initiative.status == Initiative.Status.PENDING:
         return False
     published = initiative.status == Initiative.Status.PUBLISHED
     context = {

@@ -293,6 +293,7 @@ class AuditTrailAdmin(SimpleHistoryAdmin):
     (`has_audit_trail_permission`): the trail names the staff who made each change. Reverting to an earlier version
     changes the row as it is now: it takes the right to change that row (django-simple-history's own view saves a
     posted version for anyone who may see the page, and judges the old version, not the row it overwrites).
+    Fields a person may not read are left out of the changes her trail lists (`get_history_hidden_fields`).
     """
 
     def has_audit_trail_permission(self, request, obj):
@@ -310,6 +311,24 @@ class AuditTrailAdmin(SimpleHistoryAdmin):
     def history_view(self, request, object_id, extra_context=None):
         require_key(self.model, object_id)
         return super().history_view(request, object_id, extra_context)
+
+    def get_history_hidden_fields(self, request):
+        """Names of the fields whose changes the trail does not show this person: values she may not read on the
+        change page either (leave them out of `get_fieldsets()` too, which the page of one version uses)."""
+        return ()
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        # The package's comparison of each version with the one before it, without the hidden fields.
+        hidden = list(self.get_history_hidden_fields(request))
+        previous = None
+        for current in historical_records:
+            if previous is not None:
+                delta = previous.diff_against(
+                    current, excluded_fields=hidden, foreign_keys_are_objs=foreign_keys_are_objs
+                )
+                helper = self.get_historical_record_context_helper(request, previous)
+                previous.history_delta_changes = helper.context_for_delta_changes(delta)
+            previous = current
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         require_key(self.model, object_id)

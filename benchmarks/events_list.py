@@ -17,8 +17,8 @@ and measures with wrk (Debian: `apt-get install wrk`), one tier after the other,
                (`date_from` and `date_to`, from a shuffled list that each wrk run takes its own slice of), so no
                page was stored for it, and the counts per language of that period are counted; what is computed
                once per data version (the filter choices, each choice field with the value sent, each event's card)
-               comes from the caches, as for a visitor (the cards are warmed first: every page of the list, as often as it takes for every worker to
-               have them all);
+               comes from the caches, as for a visitor (the cards are warmed first: every page of the list, as
+               often as it takes for every worker to have them all);
 - cached:      the same list URL again: Django's cache middleware answers from the page cache;
 - conditional: the same list URL with the ETag it gave (If-None-Match): 304 Not Modified.
 

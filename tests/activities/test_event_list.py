@@ -292,7 +292,7 @@ def test_a_period_ending_before_it_starts_is_rejected(client, varied_events):
     assert "date_to" in response.context["filter_form"].errors
 
 
-def test_the_dates_and_words_sent_are_shown_but_only_empty_fields_are_kept_in_the_fragments_cache(client, varied_events):
+def test_dates_and_words_sent_are_shown_but_only_empty_fields_are_kept_in_the_fragments_cache(client, varied_events):
     # Choice fields are kept per value sent (a few values each); a date or a search can be anything, and keeping
     # each would fill the cache the events' cards are kept in.
     fragments = caches["fragments"]

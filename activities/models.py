@@ -518,8 +518,23 @@ class Event(AccessFacts, Place):
             errors["image_alt"] = _("Describe the image for people who cannot see it.")
         if not self.languages:
             errors["languages"] = _("Choose at least one language of delivery.")
+        if self.status == self.Status.CANCELLED and not self._was_public():
+            errors["status"] = _(
+                "An event that has not been published cannot be cancelled: nobody has been told of it. "
+                "Delete a draft that will not take place."
+            )
         if errors:
             raise ValidationError(errors)
+
+    def _was_public(self):
+        """Whether the event as saved is published or cancelled: only such an event may be (or stay) cancelled.
+
+        Read from the saved row, not held in a constraint: no column records that an event was once published (a
+        published event taken back to draft is a draft like any other)."""
+        if self._state.adding or self.pk is None:
+            return False
+        saved = type(self)._default_manager.filter(pk=self.pk).values_list("status", flat=True).first()
+        return saved in (self.Status.PUBLISHED, self.Status.CANCELLED)
 
 
 # Salt of the signed links to a registrant's page: a signature made for anything else does not fit.
@@ -839,6 +854,10 @@ ALERT_MANAGE_SALT = "activities.alert.manage"
 ALERT_UNSUBSCRIBE_SALT = "activities.alert.unsubscribe"
 # A sign-up nobody confirmed is deleted this long after it was made; its confirmation link lasts as long.
 ALERT_CONFIRMATION_DAYS = 7
+# What the change page of an alert says when its new filters are those of another alert of the same address.
+ALERT_SAME_FILTERS_MESSAGE = _(
+    "You already have an alert with these filters. Choose other filters, or leave this alert as it is."
+)
 
 
 class EventAlertQuerySet(models.QuerySet):
@@ -938,16 +957,19 @@ class EventAlert(models.Model):
             models.CheckConstraint(
                 condition=Q(frequency__in=["immediate", "weekly"]), name="eventalert_frequency_valid"
             ),
-            # The same filters twice for one address would send every event twice.
+            # The same filters twice for one address would send every event twice. A conditional constraint's
+            # own message names the constraint; the person changing one alert to another's filters reads this.
             models.UniqueConstraint(
                 fields=["email", "event_language", "city", "library", "kind", "audience", "access"],
                 condition=Q(library__isnull=False),
                 name="eventalert_one_per_filters_library",
+                violation_error_message=ALERT_SAME_FILTERS_MESSAGE,
             ),
             models.UniqueConstraint(
                 fields=["email", "event_language", "city", "kind", "audience", "access"],
                 condition=Q(library__isnull=True),
                 name="eventalert_one_per_filters",
+                violation_error_message=ALERT_SAME_FILTERS_MESSAGE,
             ),
         ]
         indexes = [models.Index(fields=["email"], name="eventalert_email")]

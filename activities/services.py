@@ -50,10 +50,9 @@ def event_publish(*, event: Event) -> Event:
 def event_cancel(*, event: Event) -> Event:
     """Cancel a published event: it stays visible to the public, clearly marked as cancelled.
 
-    A draft was never announced, so there is nothing to cancel: it raises ValidationError (delete the draft).
+    A draft was never announced, so there is nothing to cancel: it raises ValidationError (`Event.clean`; delete
+    the draft).
     """
-    if event.status == Event.Status.DRAFT:
-        raise ValidationError(_("A draft has not been announced, so it cannot be cancelled; delete it instead."))
     changed = event.status != Event.Status.CANCELLED
     event.status = Event.Status.CANCELLED
     event.full_clean()

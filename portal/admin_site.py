@@ -8,6 +8,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ERROR_FLAG, IGNORED_PARAMS, PAGE_VAR
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.contenttypes import views as contenttype_views
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
@@ -23,25 +24,56 @@ from groundwork.validators import EARLIEST_DATE, LATEST_DATE
 DATE_PARTS = ("year", "month", "day")
 
 
+class KeysOnlyAutocompleteMixin:
+    """An autocomplete widget that looks up only the values that are ids as the portal writes them: a form sent back
+    with another value in the field (`abc`, `١`) shows the field's error with nothing chosen. Django's widget looks
+    every value up to show its label, and a value the id column refuses fails the page."""
+
+    def optgroups(self, name, value, attr=None):
+        key = self.field.target_field
+        return super().optgroups(name, [v for v in value if is_written_key(key, str(v))], attr)
+
+
+class KeysOnlyAutocompleteSelect(KeysOnlyAutocompleteMixin, AutocompleteSelect):
+    pass
+
+
+class KeysOnlyAutocompleteSelectMultiple(KeysOnlyAutocompleteMixin, AutocompleteSelectMultiple):
+    pass
+
+
 class SteadyChangelistMixin:
     """What the change list of every admin does with query and form values that reach it unchecked.
 
     - Selected rows of an action (`_selected_action`) that are not ids of the model: Django would filter by them
       and fail; the page says to select the rows again.
-    - A date hierarchy year, month or day that is no number or lies outside the years dates may have
-      (groundwork.validators): Django would fail building the range or drawing the links; the list shows every
-      date again, saying why.
+    - A date hierarchy year, month or day that is no number, is written in other digits than ASCII's or lies outside
+      the years dates may have (groundwork.validators): Django would fail building the range or drawing the links
+      (or read `٢٠٢٥` as 2025); the list shows every date again, saying why.
     - An add page's initial values from the query (`?event=<id>`) for a relation that are not ids of the related
       model: the autocomplete widget would look them up as they come (an id beyond the column's range fails the
       query); the form starts empty for that field instead.
     - A lookup value in the query that the database or Python's dates cannot take (`?created_at__year=0`,
-      `__year__gt=99999999999`, `__iso_year=0`, a regular expression PostgreSQL cannot read): the list would fail
-      counting its rows; it is shown whole with `?e=1`, as Django answers a lookup it cannot read
-      (`?created_at__year=abc`), saying why.
+      `__year__gt=99999999999`, `__iso_year=0`, a regular expression the database cannot read, `?title__regex=[`),
+      or a number not written as the portal writes it (`?host__id__exact=١`, `１`, ` 1`, `01`: groundwork.lookups):
+      the list would fail counting its rows, or filter by another number; it is shown whole with `?e=1`, as Django
+      answers a lookup it cannot read (`?created_at__year=abc`), saying why.
     - An object's id in an address (change, delete, history and every page of an admin taking an id) not written as
       the portal writes it (`١`, ` 1`, `01`, `1_0`): Django's `to_python` reads it as an id; here it is no object's,
       so the page answers as for an id that does not exist. An empty `?_to_field=` is no field: the id is the key.
+    - A form sent back with a value that is no id in an autocomplete field (`KeysOnlyAutocompleteMixin`): the page
+      shows the field's error instead of failing to look the value up.
     """
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = KeysOnlyAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = KeysOnlyAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_object(self, request, object_id, from_field=None):
         # An empty `_to_field` in the query names no field (Django would look for a field named ""): the key.
@@ -114,6 +146,9 @@ class SteadyChangelistMixin:
     def _date_is_plausible(year, month, day):
         if year is None:
             return month is None and day is None
+        # Django reads the parts with int(), which takes other digits than ASCII's (`٢٠٢٥` for 2025).
+        if not all(part.isascii() for part in (year, month, day) if part is not None):
+            return False
         try:
             start = datetime.date(int(year), int(month or 1), int(day or 1))
         except (TypeError, ValueError, OverflowError):

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from django.utils import translation
 
 from activities.models import EventAlert
 from partners.models import StaffMembership
@@ -77,6 +78,43 @@ def test_changing_to_filters_the_address_has_already_says_so(client, jelgava):
     response = client.post(alert.get_manage_url(), {"action": "save", "event_language": "ru", "frequency": "weekly"})
 
     assert response.status_code == 400
+    alert.refresh_from_db()
+    assert alert.event_language == "uk"
+
+
+SAME_FILTERS = {
+    "lv": "Jums jau ir paziņojums ar šiem filtriem.",
+    "en": "You already have an alert with these filters.",
+    "uk": "У вас уже є сповіщення з цими фільтрами.",
+    "ru": "У вас уже есть оповещение с этими фильтрами.",
+}
+
+
+@pytest.mark.parametrize("language", SAME_FILTERS)
+@pytest.mark.parametrize("with_library", [False, True], ids=["any-library", "one-library"])
+def test_changing_to_filters_the_address_has_already_says_so_in_the_page_s_language(
+    client, jelgava, language, with_library
+):
+    library = {"library": jelgava} if with_library else {}
+    EventAlertFactory(email="olena@example.org", event_language="ru", **library)
+    alert = EventAlertFactory(email="olena@example.org", event_language="uk", **library)
+    with translation.override(language):
+        url = alert.get_manage_url()
+
+    response = client.post(
+        url,
+        {
+            "action": "save",
+            "event_language": "ru",
+            "library": "jelgava" if with_library else "",
+            "frequency": "immediate",
+        },
+    )
+
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert SAME_FILTERS[language] in content
+    assert "eventalert_one_per_filters" not in content and "Constraint" not in content
     alert.refresh_from_db()
     assert alert.event_language == "uk"
 

@@ -89,6 +89,11 @@ def test_a_librarian_creates_an_event_of_her_library_and_sees_only_hers(libraria
         ({"starts_at_0": "0001-01-01", "starts_at_1": "00:00", "ends_at_0": "0001-01-01"}, "starts_at"),
         ({"starts_at_0": "9999-12-31", "starts_at_1": "23:59", "ends_at_0": "9999-12-31"}, "starts_at"),
         ({"ends_at_0": "2101-01-01"}, "ends_at"),
+        # Organisations are chosen by id in autocomplete fields, which show the error with nothing chosen.
+        ({"venue_organisation": "abc"}, "venue_organisation"),
+        ({"venue_organisation": "\uff11"}, "venue_organisation"),
+        ({"co_organisers": ["\u0661"]}, "co_organisers"),
+        ({"co_organisers": ["abc"]}, "co_organisers"),
     ],
 )
 def test_bad_input_is_a_field_error_not_a_500(admin_client, library, overrides, field):

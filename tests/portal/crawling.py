@@ -95,6 +95,17 @@ ODD_DATES = (
 )
 # Ids beyond what any id column holds (a signed 64-bit integer), either way.
 EDGE_IDS = ("9" * 20, "-" + "9" * 20)
+# Digits other than ASCII's, each of which Python's int() reads as its ASCII twin.
+OTHER_DIGITS = {
+    "arabic-indic": "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669",
+    "fullwidth": "\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19",
+    "devanagari": "\u0966\u0967\u0968\u0969\u096a\u096b\u096c\u096d\u096e\u096f",
+}
+
+
+def other_spellings(text):
+    """`text`, an id, written in other digits than the portal writes, each of which `int()` reads as the same id."""
+    return [text.translate(str.maketrans("0123456789", digits)) for digits in OTHER_DIGITS.values()]
 
 
 def odd_value(valid=()):

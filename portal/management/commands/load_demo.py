@@ -150,7 +150,13 @@ class Command(BaseCommand):
                 "is_sample": is_sample,
             }
             co_organisers = [organisation(organisations, slug) for slug in entry.get("co_organisers", [])]
-            self.upsert(Event, {"slug": slugify(entry["title"]["en"])}, values, m2m={"co_organisers": co_organisers})
+            self.upsert(
+                Event,
+                {"slug": slugify(entry["title"]["en"])},
+                values,
+                m2m={"co_organisers": co_organisers},
+                save=save_event,
+            )
 
     def load_initiatives(self, entries, organisations):
         placed = Counter()
@@ -303,6 +309,18 @@ class Command(BaseCommand):
                 changed = True
         self.tally[model.__name__]["created" if created else "updated" if changed else "unchanged"] += 1
         return instance
+
+
+def save_event(event):
+    """Validate and save a demo event. A cancelled one not yet public is saved published first, as staff publish an
+    event before they cancel it: only an event that has been published can be cancelled."""
+    if event.status == Event.Status.CANCELLED and not Event.objects.published().filter(pk=event.pk).exists():
+        event.status = Event.Status.PUBLISHED
+        event.full_clean()
+        event.save()
+        event.status = Event.Status.CANCELLED
+    event.full_clean()
+    event.save()
 
 
 def read_toml(name):

@@ -6,8 +6,17 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django.utils.text import capfirst
 
-from tests.factories import EventFactory
+from tests.factories import (
+    AgreementFactory,
+    EventFactory,
+    InitiativeFactory,
+    OrganisationFactory,
+    ResourceFactory,
+    StaffMembershipFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +94,50 @@ def test_the_history_list_counts_its_entries_in_latvian(admin_user, changed_even
     # Django's own Latvian "entry" reads its plural forms in another order than the portal's catalogue.
     assert re.search(r"2\s+ieraksti\b", shown(page))
     assert re.search(r"<td>\s*Mainīts\s*</td>.*<td>\s*Izveidots\s*</td>", page, re.DOTALL)
+
+
+def breadcrumbs(page):
+    """The breadcrumbs' items as a person reads them."""
+    trail = re.search(r'(?s)<div class="breadcrumbs">(.*?)</div>', page).group(1)
+    return [" ".join(html.unescape(re.sub(r"<[^>]+>", " ", item)).split()) for item in trail.split("&rsaquo;")]
+
+
+# One object of each admin with an audit trail (tests/partners/test_audit_trail.py counts six).
+AUDITED = [
+    EventFactory,
+    InitiativeFactory,
+    ResourceFactory,
+    OrganisationFactory,
+    AgreementFactory,
+    StaffMembershipFactory,
+]
+
+
+@pytest.mark.parametrize("revert_disabled", [False, True])
+@pytest.mark.parametrize("language", ["lv", "uk", "ru"])
+@pytest.mark.parametrize("factory", AUDITED, ids=lambda factory: factory._meta.model.__name__)
+def test_the_history_pages_breadcrumbs_name_the_section_and_the_list_as_the_change_page_does(
+    settings, admin_user, factory, language, revert_disabled
+):
+    settings.SIMPLE_HISTORY_REVERT_DISABLED = revert_disabled
+    obj = factory()
+    opts = obj._meta
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(admin_user)
+    version = obj.history.earliest()
+
+    change = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))
+    history = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk]))
+    version_page = client.get(
+        reverse(f"admin:{opts.app_label}_{opts.model_name}_simple_history", args=[obj.pk, version.history_id])
+    )
+
+    # Home, the section, the list, the object: as the change page names them, in the admin's language.
+    path = breadcrumbs(change.content.decode())
+    assert len(path) == 4
+    assert breadcrumbs(history.content.decode())[:4] == path
+    assert breadcrumbs(version_page.content.decode())[:4] == path
+    with translation.override(language):
+        assert path[1:3] == [str(opts.app_config.verbose_name), capfirst(opts.verbose_name_plural)]
+        assert breadcrumbs(history.content.decode())[4] == translation.gettext("History")
+    assert english_in(" ".join(breadcrumbs(version_page.content.decode())[4:])) == []

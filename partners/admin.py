@@ -27,7 +27,7 @@ from groundwork.fields import CoordinateField
 from groundwork.keys import is_written_key
 from groundwork.widgets import CoordinateInput, PointPickerWidget
 
-from . import roles, services
+from . import audit_trail, roles, services
 from .admin_views import StaffPasswordSetView, TwoFactorSetupView, TwoFactorVerifyView
 from .models import Agreement, Organisation, StaffMembership
 
@@ -318,17 +318,9 @@ class AuditTrailAdmin(SimpleHistoryAdmin):
         return ()
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
-        # The package's comparison of each version with the one before it, without the hidden fields.
-        hidden = list(self.get_history_hidden_fields(request))
-        previous = None
-        for current in historical_records:
-            if previous is not None:
-                delta = previous.diff_against(
-                    current, excluded_fields=hidden, foreign_keys_are_objs=foreign_keys_are_objs
-                )
-                helper = self.get_historical_record_context_helper(request, previous)
-                previous.history_delta_changes = helper.context_for_delta_changes(delta)
-            previous = current
+        # Each version compared with the one before it, without the hidden fields: labels instead of codes, and a
+        # constant number of queries however long the page (partners.audit_trail).
+        audit_trail.set_changes(historical_records, self.model, hidden=self.get_history_hidden_fields(request))
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         require_key(self.model, object_id)

@@ -85,7 +85,7 @@ def test_the_event_history_page_shows_the_steps_to_a_coordinator(client, librari
     page = response.content.decode()
     assert response.status_code == 200
     assert "ogre-librarian" in page
-    assert re.search(r"<strong>[^<]+:</strong>\s*draft\s*&nbsp;&rarr;&nbsp;&nbsp;published", page)
+    assert re.search(r"<strong>Status:</strong>\s*Draft\s*&nbsp;&rarr;&nbsp;&nbsp;Published", page)
 
 
 def test_co_organisers_are_part_of_the_event_history(coordinator_client, ogre, jelgava):

@@ -4,7 +4,8 @@ django-simple-history shows a change's values as Python holds them: a status as 
 value as "None", a yes-or-no field as "True", a related row that is gone as "Deleted organisation (pk=5)", and it
 reads a version's many-to-many rows with queries of their own, two or four for each row of the list. Here a choice
 shows its label, a list of codes (`groundwork.fields.ChoiceListField`) their labels, a related row its `str()`, a
-date or a number as the admin's language writes it, and an empty value `EMPTY`; the many-to-many rows of the whole
+date or a number as the admin's language writes it, and an empty value `EMPTY`; a long value is shortened as the
+package shortens it, saying how much it left out in the admin's language; the many-to-many rows of the whole
 page come in one query per field and each version's object is named from the rows the page selected anyway, so
 the page runs as many queries for two versions as for a hundred.
 """
@@ -15,10 +16,10 @@ from itertools import pairwise
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import DeletedObject, ModelChange, ModelDelta
-from simple_history.template_utils import HistoricalRecordContextHelper
+from simple_history.template_utils import HistoricalRecordContextHelper, ObjDiffDisplay
 from simple_history.utils import get_m2m_reverse_field_name
 
 from groundwork.fields import ChoiceListField
@@ -58,11 +59,25 @@ def shown_related(obj):
     }
 
 
+class ShortenedValues(ObjDiffDisplay):
+    """The package's shortening of long values around their first difference, saying in the admin's language how
+    much it left out."""
+
+    def shortened_str(self, prefix, num_skipped_chars, suffix):
+        left_out = ngettext("[%(count)d character left out]", "[%(count)d characters left out]", num_skipped_chars) % {
+            "count": num_skipped_chars
+        }
+        return f"{prefix}{left_out}{suffix}"
+
+
 class ChangeDisplay(HistoricalRecordContextHelper):
     """The package's formatting of one change (field label, shortening, escaping), with `shown_value`."""
 
     def prepare_delta_change_value(self, change, value):
         return shown_value(self.model._meta.get_field(change.field), value)
+
+    def get_obj_diff_display(self):
+        return ShortenedValues(max_length=self.max_displayed_delta_change_chars)
 
 
 def related_rows(records):

@@ -107,6 +107,26 @@ def test_a_co_organiser_deleted_since_is_named_by_its_kind_and_id(admin_user):
     ]
 
 
+@pytest.mark.parametrize(
+    ("language", "left_out"),
+    [
+        ("en", "[118 characters left out]"),
+        ("lv", "[izlaistas 118 rakstzīmes]"),
+        ("uk", "[пропущено 118 символів]"),
+        ("ru", "[пропущено 118 символов]"),
+    ],
+)
+def test_a_long_value_is_shortened_saying_how_much_is_left_out_in_the_admins_language(admin_user, language, left_out):
+    event = EventFactory(venue=Event.Venue.ADDRESS, online_url="")
+    event.venue, event.online_url = Event.Venue.ONLINE, "https://www.example.org/" + "x" * 160
+    event.save()
+
+    newest, _created = changes(history_page(admin_user, event, language))
+
+    link = next(change for change in newest if "https://www.example.org/" in change)
+    assert f"x{left_out}x" in link
+
+
 def change_event(event, times, user):
     """`times` edits of the event's status, venue organisation and co-organisers, as staff make them."""
     for step in range(times):

@@ -50,7 +50,8 @@ class InitiativeFilterMixin(RefusedFilterStatusMixin):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["filter_query"] = filter_query_string(self.request.GET)
+        # The filters the page applies: those of the address (the embedded map leaves out refused ones).
+        context["filter_query"] = filter_query_string(self.filterset.data) if self.filterset.is_bound else ""
         context["filters_fragment_key"] = self.filters_fragment_key(context["filter_query"])
         return context
 
@@ -114,9 +115,29 @@ class InitiativeEmbedView(InitiativeMapView):
 
     template_name = "mapping/embed.html"
     link_target = "_blank"
-    # The address sits in another site's page, out of its visitors' reach: the frame explains the refused filter, and
-    # an error status would only make that site's checks report the whole map as broken.
+    # The address sits in another site's page, out of its visitors' reach: the frame leaves a refused filter out and
+    # says so, and an error status would only make that site's checks report the whole map as broken.
     refused_filter_status = 200
+
+    def get_filterset(self, filterset_class):
+        """The filters of the address without those whose value the form refuses, their labels kept in
+        `left_out_filters` for the page to name them."""
+        filterset = super().get_filterset(filterset_class)
+        self.left_out_filters = []
+        if filterset.is_bound and not filterset.is_valid():
+            refused = set(filterset.form.errors)
+            self.left_out_filters = [
+                str(field.label) for name, field in filterset.form.fields.items() if name in refused
+            ]
+            kwargs = self.get_filterset_kwargs(filterset_class)
+            kept = kwargs["data"].copy()
+            for name in refused:
+                kept.pop(name, None)
+            filterset = filterset_class(**{**kwargs, "data": kept})
+        return filterset
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(left_out_filters=", ".join(self.left_out_filters), **kwargs)
 
 
 class InitiativeListView(InitiativeFilterMixin, FilterView):

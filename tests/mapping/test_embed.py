@@ -96,6 +96,52 @@ def test_the_embedded_map_explains_filters_it_cannot_understand(client):
     assert 'role="alert"' in response.content.decode()
 
 
+LEFT_OUT = {
+    "lv": "Dažus filtrus šīs kartes adresē neizdevās saprast, tāpēc karte tos neņem vērā: Kategorija, Valoda.",
+    "en": "Some filters in the address of this map could not be understood, so the map leaves them out: "
+    "Category, Language.",
+    "uk": "Деякі фільтри в адресі цієї карти не вдалося розпізнати, тому карта їх не враховує: Категорія, Мова.",
+    "ru": "Некоторые фильтры в адресе этой карты не удалось распознать, поэтому карта их не учитывает: "
+    "Категория, Язык.",
+}
+
+
+@pytest.mark.parametrize("language", LEFT_OUT)
+def test_the_embedded_map_leaves_out_refused_filters_shows_what_the_others_select_and_says_which(client, language):
+    ogre = {InitiativeFactory(city="Ogre").slug, InitiativeFactory(city="Ogre").slug}
+    InitiativeFactory(city="Rīga")
+
+    response = client.get(url("embed", language), {"category": "astrology", "language": "xx", "city": "Ogre"})
+
+    content = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert LEFT_OUT[language] in content
+    assert response.context["summary"]["count"] == 2
+    # The map's data and its links to the full map and the list keep the understood filter only.
+    config = map_config(response)
+    assert config["filterQuery"] == "city=Ogre"
+    data = client.get(f"{config['dataUrl']}?{config['filterQuery']}").json()
+    assert {feature["id"] for feature in data["features"]} == ogre
+    with translation.override(language):
+        assert f'{reverse("mapping:initiative_list")}?city=Ogre" target="_blank"' in content
+
+
+def test_the_embedded_map_with_only_refused_filters_shows_every_initiative(client):
+    InitiativeFactory.create_batch(3)
+
+    response = client.get(url("embed"), {"category": "astrology"})
+
+    assert response.context["summary"]["count"] == 3
+    assert map_config(response)["filterQuery"] == ""
+    assert "the map leaves them out: Category." in response.content.decode()
+
+
+def test_the_embedded_map_with_filters_it_understands_says_nothing_of_refused_ones(client):
+    response = client.get(url("embed"), {"category": "language"})
+
+    assert "could not be understood" not in response.content.decode()
+
+
 def test_the_map_page_offers_the_iframe_code_for_its_current_filters(client, settings):
     response = client.get(url("map"), {"language": "uk", "category": "language", "page": "2"})
     content = response.content.decode()

@@ -2,6 +2,7 @@
 
 import datetime
 import errno
+import math
 import posixpath
 from urllib.parse import urlsplit
 
@@ -10,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -102,6 +103,25 @@ class AboutView(TemplateView):
         return context
 
 
+# A cookie's lifetime in the largest of these units that counts it exactly. The portal's own words: Django's
+# (those of `timesince`) count their Latvian plural forms in another order than the portal's catalogue.
+LIFETIME_UNITS = (
+    (7 * 24 * 60 * 60, lambda count: ngettext("%(count)d week", "%(count)d weeks", count)),
+    (24 * 60 * 60, lambda count: ngettext("%(count)d day", "%(count)d days", count)),
+    (60 * 60, lambda count: ngettext("%(count)d hour", "%(count)d hours", count)),
+)
+
+
+def lifetime_in_words(seconds):
+    """A cookie's lifetime in the active language ("52 weeks", "8 hours"): in the largest unit that counts it
+    exactly, else in minutes rounded up."""
+    for size, words in LIFETIME_UNITS:
+        if seconds >= size and seconds % size == 0:
+            return words(seconds // size) % {"count": seconds // size}
+    minutes = max(1, math.ceil(seconds / 60))
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+
+
 class PrivacyView(TemplateView):
     template_name = "portal/privacy.html"
 
@@ -110,6 +130,9 @@ class PrivacyView(TemplateView):
         context.update(
             retention_days=getattr(settings, "REGISTRATION_RETENTION_DAYS", 30),
             map_tiles_host=urlsplit(settings.MAP_TILES_URL).hostname,
+            # As configured, so that the notice never states another lifetime than the cookies get.
+            csrf_cookie_lifetime=lifetime_in_words(settings.CSRF_COOKIE_AGE),
+            session_cookie_lifetime=lifetime_in_words(settings.SESSION_COOKIE_AGE),
         )
         return context
 

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.conf import settings
+from django.core import mail
 from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.utils import translation
 from activities.models import Event
 from mapping.models import Initiative
 from partners.models import Organisation
+from partners.services import staff_invite
 from tests.factories import EventFactory, InitiativeFactory, OrganisationFactory, ResourceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -259,6 +261,86 @@ def test_the_privacy_notice_says_what_the_messages_cookie_holds_and_when_it_goes
         "ru": "cookie (messages), который передаёт подтверждение, показанное на следующей странице",
     }
     assert said[language] in html
+
+
+def cookie_item(html, name):
+    """The text of the privacy notice's item on the cookie `name`."""
+    section = html.split('<h2 id="cookies">', 1)[1].split("<h2", 1)[0]
+    return next(item for item in re.findall(r"(?s)<li>(.*?)</li>", section) if f"({name})" in item)
+
+
+@pytest.mark.parametrize(
+    ("language", "csrf", "session"),
+    [
+        ("lv", "glabāšanas laiks: 52 nedēļas", "glabāšanas laiks: 8 stundas"),
+        ("en", "lifetime: 52 weeks", "lifetime: 8 hours"),
+        ("uk", "строк зберігання: 52 тижні", "строк зберігання: 8 годин"),
+        ("ru", "срок хранения: 52 недели", "срок хранения: 8 часов"),
+    ],
+)
+def test_the_privacy_notice_gives_the_lifetimes_of_the_security_and_session_cookies_in_the_pages_language(
+    client, language, csrf, session
+):
+    html = client.get(url_in(language, "privacy")).content.decode()
+
+    assert csrf in cookie_item(html, "csrftoken")
+    assert session in cookie_item(html, "sessionid")
+
+
+@pytest.mark.parametrize(
+    ("csrf_age", "session_age", "csrf", "session"),
+    [
+        (30 * 24 * 60 * 60, 2 * 60 * 60, "lifetime: 30 days", "lifetime: 2 hours"),
+        (7 * 24 * 60 * 60, 90 * 60, "lifetime: 1 week", "lifetime: 90 minutes"),
+    ],
+)
+def test_the_privacy_notice_states_the_cookie_lifetimes_the_settings_give(
+    client, settings, csrf_age, session_age, csrf, session
+):
+    settings.CSRF_COOKIE_AGE, settings.SESSION_COOKIE_AGE = csrf_age, session_age
+
+    html = client.get(url_in("en", "privacy")).content.decode()
+
+    assert csrf in cookie_item(html, "csrftoken")
+    assert session in cookie_item(html, "sessionid")
+
+
+def test_a_visitor_gets_the_security_cookie_from_a_form_and_no_session_cookie(client, frozen_now):
+    seminar = EventFactory(registration_required=True)
+    held = EventFactory(starts_at=NOW - datetime.timedelta(hours=3), ends_at=NOW - datetime.timedelta(hours=1))
+
+    send_form(
+        client,
+        url_in("en", "activities:event_register", slug=seminar.slug),
+        name="Olena",
+        email="",
+        phone="+371 20000000",
+        language="uk",
+        consent="on",
+    )
+    send_form(client, url_in("en", "activities:event_survey", slug=held.slug), answer="helpful")
+
+    assert "csrftoken" in client.cookies
+    assert client.cookies["csrftoken"]["max-age"] == settings.CSRF_COOKIE_AGE
+    assert "sessionid" not in client.cookies  # as the notice says: staff, and people choosing a password, only
+
+
+def test_the_session_cookie_goes_to_a_person_choosing_her_password_from_an_invitation(
+    client, superuser, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_invite(
+            email="anna@example.org",
+            first_name="Anna",
+            last_name="Bērziņa",
+            organisation=OrganisationFactory(),
+            invited_by=superuser,
+        )
+    link = re.search(r"https?://\S+", mail.outbox[0].body).group(0).removeprefix(settings.SITE_URL)
+
+    client.get(link, follow=True)
+
+    assert client.cookies["sessionid"]["max-age"] == settings.SESSION_COOKIE_AGE
 
 
 def test_accessibility_statement_gives_status_date_and_supervising_authority(client):

@@ -162,6 +162,36 @@ def test_a_refused_filter_value_is_a_400_page_with_the_form_and_its_error_in_the
     assert "private" not in response.get("Cache-Control", "") and "max-age" not in response.get("Cache-Control", "")
 
 
+@pytest.mark.parametrize(
+    ("language", "unknown_choice", "unknown_host"),
+    [
+        (
+            "uk",
+            "Виберіть правильний варіант. astrology немає серед доступних варіантів.",
+            "Виберіть правильний варіант. Такого варіанта немає серед доступних.",
+        ),
+        (
+            "ru",
+            "Выберите правильный вариант. astrology нет среди доступных вариантов.",
+            "Выберите правильный вариант. Такого варианта нет среди доступных.",
+        ),
+        (
+            "lv",
+            "Izvēlieties derīgu vērtību. astrology nav starp pieejamajām izvēlēm.",
+            "Izvēlieties derīgu vērtību. Šādas izvēles nav starp pieejamajām.",
+        ),
+    ],
+)
+def test_a_refused_choice_is_explained_in_correct_words_of_the_pages_language(
+    client, varied_initiatives, language, unknown_choice, unknown_host
+):
+    response = client.get(url("initiative_list", language), {"category": "astrology", "host": "nobody"})
+
+    errors = response.context["filter"].form.errors
+    assert (errors["category"], errors["host"]) == ([unknown_choice], [unknown_host])
+    assert "Зробить" not in response.content.decode()
+
+
 # --- Map page -------------------------------------------------------------------------------------------------
 
 

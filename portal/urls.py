@@ -45,6 +45,8 @@ urlpatterns += i18n_patterns(
 if settings.SERVE_MEDIA:
     urlpatterns += [path("media/<path:path>", views.media_file, name="media")]
 
-# Under /api/ errors are problem documents (RFC 9457) like the API's own; elsewhere the site's pages.
-handler404 = "portal.views.page_not_found"
-handler500 = "portal.views.server_error"
+# Under /api/ errors are problem documents (RFC 9457) like the API's own; in the admin its pages, elsewhere the site's.
+handler400 = "portal.errors.bad_request"
+handler403 = "portal.errors.permission_denied"
+handler404 = "portal.errors.page_not_found"
+handler500 = "portal.errors.server_error"

@@ -12,14 +12,13 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
-from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import RedirectView, TemplateView
 from django.views.static import serve
 
 from activities.models import Event
-from groundwork.opendata import NOT_FOUND_DETAIL, is_api, licence, problem_response_json
+from groundwork.opendata import licence
 from mapping.models import Initiative, InitiativeImport
 from partners.models import Organisation
 from partners.views import map_points
@@ -140,18 +139,6 @@ class PrivacyView(TemplateView):
 class AccessibilityView(TemplateView):
     template_name = "portal/accessibility.html"
     extra_context = {"statement_date": ACCESSIBILITY_STATEMENT_DATE}
-
-
-def page_not_found(request, exception):
-    if is_api(request):
-        return problem_response_json(request, 404, gettext(NOT_FOUND_DETAIL))
-    return defaults.page_not_found(request, exception)
-
-
-def server_error(request):
-    if is_api(request):
-        return problem_response_json(request, 500, gettext("The server failed to answer; please try again later."))
-    return defaults.server_error(request)
 
 
 # The API's lists on the open data page: (route name, path segment, an example query).

@@ -1,7 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -44,7 +43,8 @@ class InitiativeAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, AuditTrailA
     host, since that is the visitor's word, not the library's. Deciding on a suggestion is thereby a coordinator's
     work, through the actions or the change form, and every way of deciding goes through `mapping.services`, which
     tells the submitter. Who the submitter is (`SUBMITTER_FIELDS`) only coordinators see: a librarian's change,
-    history and version pages leave those fields out, and no list filters on them.
+    history and version pages leave those fields out, and the list offers no filter on them, so that no address
+    filters by them either (`portal.admin_site.OfferedLookupsMixin`).
     """
 
     organisation_field = "host"
@@ -107,12 +107,6 @@ class InitiativeAdmin(OrganisationScopedAdminMixin, PlaceAdminMixin, AuditTrailA
 
     def get_history_hidden_fields(self, request):
         return () if self.may_moderate(request) else SUBMITTER_FIELDS
-
-    def lookup_allowed(self, lookup, value, request=None):
-        # Not even for coordinators: `?submitter_email__startswith=a` would read an address letter by letter.
-        if lookup.split(LOOKUP_SEP, 1)[0] in SUBMITTER_FIELDS:
-            return False
-        return super().lookup_allowed(lookup, value, request)
 
     def save_model(self, request, obj, form, change):
         # A status changed here is a decision, taken as the actions take it.

@@ -1,9 +1,11 @@
-"""The portal's admin site: Django's, with "View on site" held to the same scope as every other admin page, and
-every registered admin steady under input no form checks (`SteadyChangelistMixin`)."""
+"""The portal's admin site: Django's, with "View on site" held to the same scope as every other admin page, every
+registered admin steady under input no form checks (`SteadyChangelistMixin`), and every change list filtered only
+by what it offers (`OfferedLookupsMixin`)."""
 
 import datetime
 
 from django.contrib import admin, messages
+from django.contrib.admin import widgets
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
@@ -13,6 +15,7 @@ from django.contrib.contenttypes import views as contenttype_views
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import DataError, router, transaction
+from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path
 from django.utils.translation import gettext
@@ -156,6 +159,74 @@ class SteadyChangelistMixin:
         return EARLIEST_DATE <= start <= LATEST_DATE
 
 
+def lookup_fields(model, lookup):
+    """The names of the fields a query lookup walks from `model`, up to the first part that names no field (a
+    lookup such as `exact` or `startswith`, a transform such as `year`): `event__organiser__id__exact` walks
+    ("event", "organiser"), `email__startswith` ("email",), `published` none. A relation followed by the key of the
+    row it leads to is the relation alone: `event`, `event_id`, `event__id__exact`, `event__pk` all walk ("event",);
+    `pk` is the primary key's name."""
+    opts, previous, walked = model._meta, None, []
+    for part in lookup.split(LOOKUP_SEP):
+        try:
+            field = opts.pk if part == "pk" else opts.get_field(part)
+        except FieldDoesNotExist:
+            break
+        key = getattr(field, "primary_key", False) or field.name in (getattr(previous, "to_fields", None) or ())
+        if previous is not None and key:
+            break
+        walked.append(field.name)
+        if not field.is_relation or field.related_model is None:
+            break
+        opts, previous = field.related_model._meta, field
+    return tuple(walked)
+
+
+class OfferedLookupsMixin:
+    """A change list filters only by what it offers the person looking at it.
+
+    Django's change list applies any lookup of the query to its rows; its `lookup_allowed` refuses only lookups
+    across two relations or more that no list filter names. Through a field of the row itself, or a value its query
+    adds, anyone who may open a list could read what the list never shows her, letter by letter:
+    `?submitter_email__startswith=o` on initiatives, `?password__startswith=` on accounts, `?key__startswith=` on
+    authenticators. Here a lookup is accepted only on what the list offers for this request — the fields of `get_list_filter(request)` (a
+    librarian's may differ from a coordinator's), the parameters of its `SimpleListFilter`s, its date hierarchy and
+    the primary key, with any lookup or transform (`exact`, `isnull`, `year`: what the list's own filters and links
+    send) — and on Django's choices for a raw-id popup (`limit_choices_to`). Anything else Django answers with 400.
+    Searching goes through `search_fields` (`?q=`), which say how each field is searched.
+    """
+
+    def lookup_allowed(self, lookup, value, request=None):
+        if self.lookup_key(lookup) not in self.offered_lookups(request) and not self._limits_choices(lookup, value):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def lookup_key(self, name):
+        """The fields `name` walks (`lookup_fields`), or `name` itself when it names no field."""
+        return lookup_fields(self.model, name) or name
+
+    def offered_lookups(self, request):
+        """The lookup keys (`lookup_key`) by which this list may be filtered for `request`."""
+        names = [self.model._meta.pk.name]
+        if self.date_hierarchy:
+            names.append(self.date_hierarchy)
+        for entry in self.get_list_filter(request) if request is not None else self.list_filter:
+            if isinstance(entry, (list, tuple)):
+                entry = entry[0]
+            elif isinstance(entry, type) and issubclass(entry, admin.SimpleListFilter):
+                entry = entry.parameter_name
+            names.append(entry)
+        return {self.lookup_key(name) for name in names}
+
+    def _limits_choices(self, lookup, value):
+        # As Django's own `lookup_allowed`: the popup of a raw-id field lists the rows its `limit_choices_to` allows.
+        for fk_lookup in self.model._meta.related_fkey_lookups:
+            if callable(fk_lookup):
+                fk_lookup = fk_lookup()
+            if (lookup, value) in widgets.url_params_from_lookup_dict(fk_lookup).items():
+                return True
+        return False
+
+
 class PortalAdminSite(admin.AdminSite):
     # Staff work in the portal's name, not Django's: the header, the browser tab and the start page say LIBRI.
     site_header = _("LIBRI staff pages")
@@ -163,12 +234,16 @@ class PortalAdminSite(admin.AdminSite):
     index_title = _("What would you like to work on?")
 
     def register(self, model_or_iterable, admin_class=None, **options):
-        """Register as Django does, the admin (a project's or an installed app's) given `SteadyChangelistMixin`."""
+        """Register as Django does, the admin (a project's or an installed app's) given `SteadyChangelistMixin` and
+        `OfferedLookupsMixin`."""
         admin_class = admin_class or admin.ModelAdmin
-        if not issubclass(admin_class, SteadyChangelistMixin):
+        mixins = tuple(
+            mixin for mixin in (SteadyChangelistMixin, OfferedLookupsMixin) if not issubclass(admin_class, mixin)
+        )
+        if mixins:
             admin_class = type(
                 admin_class.__name__,
-                (SteadyChangelistMixin, admin_class),
+                (*mixins, admin_class),
                 {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
             )
         super().register(model_or_iterable, admin_class, **options)

@@ -111,6 +111,18 @@ class ScopedChoicesMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+class OwnRowsRelatedFilter(admin.RelatedOnlyFieldListFilter):
+    """A list filter on a relation offering the values found in her rows (Django's `RelatedOnlyFieldListFilter`),
+    applied whenever a value is chosen.
+
+    Django leaves out, and so does not apply, a filter with fewer than two choices: where her rows hold one event
+    only, the admin's link to another event's registrations (`?event__id__exact=<id>`) would list that one event's.
+    """
+
+    def has_output(self):
+        return super().has_output() or self.lookup_val is not None or bool(self.lookup_val_isnull)
+
+
 class OrganisationScopedAdminMixin(ScopedChoicesMixin):
     """Row-level scope: a librarian works only on her organisations' rows; coordinators and superusers on all.
 
@@ -134,7 +146,8 @@ class OrganisationScopedAdminMixin(ScopedChoicesMixin):
     - Choices: a direct owner relation (`organisation_field` without `__`) offers her organisations only and is
       required; relations to other scoped models offer their scoped rows. Saving forces her organisation when
       she has one and the owner is missing or not hers.
-    - List filters on relations show only values found in her rows.
+    - List filters on relations show only values found in her rows (`OwnRowsRelatedFilter`), and apply a value
+      chosen even where her rows hold one value only.
 
     Inlines whose rows choose organisations or scoped rows use `OrganisationScopedInlineMixin`.
     """
@@ -226,7 +239,7 @@ class OrganisationScopedAdminMixin(ScopedChoicesMixin):
                 except FieldDoesNotExist:
                     field = None
                 if field is not None and field.is_relation:
-                    entry = (entry, admin.RelatedOnlyFieldListFilter)
+                    entry = (entry, OwnRowsRelatedFilter)
             scoped.append(entry)
         return scoped
 

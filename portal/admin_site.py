@@ -187,12 +187,15 @@ class OfferedLookupsMixin:
     Django's change list applies any lookup of the query to its rows; its `lookup_allowed` refuses only lookups
     across two relations or more that no list filter names. Through a field of the row itself, or a value its query
     adds, anyone who may open a list could read what the list never shows her, letter by letter:
-    `?submitter_email__startswith=o` on initiatives, `?password__startswith=` on accounts, `?key__startswith=` on
-    authenticators. Here a lookup is accepted only on what the list offers for this request — the fields of `get_list_filter(request)` (a
-    librarian's may differ from a coordinator's), the parameters of its `SimpleListFilter`s, its date hierarchy and
-    the primary key, with any lookup or transform (`exact`, `isnull`, `year`: what the list's own filters and links
-    send) — and on Django's choices for a raw-id popup (`limit_choices_to`). Anything else Django answers with 400.
-    Searching goes through `search_fields` (`?q=`), which say how each field is searched.
+    `?submitter_email__startswith=o` on initiatives, `?token__startswith=` (a registrant's personal link) on
+    registrations, `?password__startswith=` on accounts, `?key__startswith=` on authenticators.
+
+    Here a lookup is accepted only on what the list offers for this request — the fields of
+    `get_list_filter(request)` (a librarian's may differ from a coordinator's), the parameters of its
+    `SimpleListFilter`s, its date hierarchy and the primary key, with any lookup or transform (`exact`, `isnull`,
+    `year`: what the list's own filters and links send) — and on Django's choices for a raw-id popup
+    (`limit_choices_to`). Anything else Django answers with 400. Searching goes through `search_fields` (`?q=`),
+    which say how each field is searched.
     """
 
     def lookup_allowed(self, lookup, value, request=None):

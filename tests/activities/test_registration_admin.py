@@ -101,6 +101,18 @@ def test_the_registration_list_filters_by_event(admin_client, seminar):
     assert [registration.name for registration in response.context["cl"].result_list] == ["Olena"]
 
 
+def test_the_link_to_an_events_registrations_lists_that_events_alone_for_her(librarian_client, library, seminar):
+    # Her rows hold one event only: Django would leave out the filter of a single choice, and with it the event.
+    RegistrationFactory(event=seminar, name="Olena")
+    quiet = EventFactory(organiser=library, registration_required=True)
+
+    listed = librarian_client.get(reverse(CHANGELIST), {"event__id__exact": quiet.pk})
+    elsewhere = librarian_client.get(reverse(CHANGELIST), {"event__id__exact": EventFactory().pk})
+
+    assert list(listed.context["cl"].result_list) == []
+    assert list(elsewhere.context["cl"].result_list) == []
+
+
 @pytest.mark.parametrize(
     ("value", "safe"),
     [

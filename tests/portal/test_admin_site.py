@@ -11,6 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from activities.models import Event
+from mapping.models import Initiative
+from partners.models import StaffMembership
 from tests.activities.registering import RegistrationFactory
 from tests.factories import EventFactory, InitiativeFactory, OrganisationFactory
 from tests.portal.crawling import CRAWL_SETTINGS, other_spellings, signed_in
@@ -244,17 +246,20 @@ def test_an_invitation_to_an_address_too_long_for_a_user_name_is_refused_with_a_
 
 
 def id_filters(world):
-    """(change list, lookup, the id it filters by, rows with that id) of the lists a coordinator works in."""
+    """(change list, lookup, the id it filters by, rows with that id) of the lists a coordinator works in, by the
+    relations their filters offer and by their own ids."""
     event = Event.objects.filter(organiser=world.ogre).order_by("pk").first()
+    initiative = Initiative.objects.filter(host=world.ogre).get()
+    memberships = StaffMembership.objects.filter(organisation=world.ogre).count()
     return [
         ("activities_event", "organiser__id__exact", world.ogre.pk, Event.objects.filter(organiser=world.ogre).count()),
         ("activities_event", "organiser", world.ogre.pk, Event.objects.filter(organiser=world.ogre).count()),
         ("activities_event", "id__exact", event.pk, 1),
         ("activities_event", "id__in", event.pk, 1),
-        ("mapping_initiative", "host__id__exact", world.ogre.pk, 1),
-        ("mapping_initiative", "host", world.ogre.pk, 1),
+        ("mapping_initiative", "id__exact", initiative.pk, 1),
+        ("partners_staffmembership", "organisation__id__exact", world.ogre.pk, memberships),
+        ("partners_staffmembership", "organisation", world.ogre.pk, memberships),
         ("partners_organisation", "id__exact", world.ogre.pk, 1),
-        ("partners_agreement", "parties__id__exact", world.ogre.pk, 1),
     ]
 
 
@@ -284,7 +289,7 @@ def test_an_id_in_a_list_filter_written_otherwise_than_the_portal_writes_it_show
         [
             ("activities_event", "organiser__id__exact"),
             ("activities_event", "id__in"),
-            ("mapping_initiative", "host"),
+            ("partners_staffmembership", "organisation"),
             ("partners_organisation", "id__gt"),
         ]
     ),

@@ -223,13 +223,11 @@ def send_form(client, url, *, after=60, **data):
         return client.post(url, {"homepage": "", "form_started": stamp, **data}, follow=True)
 
 
-def test_the_privacy_notice_names_every_cookie_the_portal_sets(client, frozen_now):
+def register_and_answer_survey(client):
+    """A visitor registers with a phone number only (her confirmation waits in a cookie for her own page) and
+    answers the survey of an event she went to: every form a visitor sends. Returns the registration's answer."""
     seminar = EventFactory(registration_required=True)
     held = EventFactory(starts_at=NOW - datetime.timedelta(hours=3), ends_at=NOW - datetime.timedelta(hours=1))
-    staff = UserFactory(username="anna", is_staff=True)
-
-    # A visitor registers with a phone number only (her confirmation waits in a cookie for her own page) and
-    # answers the survey of an event she went to; a staff member logs in.
     registered = send_form(
         client,
         url_in("en", "activities:event_register", slug=seminar.slug),
@@ -240,6 +238,14 @@ def test_the_privacy_notice_names_every_cookie_the_portal_sets(client, frozen_no
         consent="on",
     )
     send_form(client, url_in("en", "activities:event_survey", slug=held.slug), answer="helpful")
+    return registered
+
+
+def test_the_privacy_notice_names_every_cookie_the_portal_sets(client, frozen_now):
+    staff = UserFactory(username="anna", is_staff=True)
+
+    # A visitor sends every form a visitor sends; a staff member logs in.
+    registered = register_and_answer_survey(client)
     client.post(reverse("admin:login"), {"username": staff.username, "password": "correct horse battery staple"})
 
     assert "you are registered" in registered.content.decode()
@@ -306,19 +312,8 @@ def test_the_privacy_notice_states_the_cookie_lifetimes_the_settings_give(
 
 
 def test_a_visitor_gets_the_security_cookie_from_a_form_and_no_session_cookie(client, frozen_now):
-    seminar = EventFactory(registration_required=True)
-    held = EventFactory(starts_at=NOW - datetime.timedelta(hours=3), ends_at=NOW - datetime.timedelta(hours=1))
 
-    send_form(
-        client,
-        url_in("en", "activities:event_register", slug=seminar.slug),
-        name="Olena",
-        email="",
-        phone="+371 20000000",
-        language="uk",
-        consent="on",
-    )
-    send_form(client, url_in("en", "activities:event_survey", slug=held.slug), answer="helpful")
+    register_and_answer_survey(client)
 
     assert "csrftoken" in client.cookies
     assert client.cookies["csrftoken"]["max-age"] == settings.CSRF_COOKIE_AGE

@@ -325,6 +325,11 @@ class AuditTrailAdmin(SimpleHistoryAdmin):
         require_key(self.model, object_id)
         return super().history_view(request, object_id, extra_context)
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The change page offers the History button only to whom the trail opens.
+        context["may_read_audit_trail"] = obj is not None and self.has_audit_trail_permission(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def get_history_hidden_fields(self, request):
         """Names of the fields whose changes the trail does not show this person: values she may not read on the
         change page either (leave them out of `get_fieldsets()` too, which the page of one version uses)."""

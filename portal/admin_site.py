@@ -276,11 +276,36 @@ class PortalAdminSite(admin.AdminSite):
         except ContentType.DoesNotExist:
             raise Http404 from None
         model_admin = self._registry.get(model)
-        if model_admin is None:
-            raise Http404
-        obj = model_admin.get_object(request, unquote(object_id))
+        if model_admin is not None:
+            obj = model_admin.get_object(request, unquote(object_id))
+        else:
+            # A row edited only in an inline (a guide's file) is judged by the row its page belongs to.
+            model_admin, obj = self._inline_parent(request, model, unquote(object_id))
         if obj is None:
             raise Http404
         if not model_admin.has_view_or_change_permission(request, obj):
             raise PermissionDenied
         return contenttype_views.shortcut(request, content_type_id, object_id)
+
+    def _inline_parent(self, request, model, object_id):
+        """`(admin, row)`: the registered admin that edits `model` in an inline, and the row of `model`'s object
+        it shows (through the inline's foreign key), as that admin looks it up for `request`; `(None, None)` when
+        no admin edits `model` or there is no such object."""
+        if model is None or not is_written_key(model._meta.pk, object_id):
+            return None, None
+        for parent_admin in self._registry.values():
+            for inline in parent_admin.inlines:
+                if inline.model is not model:
+                    continue
+                link = next(
+                    field
+                    for field in model._meta.fields
+                    if field.many_to_one
+                    and field.related_model is parent_admin.model
+                    and inline.fk_name in (None, field.name)
+                )
+                parent_id = model._default_manager.filter(pk=object_id).values_list(link.attname, flat=True).first()
+                if parent_id is None:
+                    return None, None
+                return parent_admin, parent_admin.get_object(request, str(parent_id))
+        return None, None
